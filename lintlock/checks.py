@@ -1,0 +1,125 @@
+"""Stage 4: the rules. Each rule is one class that reads the linked Program.
+
+Messages are tiny classes (as in pyflakes): the data of one finding, rendered
+to text only after positions are known (positions are computed late, for the
+files that have findings).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Dict, Iterator, List, Optional, Tuple
+
+from .link import HeldLock, Key, Program
+from .model import Acquire, Call, Diagnostic, FunctionSummary, Site
+
+Locate = Callable[[Site], Tuple[int, int]]
+
+_WAITS_FOR = {
+    "thread": "this thread waits for itself forever",
+    "process": "this process waits for itself forever",
+    "asyncio": "this task waits for itself forever",
+}
+
+
+def _line(site: Site, here: str, locate: Locate) -> str:
+    line = locate(site)[0]
+    return f"line {line}" if site.path == here else f"{site.path}:{line}"
+
+
+@dataclass(frozen=True)
+class SelfDeadlockMessage:
+    """LL101: a call (or an acquire) while holding L reaches an acquisition of L."""
+
+    held: HeldLock
+    kind: str
+    family: str
+    acquire_site: Site  # where L is taken again
+    acquire_text: str  # L as written there
+    call_text: str = ""  # empty: the lock itself is acquired again, right here
+    chain: Tuple[str, ...] = ()  # function names from the callee to the acquirer
+
+    def render(self, here: str, locate: Locate) -> str:
+        held = f"{self.held.text} (acquired {self.held.how + ' ' if self.held.how else ''}at {_line(self.held.site, here, locate)})"
+        again = _line(self.acquire_site, here, locate)
+        if not self.call_text:
+            return (
+                f"{self.acquire_text} is acquired again while already held: {held}; "
+                f"{self.kind} is not reentrant: {_WAITS_FOR[self.family]}"
+            )
+        if len(self.chain) == 1:
+            return (
+                f"{self.call_text} is called while holding {held}; {self.chain[0]} acquires "
+                f"{self.acquire_text} again at {again}, and {self.kind} is not reentrant: {_WAITS_FOR[self.family]}"
+            )
+        hops = " -> ".join(name.rsplit(".", 1)[-1] for name in self.chain)
+        return (
+            f"{self.call_text} is called while holding {held}; it reaches {self.chain[-1]} via {hops}, "
+            f"which acquires {self.acquire_text} at {again} ({self.kind} is not reentrant: {_WAITS_FOR[self.family]})"
+        )
+
+
+class SelfDeadlock:
+    """LL101: re-acquiring a non-reentrant lock the same thread (or task) already holds."""
+
+    code = "LL101"
+
+    def check(self, program: Program) -> Iterator[Diagnostic]:
+        for name in sorted(program.functions):
+            fn = program.functions[name]
+            entry = program.entry_held(fn)
+            path = program.path_of[name]
+            for event in fn.events:
+                if not isinstance(event, (Acquire, Call)):
+                    continue
+                if not event.held and not entry:
+                    continue
+                held = self._non_reentrant(program, fn, entry + program.held_locks(fn, event.held))
+                if not held:
+                    continue
+                found = self._acquire(program, fn, event, held) if isinstance(event, Acquire) else self._call(program, fn, event, held)
+                if found is not None:
+                    yield Diagnostic(self.code, Site(path, event.site), found, (found.held.site, found.acquire_site))
+
+    @staticmethod
+    def _non_reentrant(program: Program, fn: FunctionSummary, held: List[HeldLock]) -> Dict[Key, Tuple[HeldLock, str, str]]:
+        result: Dict[Key, Tuple[HeldLock, str, str]] = {}
+        for lock in held:
+            info = program.lock_info(fn, lock.key)
+            if info.reentrant is False and info.kind is not None and lock.key not in result:
+                result[lock.key] = (lock, info.kind.display, info.kind.family)
+        return result
+
+    @staticmethod
+    def _acquire(program: Program, fn: FunctionSummary, event: Acquire, held) -> Optional[SelfDeadlockMessage]:
+        if not event.blocking:
+            return None  # acquire(blocking=False) / acquire(timeout=...) returns instead of hanging
+        key = program.canonical(fn, event.lock).key
+        if key not in held:
+            return None
+        lock, kind, family = held[key]
+        return SelfDeadlockMessage(lock, kind, family, Site(program.path_of[fn.qualname], event.site), event.lock.text())
+
+    @staticmethod
+    def _call(program: Program, fn: FunctionSummary, event: Call, held) -> Optional[SelfDeadlockMessage]:
+        for edge in program.callees(fn, event):
+            reach = program.reach.get(edge.callee, {})
+            for callee_key in reach:
+                key = program.map_key(fn, edge, callee_key)
+                if key not in held:
+                    continue
+                hops = program.chain(edge.callee, callee_key)
+                last_fn, last_hop = hops[-1]
+                lock, kind, family = held[key]
+                return SelfDeadlockMessage(
+                    held=lock,
+                    kind=kind,
+                    family=family,
+                    acquire_site=Site(program.path_of[last_fn], last_hop.site),
+                    acquire_text=last_hop.text,
+                    call_text=event.text,
+                    chain=tuple(program.short_name(f) for f, _ in hops),
+                )
+        return None
+
+
+RULES = (SelfDeadlock(),)

@@ -1,0 +1,72 @@
+"""Stage 1: find the Python files to check and name their modules.
+
+Module names are derived as mypy does: climb parent directories while they
+hold an `__init__.py`, so `src/pkg/mod.py` is `pkg.mod` whether the user
+passed `src/` or `src/pkg`.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Iterable, List, Set, Tuple
+
+SKIPPED_DIRS = frozenset({"__pycache__", "build", "dist", ".tox", ".nox", "node_modules", "venv", ".venv", "site-packages"})
+
+
+class PathNotFound(Exception):
+    """A path the user named does not exist."""
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: str  # as shown to the user
+    module: str
+    is_package: bool
+
+
+def module_name(path: str) -> Tuple[str, bool]:
+    directory, filename = os.path.split(os.path.abspath(path))
+    stem = filename[:-3] if filename.endswith(".py") else filename.rsplit(".", 1)[0]
+    is_package = stem == "__init__"
+    parts = [] if is_package else [stem]
+    while os.path.isfile(os.path.join(directory, "__init__.py")):
+        directory, package = os.path.split(directory)
+        parts.append(package)
+        if not package:
+            break
+    parts.reverse()
+    return ".".join(p for p in parts if p) or stem, is_package
+
+
+def _skip_dir(parent: str, name: str) -> bool:
+    if name.startswith(".") or name in SKIPPED_DIRS:
+        return True
+    return os.path.isfile(os.path.join(parent, name, "pyvenv.cfg"))
+
+
+def _walk(root: str) -> Iterable[str]:
+    for parent, dirs, files in os.walk(root, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not _skip_dir(parent, d))
+        for name in sorted(files):
+            if name.endswith(".py"):
+                yield os.path.join(parent, name)
+
+
+def discover(paths: Iterable[str]) -> List[SourceFile]:
+    """Files below `paths`, sorted and without duplicates. Named files are always included."""
+    found: List[SourceFile] = []
+    seen: Set[str] = set()
+    for given in paths:
+        if not os.path.lexists(given):
+            raise PathNotFound(given)
+        candidates = _walk(given) if os.path.isdir(given) else [given]
+        for candidate in candidates:
+            shown = os.path.normpath(candidate)
+            key = os.path.realpath(shown)
+            if key in seen:
+                continue
+            seen.add(key)
+            module, is_package = module_name(shown)
+            found.append(SourceFile(shown, module, is_package))
+    found.sort(key=lambda f: f.path)
+    return found

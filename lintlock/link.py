@@ -1,0 +1,620 @@
+"""Stage 3: link the per-file summaries into one program.
+
+Resolves what summaries left symbolic: imports across modules, base classes
+(C3 order), attribute types, lock declarations and their kinds, call targets
+(methods, properties, dunders, decorators, nested functions), and then
+computes, bottom-up over the strongly connected components of the call graph,
+which locks every function may acquire when called (`reach`).
+
+Lock identity is a `Key` in the frame of one function:
+  ("g", "pkg.mod.Cache._lock", ())  one object for the whole program
+                                    (a module global or a class attribute);
+  ("l", "self", ("_lock",))         relative to a parameter or local of that
+                                    function; it means the same object in the
+                                    caller only when the call passes that object.
+A key that cannot be mapped into the caller is dropped: when unsure whether
+two locks are the same object, lintlock does not claim they are.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+from .knowledge import LockKind, lock_kinds
+from .model import (
+    Acquire,
+    Args,
+    Call,
+    ClassSummary,
+    FunctionSummary,
+    Held,
+    LockPath,
+    ModuleSummary,
+    Site,
+    Target,
+    Value,
+)
+from .summarize import SELF
+
+Key = Tuple[str, str, Tuple[str, ...]]
+_MAX_ATTRS = 4  # longer attribute paths (through recursion) are dropped
+_CONTEXT_MANAGERS = {"contextlib.contextmanager", "contextlib.asynccontextmanager"}
+
+
+@dataclass(frozen=True)
+class LockInfo:
+    key: Key
+    kind: Optional[LockKind]
+    reentrant: Optional[bool]  # None: unknown, never reported as a self-deadlock
+
+
+@dataclass(frozen=True)
+class Hop:
+    """How a function reaches an acquisition: directly, or through a call."""
+
+    site: int  # the acquire or the call, in this function's file
+    callee: Optional[str] = None  # None: acquired right here
+    callee_key: Optional[Key] = None
+    text: str = ""  # the lock as written at a direct acquisition
+
+
+@dataclass(frozen=True)
+class Edge:
+    callee: str
+    binding: Tuple[Tuple[str, Optional[LockPath]], ...]  # callee parameter -> caller object
+    site: int
+
+
+@dataclass(frozen=True)
+class HeldLock:
+    """A lock held at an event, in the frame of the function holding it."""
+
+    key: Key
+    text: str
+    site: Site  # where it was acquired
+    how: str = ""  # "", or how it came to be held ("by decorator @x")
+
+
+class Program:
+    def __init__(self, modules: Iterable[ModuleSummary]) -> None:
+        self.modules: Dict[str, ModuleSummary] = {}
+        self.functions: Dict[str, FunctionSummary] = {}
+        self.classes: Dict[str, ClassSummary] = {}
+        self.path_of: Dict[str, str] = {}  # function qualname -> file
+        for summary in sorted(modules, key=lambda m: m.path):
+            self.modules.setdefault(summary.module, summary)
+        for summary in self.modules.values():
+            for fn in summary.functions:
+                self.functions[fn.qualname] = fn
+                self.path_of[fn.qualname] = summary.path
+            for cls in summary.classes:
+                self.classes[cls.qualname] = cls
+                self.path_of[cls.qualname] = summary.path
+        self.modules_by_path = {m.path: m for m in self.modules.values()}
+        self._names: Dict[str, Dict[str, str]] = {}
+        for summary in self.modules.values():
+            names = dict(summary.names)
+            for name, value in summary.globals:
+                if value.callee is None and value.arg0 is not None and value.arg0.scope == "global":
+                    names[name] = ".".join((value.arg0.base,) + value.arg0.attrs)  # Mutex = threading.Lock
+            self._names[summary.module] = names
+        self._mro: Dict[str, Tuple[str, ...]] = {}
+        self._resolved: Dict[str, str] = {}
+        self._events_by_site: Dict[str, Dict[int, object]] = {}
+        self.reach: Dict[str, Dict[Key, Hop]] = {}
+        self.edges: Dict[str, List[Edge]] = {}
+        self._build_edges()
+        self._compute_reach()
+
+    def short_name(self, qualname: str) -> str:
+        """`pkg.mod.Task.delete` -> `Task.delete`, for messages."""
+        fn = self.functions.get(qualname)
+        module = self.modules_by_path[self.path_of[qualname]].module if qualname in self.path_of else ""
+        short = qualname[len(module) + 1 :] if module and qualname.startswith(module + ".") else qualname
+        return short.replace(".<locals>", "")
+
+    # -- names, classes ---------------------------------------------------
+
+    def resolve(self, name: str, depth: int = 0) -> str:
+        """Follow imports and aliases to where a qualified name is defined."""
+        cached = self._resolved.get(name)
+        if cached is not None:
+            return cached
+        result = self._resolve(name, depth)
+        if depth == 0:
+            self._resolved[name] = result
+        return result
+
+    def _resolve(self, name: str, depth: int) -> str:
+        if name in self.functions or name in self.classes or name in self.modules or depth > 20:
+            return name
+        owner, _, member = name.rpartition(".")
+        if not owner:
+            return name
+        if owner in self.modules:
+            target = self._names[owner].get(member)
+            if target is not None and target != name:
+                return self.resolve(target, depth + 1)
+            return name
+        resolved_owner = self.resolve(owner, depth + 1)
+        if resolved_owner in self.classes:
+            found = self.lookup(resolved_owner, member)
+            if found is not None:
+                return found
+            for klass in self.mro(resolved_owner):
+                if any(attr == member for attr, _ in self.classes[klass].class_attrs):
+                    return f"{klass}.{member}"
+            return f"{resolved_owner}.{member}"
+        if resolved_owner != owner:
+            return self.resolve(f"{resolved_owner}.{member}", depth + 1)
+        return name
+
+    def mro(self, cls: str) -> Tuple[str, ...]:
+        cached = self._mro.get(cls)
+        if cached is None:
+            self._mro[cls] = (cls,)  # guards against cyclic bases while computing
+            cached = self._mro[cls] = self._c3(cls)
+        return cached
+
+    def _c3(self, cls: str) -> Tuple[str, ...]:
+        bases = [b for b in (self.resolve(b) for b in self.classes[cls].bases) if b in self.classes and b != cls]
+        sequences = [list(self.mro(b)) for b in bases] + [list(bases)]
+        result = [cls]
+        while True:
+            sequences = [s for s in sequences if s]
+            if not sequences:
+                return tuple(result)
+            for seq in sequences:
+                head = seq[0]
+                if not any(head in s[1:] for s in sequences):
+                    break
+            else:  # inconsistent hierarchy: fall back to depth-first order
+                for seq in sequences:
+                    result.extend(c for c in seq if c not in result)
+                return tuple(result)
+            result.append(head)
+            for s in sequences:
+                if s and s[0] == head:
+                    del s[0]
+
+    def lookup(self, cls: str, member: str, start_after: Optional[str] = None) -> Optional[str]:
+        """The function `cls.member` resolves to, by MRO."""
+        order = self.mro(cls)
+        if start_after is not None and start_after in order:
+            order = order[order.index(start_after) + 1 :]
+        for klass in order:
+            for name, qualname in self.classes[klass].methods:
+                if name == member:
+                    return qualname
+        return None
+
+    def _attr_values(self, cls: str, attr: str) -> Tuple[List[Value], List[Value], Optional[str]]:
+        """(instance declarations, class declarations, owning class) of `attr` along the MRO."""
+        instance: List[Value] = []
+        klass_values: List[Value] = []
+        owner = None
+        for klass in self.mro(cls):
+            summary = self.classes[klass]
+            instance.extend(v for name, v in summary.instance_attrs if name == attr)
+            found = [v for name, v in summary.class_attrs if name == attr]
+            if found and owner is None:
+                owner = klass
+                klass_values = found
+        return instance, klass_values, owner
+
+    def class_of_value(self, value: Value) -> Optional[str]:
+        for name in (value.callee, value.annotation):
+            if name is not None:
+                resolved = self.resolve(name)
+                if resolved in self.classes:
+                    return resolved
+        return None
+
+    # -- lock keys --------------------------------------------------------
+
+    def self_param(self, fn: FunctionSummary) -> Optional[str]:
+        if fn.cls is not None and fn.kind in ("method", "classmethod", "property", "setter") and fn.params:
+            return fn.params[0]
+        return None
+
+    def key_of(self, fn: FunctionSummary, path: LockPath) -> Key:
+        if path.scope == "global":
+            return ("g", self.resolve(".".join((path.base,) + path.attrs)), ())
+        if path.base == self.self_param(fn) and path.attrs:
+            instance, class_values, owner = self._attr_values(fn.cls, path.attrs[0])
+            if owner is not None and not instance:
+                # a class attribute: one object, whatever instance reaches it
+                return ("g", self.resolve(f"{owner}.{path.attrs[0]}"), ()) if len(path.attrs) == 1 else ("g", self.resolve(f"{owner}.{path.attrs[0]}"), path.attrs[1:])
+        return ("l", path.base, path.attrs[:_MAX_ATTRS])
+
+    def _values_of(self, fn: FunctionSummary, key: Key) -> Tuple[List[Value], Optional[str]]:
+        """Declarations of the object a key names, and the prefix context for Condition(lock)."""
+        scope, base, attrs = key
+        if scope == "g":
+            if attrs:
+                return [], None
+            owner, _, member = base.rpartition(".")
+            if owner in self.modules:
+                return [v for name, v in self.modules[owner].globals if name == member], None
+            if owner in self.classes:
+                instance, class_values, _ = self._attr_values(owner, member)
+                return class_values + instance, None
+            return [], None
+        if not attrs:
+            return [v for name, v in fn.local_values if name == base], None
+        cls = self._class_of_local(fn, base)
+        for attr in attrs[:-1]:
+            if cls is None:
+                return [], None
+            instance, class_values, _ = self._attr_values(cls, attr)
+            cls = self._single_class(instance + class_values)
+        if cls is None:
+            return [], None
+        instance, class_values, _ = self._attr_values(cls, attrs[-1])
+        return instance + class_values, None
+
+    def _single_class(self, values: Sequence[Value]) -> Optional[str]:
+        classes = {self.class_of_value(v) for v in values if v.callee is not None or v.annotation is not None}
+        return classes.pop() if len(classes) == 1 and None not in classes else None
+
+    def _class_of_local(self, fn: FunctionSummary, base: str) -> Optional[str]:
+        if base == self.self_param(fn):
+            return fn.cls
+        return self._single_class([v for name, v in fn.local_values if name == base])
+
+    def lock_info(self, fn: FunctionSummary, key: Key, depth: int = 0) -> LockInfo:
+        """What kind of lock a key is, following Condition(lock) to the lock it wraps."""
+        values, _ = self._values_of(fn, key)
+        kinds: List[Tuple[LockKind, Value]] = []
+        for value in values:
+            if value.callee is None and value.arg0 is None and value.annotation is None:
+                continue  # `= None`: not a lock, not another object either
+            kind = self._kind_of(value)
+            if kind is None:
+                return LockInfo(key, None, None)
+            kinds.append((kind, value))
+        if not kinds:
+            return LockInfo(key, None, None)
+        kind, value = kinds[0]
+        if kind.wraps is not None and value.arg0 is not None and depth < 5:
+            wrapped = self._rebase(fn, key, value.arg0)
+            if wrapped is not None:
+                return self.lock_info(fn, wrapped, depth + 1)
+        reentrant_values = set()
+        for kind, value in kinds:
+            if kind.counting:
+                single = value.nargs == 0 or value.int0 == 1
+                reentrant_values.add(None if not single else False)
+            else:
+                reentrant_values.add(kind.reentrant)
+        reentrant = reentrant_values.pop() if len(reentrant_values) == 1 else None
+        return LockInfo(key, kind, reentrant)
+
+    def _rebase(self, fn: FunctionSummary, key: Key, arg: LockPath) -> Optional[Key]:
+        """Condition(x) declared for key: the key of x, in the same frame."""
+        if arg.scope == "global":
+            return ("g", self.resolve(".".join((arg.base,) + arg.attrs)), ())
+        if arg.base == SELF and key[0] == "l" and key[2]:
+            return self.key_of(fn, LockPath(key[1], key[2][:-1] + arg.attrs))
+        if arg.base == SELF and key[0] == "g":
+            return None
+        if key[0] == "l" and not key[2]:
+            return self.key_of(fn, arg)  # a local Condition(lock) of the same function
+        return None
+
+    def canonical(self, fn: FunctionSummary, path: LockPath) -> LockInfo:
+        return self.lock_info(fn, self.key_of(fn, path))
+
+    def _kind_of(self, value: Value, depth: int = 0) -> Optional[LockKind]:
+        kinds = lock_kinds()
+        for name in (value.callee, value.annotation):
+            if name is None:
+                continue
+            resolved = self.resolve(name)
+            if resolved in kinds:
+                return kinds[resolved]
+            if name in kinds:
+                return kinds[name]
+            factory = self.functions.get(resolved)
+            if factory is not None and factory.returns_value is not None and depth < 5:
+                found = self._kind_of(factory.returns_value, depth + 1)
+                if found is not None:
+                    return found
+        return None
+
+    # -- calls ------------------------------------------------------------
+
+    def event_at(self, fn: FunctionSummary, site: int):
+        table = self._events_by_site.get(fn.qualname)
+        if table is None:
+            table = self._events_by_site[fn.qualname] = {e.site: e for e in fn.events}
+        return table.get(site)
+
+    def callees(self, fn: FunctionSummary, call: Call) -> List[Edge]:
+        """The functions a call runs (synchronously), with what it passes them."""
+        resolved = self._resolve_call(fn, call)
+        if resolved is None:
+            return []
+        callee, receiver = resolved
+        target = self.functions.get(callee)
+        if target is None:
+            return []
+        if target.is_async and not call.awaited:
+            return []  # a coroutine that is not awaited does not run here
+        edges = [Edge(callee, self._bind(target, receiver, call.args), call.site)]
+        # a decorator's wrapper is a plain function: the receiver is its first argument
+        wrapper_args = call.args
+        if receiver is not None and target.kind in ("method", "property", "setter"):
+            wrapper_args = Args((receiver,) + call.args.positional, call.args.keywords, call.args.starred)
+        for wrapper in self.wrappers(target):
+            edges.append(Edge(wrapper, self._bind(self.functions[wrapper], None, wrapper_args), call.site))
+        return edges
+
+    def _resolve_call(self, fn: FunctionSummary, call: Call) -> Optional[Tuple[str, Optional[LockPath]]]:
+        """(callee qualname, the object bound to its first parameter or None)."""
+        target: Target = call.target
+        if target.kind == "local":
+            if target.name in self.functions:
+                return target.name, None
+            return None
+        if target.kind == "super":
+            if fn.cls is None or self.self_param(fn) is None:
+                return None
+            found = self.lookup(fn.cls, target.name, start_after=fn.cls)
+            return (found, LockPath(self.self_param(fn))) if found else None
+        if target.kind == "global":
+            resolved = self.resolve(target.name)
+            if resolved in self.classes:
+                init = self.lookup(resolved, "__init__")
+                return (init, LockPath("<new>")) if init else None
+            if resolved in self.functions:
+                return resolved, None
+            return None
+        receiver = target.receiver
+        cls = self._class_of_path(fn, receiver)
+        if cls is None:
+            return None
+        name = target.name
+        if target.kind == "attr":
+            setter = name.endswith("=")
+            found = self.lookup(cls, name[:-1] + ".setter" if setter else name)
+            if found is None or self.functions[found].kind not in ("property", "setter"):
+                return None
+            return found, receiver
+        found = self.lookup(cls, name)
+        if found is None:
+            return None
+        if self.functions[found].kind == "property":
+            return None  # self.prop(...) calls what the property returns
+        return found, receiver
+
+    def _class_of_path(self, fn: FunctionSummary, path: Optional[LockPath]) -> Optional[str]:
+        if path is None or path.scope != "local":
+            return None
+        cls = self._class_of_local(fn, path.base)
+        for attr in path.attrs:
+            if cls is None:
+                return None
+            instance, class_values, _ = self._attr_values(cls, attr)
+            cls = self._single_class(instance + class_values)
+        return cls
+
+    def _bind(self, callee: FunctionSummary, receiver: Optional[LockPath], args: Args) -> Tuple[Tuple[str, Optional[LockPath]], ...]:
+        params = [p for p in callee.params if not p.startswith("*")]
+        binding: Dict[str, Optional[LockPath]] = {}
+        positional = list(args.positional)
+        if callee.kind in ("method", "property", "setter", "classmethod") and callee.cls is not None and receiver is not None:
+            if params:
+                binding[params[0]] = None if callee.kind == "classmethod" or receiver.base == "<new>" else receiver
+                params = params[1:]
+        for name, value in zip(params, positional):
+            binding[name] = value
+        if args.starred:
+            for name in params[len(positional) :]:
+                binding.pop(name, None)
+        for name, value in args.keywords:
+            if name in callee.params:
+                binding[name] = value
+        return tuple(sorted(binding.items(), key=lambda item: item[0]))
+
+    def map_key(self, caller: FunctionSummary, edge: Edge, key: Key) -> Optional[Key]:
+        """A key of the callee's frame, as seen by the caller; None if it is not the same object there."""
+        scope, base, attrs = key
+        if scope == "g":
+            return key
+        callee = self.functions[edge.callee]
+        bound = dict(edge.binding)
+        if base in callee.params:
+            obj = bound.get(base)
+            if obj is None:
+                return None
+            if len(obj.attrs) + len(attrs) > _MAX_ATTRS:
+                return None
+            return self.key_of(caller, LockPath(obj.base, obj.attrs + attrs, obj.scope))
+        if callee.parent is not None and self._shares_closure(caller, callee):
+            return self.key_of(caller, LockPath(base, attrs))
+        return None
+
+    def _shares_closure(self, caller: FunctionSummary, callee: FunctionSummary) -> bool:
+        """The callee's free names mean the same objects in the caller."""
+        scope = callee.parent
+        name: Optional[str] = caller.qualname
+        while name is not None:
+            if name == scope:
+                return True
+            parent = self.functions.get(name)
+            name = parent.parent if parent is not None else None
+        return False
+
+    def wrappers(self, fn: FunctionSummary) -> List[str]:
+        """Inner functions that in-tree decorators put around `fn`."""
+        return [w for w in map(self._wrapper_of, fn.decorators) if w is not None]
+
+    def is_context_manager(self, fn: FunctionSummary) -> bool:
+        return any(self.resolve(d) in _CONTEXT_MANAGERS for d in fn.decorators)
+
+    # -- reach ------------------------------------------------------------
+
+    def _build_edges(self) -> None:
+        for name in sorted(self.functions):
+            fn = self.functions[name]
+            edges: List[Edge] = []
+            for event in fn.events:
+                if isinstance(event, Call):
+                    edges.extend(self.callees(fn, event))
+            self.edges[name] = edges
+
+    def _compute_reach(self) -> None:
+        for component in self._components():
+            for name in component:
+                fn = self.functions[name]
+                direct: Dict[Key, Hop] = {}
+                for event in fn.events:
+                    if isinstance(event, Acquire) and event.blocking:
+                        key = self.canonical(fn, event.lock).key
+                        direct.setdefault(key, Hop(event.site, text=event.lock.text()))
+                self.reach[name] = direct
+            changed = True
+            while changed:
+                changed = False
+                for name in component:
+                    fn = self.functions[name]
+                    mine = self.reach[name]
+                    for edge in self.edges[name]:
+                        for key in list(self.reach.get(edge.callee, {})):
+                            mapped = self.map_key(fn, edge, key)
+                            if mapped is not None and mapped not in mine:
+                                mine[mapped] = Hop(edge.site, edge.callee, key)
+                                changed = True
+
+    def _components(self) -> List[List[str]]:
+        """Strongly connected components, callees before callers (iterative Tarjan)."""
+        index: Dict[str, int] = {}
+        low: Dict[str, int] = {}
+        on_stack: Dict[str, bool] = {}
+        stack: List[str] = []
+        result: List[List[str]] = []
+        counter = 0
+        for root in sorted(self.functions):
+            if root in index:
+                continue
+            work = [(root, 0)]
+            while work:
+                node, i = work.pop()
+                if i == 0:
+                    index[node] = low[node] = counter
+                    counter += 1
+                    stack.append(node)
+                    on_stack[node] = True
+                succ = [e.callee for e in self.edges.get(node, ())]
+                if i < len(succ):
+                    work.append((node, i + 1))
+                    nxt = succ[i]
+                    if nxt not in index:
+                        work.append((nxt, 0))
+                    elif on_stack.get(nxt):
+                        low[node] = min(low[node], index[nxt])
+                    continue
+                if low[node] == index[node]:
+                    component = []
+                    while True:
+                        top = stack.pop()
+                        on_stack[top] = False
+                        component.append(top)
+                        if top == node:
+                            break
+                    result.append(sorted(component))
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+        return result
+
+    def chain(self, fn_name: str, key: Key) -> List[Tuple[str, Hop]]:
+        """The hops from fn to the acquisition of key: [(function, hop), ...]."""
+        hops: List[Tuple[str, Hop]] = []
+        seen = set()
+        while (fn_name, key) not in seen:
+            seen.add((fn_name, key))
+            hop = self.reach.get(fn_name, {}).get(key)
+            if hop is None:
+                break
+            hops.append((fn_name, hop))
+            if hop.callee is None:
+                break
+            fn_name, key = hop.callee, hop.callee_key
+        return hops
+
+    # -- held locks -------------------------------------------------------
+
+    def held_locks(self, fn: FunctionSummary, held: Sequence[Held]) -> List[HeldLock]:
+        """The locks (by key in fn's frame) that the held entries of an event stand for."""
+        path = self.path_of[fn.qualname]
+        result: List[HeldLock] = []
+        for entry in held:
+            if entry.lock is not None:
+                info = self.canonical(fn, entry.lock)
+                if info.kind is not None:
+                    result.append(HeldLock(info.key, entry.lock.text(), Site(path, entry.site)))
+                    continue
+                # `with obj:` where obj's __enter__ acquires
+                cls = self._class_of_path(fn, entry.lock)
+                enter = self.lookup(cls, "__enter__") if cls else None
+                if enter is not None:
+                    edge = Edge(enter, self._bind(self.functions[enter], entry.lock, Args()), entry.site)
+                    result.extend(self._held_through(fn, edge, self.functions[enter].exit_held, entry))
+            elif entry.via_call is not None:
+                call = self.event_at(fn, entry.via_call)
+                if not isinstance(call, Call):
+                    continue
+                for edge in self.callees(fn, call):
+                    callee = self.functions[edge.callee]
+                    if self.is_context_manager(callee):
+                        result.extend(self._held_through(fn, edge, callee.yield_held, entry))
+        return result
+
+    def _held_through(self, fn: FunctionSummary, edge: Edge, held: Sequence[Held], entry: Held) -> List[HeldLock]:
+        callee = self.functions[edge.callee]
+        path = self.path_of[fn.qualname]
+        result = []
+        for inner in self.held_locks(callee, held) if callee is not fn else ():
+            mapped = self.map_key(fn, edge, inner.key)
+            if mapped is not None:
+                result.append(HeldLock(mapped, inner.text, Site(path, entry.site), how=f"through {callee.name}()"))
+        return result
+
+    def entry_held(self, fn: FunctionSummary) -> List[HeldLock]:
+        """Locks a decorator's wrapper holds while it runs the decorated body."""
+        result: List[HeldLock] = []
+        for deco, wrapper_name in zip(fn.decorators, map(self._wrapper_of, fn.decorators)):
+            if wrapper_name is None:
+                continue
+            wrapper = self.functions[wrapper_name]
+            decorator = self.functions[wrapper.parent] if wrapper.parent in self.functions else None
+            if decorator is None:
+                continue
+            for event in wrapper.events:
+                if not (isinstance(event, Call) and event.target.kind == "local" and event.target.name in decorator.params):
+                    continue
+                # wrapper(self, ...) calls fn(self, ...): map the wrapper's frame onto fn's
+                reverse: Dict[str, LockPath] = {}
+                for param, obj in zip([p for p in fn.params if not p.startswith("*")], event.args.positional):
+                    if obj is not None and obj.scope == "local" and not obj.attrs:
+                        reverse[obj.base] = LockPath(param)
+                for inner in self.held_locks(wrapper, event.held):
+                    scope, base, attrs = inner.key
+                    if scope == "g":
+                        mapped: Optional[Key] = inner.key
+                    elif base in reverse:
+                        mapped = self.key_of(fn, LockPath(reverse[base].base, attrs))
+                    else:
+                        mapped = None
+                    if mapped is not None:
+                        name = deco.rsplit(".", 1)[-1]
+                        result.append(HeldLock(mapped, inner.text, Site(self.path_of[fn.qualname], fn.site), how=f"by its decorator @{name}"))
+        return result
+
+    def _wrapper_of(self, deco: str) -> Optional[str]:
+        decorator = self.functions.get(self.resolve(deco))
+        if decorator is not None and decorator.returns_local in self.functions:
+            return decorator.returns_local
+        return None

@@ -1,0 +1,29 @@
+"""Stage 5a: positions, computed late and only for the files findings point into.
+
+libcst positions cost about twice the parse; findings are rare. So the
+summaries carry site numbers, and here the few files that matter are
+summarized again with positions (the same walk, so the site numbers agree).
+"""
+from __future__ import annotations
+
+from typing import Dict, Iterable, Mapping, Tuple
+
+from .discover import SourceFile
+from .model import Site
+from .summarize import summarize
+
+Position = Tuple[int, int, int, int]  # line, column (1-based), end line, end column
+
+
+def locate_sites(sites: Iterable[Site], files: Mapping[str, SourceFile], sources: Mapping[str, bytes]) -> Dict[Site, Position]:
+    wanted: Dict[str, set] = {}
+    for site in sites:
+        wanted.setdefault(site.path, set()).add(site.site)
+    found: Dict[Site, Position] = {}
+    for path in sorted(wanted):
+        source = files[path]
+        located = summarize(sources[path], path, source.module, source.is_package, positions=True)
+        for site, line, col, end_line, end_col in located.positions:
+            if site in wanted[path]:
+                found[Site(path, site)] = (line, col, end_line, end_col)
+    return found

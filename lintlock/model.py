@@ -1,0 +1,167 @@
+"""Plain data passed between the pipeline stages.
+
+Everything here is a frozen dataclass of strings, ints and tuples, so a
+per-file summary can be pickled, cached and produced in another process.
+No libcst node ever leaves the summarizer.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional, Tuple
+
+
+@dataclass(frozen=True)
+class LockPath:
+    """How code names an object: `self._lock` is LockPath("self", ("_lock",), "local").
+
+    scope "local": `base` is a parameter, captured name or local variable of
+    the function. scope "global": `base` is a qualified name (`pkg.mod._lock`,
+    `pkg.mod.Cache`), resolved from the module's imports and definitions.
+    """
+
+    base: str
+    attrs: Tuple[str, ...] = ()
+    scope: str = "local"
+
+    def text(self) -> str:
+        base = self.base if self.scope == "local" else self.base.rsplit(".", 1)[-1]
+        return ".".join((base,) + self.attrs)
+
+
+@dataclass(frozen=True)
+class Held:
+    """One entry of the set of locks held at a program point.
+
+    Either a lock named directly (`lock`), or whatever the context manager
+    returned by the call at `via_call` holds for its `with` body.
+    """
+
+    site: int
+    lock: Optional[LockPath] = None
+    via_call: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a call names, before linking decides which function it is.
+
+    kind: "method"  receiver.name(...)    (receiver is a LockPath)
+          "super"   super().name(...)
+          "global"  a qualified name: module function, class, Class.method
+          "local"   a nested function/lambda or a captured parameter
+          "dunder"  syntax on an object: len(x) -> x.__len__, `with x:`
+          "attr"    a plain attribute read or write (a property, if any)
+    """
+
+    kind: str
+    name: str
+    receiver: Optional[LockPath] = None
+
+
+@dataclass(frozen=True)
+class Args:
+    """Which caller objects a call passes: positional, then keyword."""
+
+    positional: Tuple[Optional[LockPath], ...] = ()
+    keywords: Tuple[Tuple[str, Optional[LockPath]], ...] = ()
+    starred: bool = False  # *args/**kwargs: positions after them are unknown
+
+
+@dataclass(frozen=True)
+class Acquire:
+    site: int
+    lock: LockPath
+    held: Tuple[Held, ...]
+    blocking: bool  # False for acquire(blocking=False) and acquire(timeout=...)
+    how: str  # "with", "async with", "acquire"
+
+
+@dataclass(frozen=True)
+class Call:
+    site: int
+    target: Target
+    args: Args
+    held: Tuple[Held, ...]
+    awaited: bool = False
+    text: str = ""  # source of the call, kept only where a lock is held
+
+
+@dataclass(frozen=True)
+class Await:
+    site: int
+    held: Tuple[Held, ...]
+    text: str = ""
+
+
+Event = object  # Acquire | Call | Await
+
+
+@dataclass(frozen=True)
+class Value:
+    """The right-hand side of an assignment that may create a lock or object."""
+
+    callee: Optional[str] = None  # qualified name of the called constructor/factory
+    arg0: Optional[LockPath] = None  # first argument, when it names an object
+    int0: Optional[int] = None  # first argument, when it is an int literal
+    nargs: int = 0  # number of arguments of the call
+    annotation: Optional[str] = None  # qualified annotation, when there is one
+    site: int = -1
+
+
+@dataclass(frozen=True)
+class FunctionSummary:
+    qualname: str
+    name: str
+    params: Tuple[str, ...]
+    events: Tuple[object, ...]
+    cls: Optional[str] = None  # qualified name of the class it is defined in
+    parent: Optional[str] = None  # enclosing function, for nested defs and lambdas
+    kind: str = "function"  # function, method, classmethod, staticmethod, property, setter
+    is_async: bool = False
+    decorators: Tuple[str, ...] = ()
+    local_defs: Tuple[Tuple[str, str], ...] = ()  # local name -> nested function qualname
+    local_values: Tuple[Tuple[str, Value], ...] = ()  # local name -> what it was assigned
+    yield_held: Tuple[Held, ...] = ()  # held at `yield` (for @contextmanager helpers)
+    exit_held: Tuple[Held, ...] = ()  # still held on return (for __enter__ and acquire helpers)
+    returns_local: Optional[str] = None  # `return wrapper`: decorators
+    returns_value: Optional[Value] = None  # `return threading.Lock()`: lock factories
+    site: int = -1
+
+
+@dataclass(frozen=True)
+class ClassSummary:
+    qualname: str
+    name: str
+    bases: Tuple[str, ...]
+    methods: Tuple[Tuple[str, str], ...]  # method name -> function qualname
+    class_attrs: Tuple[Tuple[str, Value], ...]  # class-body assignments
+    instance_attrs: Tuple[Tuple[str, Value], ...]  # self.x = ... in any method
+    decorators: Tuple[str, ...] = ()
+    site: int = -1
+
+
+@dataclass(frozen=True)
+class ModuleSummary:
+    path: str
+    module: str
+    classes: Tuple[ClassSummary, ...]
+    functions: Tuple[FunctionSummary, ...]
+    names: Tuple[Tuple[str, str], ...]  # module-level alias/import -> qualified target
+    globals: Tuple[Tuple[str, Value], ...]  # module-level assignments
+    positions: Tuple[Tuple[int, int, int, int, int], ...] = ()  # (site, line, col, end_line, end_col)
+
+
+@dataclass(frozen=True)
+class Site:
+    """A place in the program: a site number of one file's summary."""
+
+    path: str
+    site: int
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    site: Site
+    message: object  # a rule message; rendered once positions are known
+    related: Tuple[Site, ...] = field(default=())

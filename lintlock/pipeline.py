@@ -1,0 +1,118 @@
+"""The whole run, top to bottom:
+
+    discover files -> summarize each file -> link the program -> run rules
+    -> locate the findings -> (fix) -> report
+
+Each stage is a module with one job; plain data (lintlock.model) flows between
+them. Nothing here imports or executes the code under analysis.
+"""
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+import libcst as cst
+
+from .checks import RULES
+from .discover import SourceFile, discover
+from .link import Program
+from .locate import locate_sites
+from .model import ModuleSummary
+from .summarize import summarize
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One line of output."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    code: str
+    message: str
+
+    def sort_key(self) -> Tuple[str, int, int, str, str]:
+        return (self.path, self.line, self.column, self.code, self.message)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    findings: Tuple[Finding, ...]
+    files: int
+    internal_errors: int  # LL900: a bug in lintlock, exit status 2
+
+
+def selected(code: str, select: Sequence[str], ignore: Sequence[str]) -> bool:
+    """ruff/flake8 semantics: the longest matching prefix wins; ignore wins ties."""
+    chosen = max((len(p) for p in select if code.startswith(p)), default=-1)
+    dropped = max((len(p) for p in ignore if code.startswith(p)), default=-1)
+    return chosen >= 0 and chosen > dropped
+
+
+def read_error(path: str, error: BaseException) -> Finding:
+    """LL001 for a file that cannot be read, decoded or parsed."""
+    if isinstance(error, cst.ParserSyntaxError):
+        reason = error.message.split(": ", 1)[-1] if error.message.startswith("parser error") else error.message
+        return Finding(path, error.editor_line, error.editor_column, error.editor_line, error.editor_column, "LL001", f"cannot parse: {reason}")
+    if isinstance(error, RecursionError):
+        return Finding(path, 1, 1, 1, 1, "LL001", "cannot parse: too deeply nested")
+    if isinstance(error, UnicodeDecodeError):
+        return Finding(path, 1, 1, 1, 1, "LL001", f"cannot decode: {error.reason} at byte {error.start} ({error.encoding})")
+    if isinstance(error, OSError):
+        return Finding(path, 1, 1, 1, 1, "LL001", f"cannot read: {error.strerror or error}")
+    return Finding(path, 1, 1, 1, 1, "LL001", f"cannot parse: {error}")
+
+
+def _summarize_file(source_file: SourceFile, data: bytes) -> Tuple[Optional[ModuleSummary], Optional[Finding], bool]:
+    """(summary, problem, internal): a bad file becomes a finding, never an exception."""
+    try:
+        return summarize(data, source_file.path, source_file.module, source_file.is_package), None, False
+    except (cst.ParserSyntaxError, RecursionError, UnicodeDecodeError, SyntaxError, ValueError) as error:
+        return None, read_error(source_file.path, error), False
+    except Exception as error:  # a bug in lintlock: report it for this file, check the rest
+        detail = traceback.format_exception_only(type(error), error)[-1].strip()
+        return None, Finding(source_file.path, 1, 1, 1, 1, "LL900", f"internal error: {detail} (please report this at lintlock's issue tracker)"), True
+
+
+def run(paths: Iterable[str], select: Sequence[str] = ("LL",), ignore: Sequence[str] = ()) -> Outcome:
+    files = discover(paths)
+    by_path: Dict[str, SourceFile] = {f.path: f for f in files}
+    sources: Dict[str, bytes] = {}
+    summaries: List[ModuleSummary] = []
+    findings: List[Finding] = []
+    internal = 0
+    for source_file in files:
+        try:
+            with open(source_file.path, "rb") as handle:
+                data = handle.read()
+        except OSError as error:
+            findings.append(read_error(source_file.path, error))
+            continue
+        summary, problem, is_internal = _summarize_file(source_file, data)
+        internal += is_internal
+        if problem is not None:
+            findings.append(problem)
+            continue
+        sources[source_file.path] = data
+        summaries.append(summary)
+
+    program = Program(summaries)
+    diagnostics = [d for rule in RULES if selected(rule.code, select, ignore) for d in rule.check(program)]
+
+    wanted = [d.site for d in diagnostics] + [s for d in diagnostics for s in d.related]
+    positions = locate_sites(wanted, by_path, sources)
+
+    def locate(site):
+        return positions.get(site, (0, 0, 0, 0))[:2]
+
+    for diagnostic in diagnostics:
+        line, column, end_line, end_column = positions.get(diagnostic.site, (1, 1, 1, 1))
+        message = diagnostic.message.render(diagnostic.site.path, locate)
+        findings.append(Finding(diagnostic.site.path, line, column, end_line, end_column, diagnostic.code, message))
+
+    findings = [f for f in findings if selected(f.code, select, ignore) or f.code == "LL900"]
+    unique = sorted(set(findings), key=Finding.sort_key)
+    return Outcome(tuple(unique), len(files), internal)
