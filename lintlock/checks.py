@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 from .link import HeldLock, Key, Program
-from .model import Acquire, Call, Diagnostic, FunctionSummary, Site
+from .locate import Located
+from .model import Acquire, Call, Diagnostic, FunctionSummary, Site, Target
 
-Locate = Callable[[Site], Tuple[int, int]]
+Locate = Callable[[Site], Located]
 
 _WAITS_FOR = {
     "thread": "this thread waits for itself forever",
@@ -22,8 +23,21 @@ _WAITS_FOR = {
 
 
 def _line(site: Site, here: str, locate: Locate) -> str:
-    line = locate(site)[0]
+    line = locate(site).line
     return f"line {line}" if site.path == here else f"{site.path}:{line}"
+
+
+def _subject(call: Target, text: str) -> str:
+    """How the event that runs the callee reads in a message."""
+    if call.kind == "attr":
+        return f"property {text} is {'set' if call.name.endswith('=') else 'read'}"
+    if call.kind == "dunder":
+        if call.name == "__iter__" and not text.startswith("iter("):
+            text = f"iterating over {text}"
+        elif call.name == "__enter__":
+            text = f"`with {text}`"
+        return f"{text} (which calls {call.name}) runs"
+    return f"{text} is called"
 
 
 @dataclass(frozen=True)
@@ -35,26 +49,26 @@ class SelfDeadlockMessage:
     family: str
     acquire_site: Site  # where L is taken again
     acquire_text: str  # L as written there
-    call_text: str = ""  # empty: the lock itself is acquired again, right here
+    call: Optional[Site] = None  # None: the lock itself is acquired again, right here
+    target: Optional[Target] = None
     chain: Tuple[str, ...] = ()  # function names from the callee to the acquirer
 
     def render(self, here: str, locate: Locate) -> str:
         held = f"{self.held.text} (acquired {self.held.how + ' ' if self.held.how else ''}at {_line(self.held.site, here, locate)})"
         again = _line(self.acquire_site, here, locate)
-        if not self.call_text:
-            return (
-                f"{self.acquire_text} is acquired again while already held: {held}; "
-                f"{self.kind} is not reentrant: {_WAITS_FOR[self.family]}"
-            )
+        waits = _WAITS_FOR[self.family]
+        if self.call is None or self.target is None:
+            return f"{self.acquire_text} is acquired again while already held: {held}; {self.kind} is not reentrant: {waits}"
+        subject = _subject(self.target, locate(self.call).text)
         if len(self.chain) == 1:
             return (
-                f"{self.call_text} is called while holding {held}; {self.chain[0]} acquires "
-                f"{self.acquire_text} again at {again}, and {self.kind} is not reentrant: {_WAITS_FOR[self.family]}"
+                f"{subject} while holding {held}; {self.chain[0]} acquires {self.acquire_text} again at {again}, "
+                f"and {self.kind} is not reentrant: {waits}"
             )
         hops = " -> ".join(name.rsplit(".", 1)[-1] for name in self.chain)
         return (
-            f"{self.call_text} is called while holding {held}; it reaches {self.chain[-1]} via {hops}, "
-            f"which acquires {self.acquire_text} at {again} ({self.kind} is not reentrant: {_WAITS_FOR[self.family]})"
+            f"{subject} while holding {held}; it reaches {self.chain[-1]} via {hops}, "
+            f"which acquires {self.acquire_text} at {again} ({self.kind} is not reentrant: {waits})"
         )
 
 
@@ -110,14 +124,18 @@ class SelfDeadlock:
                 hops = program.chain(edge.callee, callee_key)
                 last_fn, last_hop = hops[-1]
                 lock, kind, family = held[key]
+                names = [program.short_name(f) for f, _ in hops]
+                if edge.decorated is not None:  # name the decorated function, not the decorator's inner wrapper
+                    names[0] = f"{program.short_name(edge.decorated)} (through @{program.functions[edge.callee].parent.rsplit('.', 1)[-1]})"
                 return SelfDeadlockMessage(
                     held=lock,
                     kind=kind,
                     family=family,
                     acquire_site=Site(program.path_of[last_fn], last_hop.site),
                     acquire_text=last_hop.text,
-                    call_text=event.text,
-                    chain=tuple(program.short_name(f) for f, _ in hops),
+                    call=Site(program.path_of[fn.qualname], event.site),
+                    target=event.target,
+                    chain=tuple(names),
                 )
         return None
 

@@ -63,6 +63,7 @@ class Edge:
     callee: str
     binding: Tuple[Tuple[str, Optional[LockPath]], ...]  # callee parameter -> caller object
     site: int
+    decorated: Optional[str] = None  # callee is the wrapper a decorator put around this function
 
 
 @dataclass(frozen=True)
@@ -213,7 +214,7 @@ class Program:
     # -- lock keys --------------------------------------------------------
 
     def self_param(self, fn: FunctionSummary) -> Optional[str]:
-        if fn.cls is not None and fn.kind in ("method", "classmethod", "property", "setter") and fn.params:
+        if fn.cls is not None and fn.kind in ("method", "classmethod", "property", "setter", "deleter") and fn.params:
             return fn.params[0]
         return None
 
@@ -260,11 +261,21 @@ class Program:
     def _class_of_local(self, fn: FunctionSummary, base: str) -> Optional[str]:
         if base == self.self_param(fn):
             return fn.cls
-        return self._single_class([v for name, v in fn.local_values if name == base])
+        for name, annotation in fn.param_types:
+            if name == base:
+                resolved = self.resolve(annotation)
+                return resolved if resolved in self.classes else None
+        values = [v for name, v in fn.local_values if name == base]
+        if not values and base not in fn.params and fn.parent in self.functions:
+            return self._class_of_local(self.functions[fn.parent], base)  # a captured name
+        return self._single_class(values)
 
     def lock_info(self, fn: FunctionSummary, key: Key, depth: int = 0) -> LockInfo:
         """What kind of lock a key is, following Condition(lock) to the lock it wraps."""
         values, _ = self._values_of(fn, key)
+        declared = [v for v in values if v.annotation is not None and self._kind_of(Value(annotation=v.annotation)) is not None]
+        if declared:
+            values = declared  # `_lock: threading.Lock` says what every assignment holds
         kinds: List[Tuple[LockKind, Value]] = []
         for value in values:
             if value.callee is None and value.arg0 is None and value.annotation is None:
@@ -347,7 +358,7 @@ class Program:
         if receiver is not None and target.kind in ("method", "property", "setter"):
             wrapper_args = Args((receiver,) + call.args.positional, call.args.keywords, call.args.starred)
         for wrapper in self.wrappers(target):
-            edges.append(Edge(wrapper, self._bind(self.functions[wrapper], None, wrapper_args), call.site))
+            edges.append(Edge(wrapper, self._bind(self.functions[wrapper], None, wrapper_args), call.site, decorated=callee))
         return edges
 
     def _resolve_call(self, fn: FunctionSummary, call: Call) -> Optional[Tuple[str, Optional[LockPath]]]:
@@ -403,7 +414,7 @@ class Program:
         params = [p for p in callee.params if not p.startswith("*")]
         binding: Dict[str, Optional[LockPath]] = {}
         positional = list(args.positional)
-        if callee.kind in ("method", "property", "setter", "classmethod") and callee.cls is not None and receiver is not None:
+        if callee.kind in ("method", "property", "setter", "deleter", "classmethod") and callee.cls is not None and receiver is not None:
             if params:
                 binding[params[0]] = None if callee.kind == "classmethod" or receiver.base == "<new>" else receiver
                 params = params[1:]
@@ -552,16 +563,14 @@ class Program:
         result: List[HeldLock] = []
         for entry in held:
             if entry.lock is not None:
-                info = self.canonical(fn, entry.lock)
-                if info.kind is not None:
-                    result.append(HeldLock(info.key, entry.lock.text(), Site(path, entry.site)))
-                    continue
-                # `with obj:` where obj's __enter__ acquires
+                # `with obj:` where obj's class acquires in __enter__
                 cls = self._class_of_path(fn, entry.lock)
                 enter = self.lookup(cls, "__enter__") if cls else None
                 if enter is not None:
                     edge = Edge(enter, self._bind(self.functions[enter], entry.lock, Args()), entry.site)
                     result.extend(self._held_through(fn, edge, self.functions[enter].exit_held, entry))
+                else:  # a lock, or an object whose kind only a caller's frame may know
+                    result.append(HeldLock(self.canonical(fn, entry.lock).key, entry.lock.text(), Site(path, entry.site)))
             elif entry.via_call is not None:
                 call = self.event_at(fn, entry.via_call)
                 if not isinstance(call, Call):

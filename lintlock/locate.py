@@ -6,24 +6,32 @@ summarized again with positions (the same walk, so the site numbers agree).
 """
 from __future__ import annotations
 
-from typing import Dict, Iterable, Mapping, Tuple
+from typing import Dict, Iterable, Mapping, NamedTuple
 
 from .discover import SourceFile
 from .model import Site
 from .summarize import summarize
 
-Position = Tuple[int, int, int, int]  # line, column (1-based), end line, end column
+class Located(NamedTuple):
+    line: int
+    column: int  # 1-based, as flake8 prints it
+    end_line: int
+    end_column: int
+    text: str  # the node's source, on one line
 
 
-def locate_sites(sites: Iterable[Site], files: Mapping[str, SourceFile], sources: Mapping[str, bytes]) -> Dict[Site, Position]:
+UNKNOWN = Located(1, 1, 1, 1, "")
+
+
+def locate_sites(sites: Iterable[Site], files: Mapping[str, SourceFile], sources: Mapping[str, bytes]) -> Dict[Site, Located]:
     wanted: Dict[str, set] = {}
     for site in sites:
         wanted.setdefault(site.path, set()).add(site.site)
-    found: Dict[Site, Position] = {}
+    found: Dict[Site, Located] = {}
     for path in sorted(wanted):
         source = files[path]
         located = summarize(sources[path], path, source.module, source.is_package, positions=True)
-        for site, line, col, end_line, end_col in located.positions:
+        for site, line, col, end_line, end_col, text in located.positions:
             if site in wanted[path]:
-                found[Site(path, site)] = (line, col, end_line, end_col)
+                found[Site(path, site)] = Located(line, col, end_line, end_col, text)
     return found

@@ -83,14 +83,12 @@ class Call:
     args: Args
     held: Tuple[Held, ...]
     awaited: bool = False
-    text: str = ""  # source of the call, kept only where a lock is held
 
 
 @dataclass(frozen=True)
 class Await:
     site: int
     held: Tuple[Held, ...]
-    text: str = ""
 
 
 Event = object  # Acquire | Call | Await
@@ -119,6 +117,7 @@ class FunctionSummary:
     kind: str = "function"  # function, method, classmethod, staticmethod, property, setter
     is_async: bool = False
     decorators: Tuple[str, ...] = ()
+    param_types: Tuple[Tuple[str, str], ...] = ()  # parameter -> qualified annotation
     local_defs: Tuple[Tuple[str, str], ...] = ()  # local name -> nested function qualname
     local_values: Tuple[Tuple[str, Value], ...] = ()  # local name -> what it was assigned
     yield_held: Tuple[Held, ...] = ()  # held at `yield` (for @contextmanager helpers)
@@ -148,7 +147,8 @@ class ModuleSummary:
     functions: Tuple[FunctionSummary, ...]
     names: Tuple[Tuple[str, str], ...]  # module-level alias/import -> qualified target
     globals: Tuple[Tuple[str, Value], ...]  # module-level assignments
-    positions: Tuple[Tuple[int, int, int, int, int], ...] = ()  # (site, line, col, end_line, end_col)
+    # only when summarized with positions: (site, line, col, end_line, end_col, source text)
+    positions: Tuple[Tuple[int, int, int, int, int, str], ...] = ()
 
 
 @dataclass(frozen=True)

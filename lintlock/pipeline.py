@@ -17,7 +17,7 @@ import libcst as cst
 from .checks import RULES
 from .discover import SourceFile, discover
 from .link import Program
-from .locate import locate_sites
+from .locate import UNKNOWN, locate_sites
 from .model import ModuleSummary
 from .summarize import summarize
 
@@ -106,12 +106,12 @@ def run(paths: Iterable[str], select: Sequence[str] = ("LL",), ignore: Sequence[
     positions = locate_sites(wanted, by_path, sources)
 
     def locate(site):
-        return positions.get(site, (0, 0, 0, 0))[:2]
+        return positions.get(site, UNKNOWN)
 
     for diagnostic in diagnostics:
-        line, column, end_line, end_column = positions.get(diagnostic.site, (1, 1, 1, 1))
+        where = locate(diagnostic.site)
         message = diagnostic.message.render(diagnostic.site.path, locate)
-        findings.append(Finding(diagnostic.site.path, line, column, end_line, end_column, diagnostic.code, message))
+        findings.append(Finding(diagnostic.site.path, where.line, where.column, where.end_line, where.end_column, diagnostic.code, message))
 
     findings = [f for f in findings if selected(f.code, select, ignore) or f.code == "LL900"]
     unique = sorted(set(findings), key=Finding.sort_key)

@@ -192,7 +192,7 @@ class _ModuleWalker:
         self.module = module
         self.package = module if is_package else module.rpartition(".")[0]
         self.position_of = position_of
-        self.positions: List[Tuple[int, int, int, int, int]] = []
+        self.positions: List[Tuple[int, int, int, int, int, str]] = []
         self.next_site = 0
         self.names: Dict[str, str] = {}  # module-level local name -> qualified name
         self.globals: List[Tuple[str, Value]] = []
@@ -223,7 +223,7 @@ class _ModuleWalker:
             where = self.position_of.get(node)
             if where is not None:
                 self.positions.append(
-                    (site, where.start.line, where.start.column + 1, where.end.line, where.end.column + 1)
+                    (site, where.start.line, where.start.column + 1, where.end.line, where.end.column + 1, self._text(node))
                 )
         return site
 
@@ -343,8 +343,21 @@ class _ModuleWalker:
             qualified = f"{self.module}.{name}"
         return LockPath(qualified, tuple(attrs), "global")
 
+    def _annotation(self, node: cst.BaseExpression, frame: Optional[_Frame]) -> Optional[str]:
+        """Qualified class named by an annotation: `Cache`, `"Cache"`, `Optional[Cache]`."""
+        if isinstance(node, cst.SimpleString):
+            try:
+                node = cst.parse_expression(node.evaluated_value)
+            except Exception:  # not an expression: no type
+                return None
+        if isinstance(node, cst.Subscript) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+            if (self._qualify(node.value, frame) or "") in ("typing.Optional", "typing.Final", "typing.ClassVar"):
+                return self._annotation(node.slice[0].slice.value, frame)
+            return None
+        return self._qualify(node, frame)
+
     def _value(self, node: Optional[cst.BaseExpression], frame: _Frame, annotation: Optional[cst.Annotation] = None) -> Value:
-        ann = self._qualify(annotation.annotation, frame) if annotation is not None else None
+        ann = self._annotation(annotation.annotation, frame) if annotation is not None else None
         site = self._site(node) if node is not None else -1
         if isinstance(node, cst.Call):
             callee = self._qualify(node.func, frame)
@@ -388,23 +401,30 @@ class _ModuleWalker:
         kind = "function"
         if cls is not None:
             kind = "method"
-            for deco in decorators:
+            for deco, node_deco in zip(decorators, node.decorators):
                 if deco == "builtins.staticmethod":
                     kind = "staticmethod"
                 elif deco == "builtins.classmethod":
                     kind = "classmethod"
                 elif deco in ("builtins.property", "functools.cached_property"):
                     kind = "property"
-                elif deco.endswith(".setter") and deco.startswith("<local>."):
-                    kind = "setter"
+                elif isinstance(node_deco.decorator, cst.Attribute) and node_deco.decorator.attr.value in ("setter", "deleter"):
+                    kind = node_deco.decorator.attr.value  # @name.setter
         if cls is not None:
             prefix = cls.qualname
         elif outer.is_module:
             prefix = self.module
         else:
             prefix = f"{outer.qualname}.<locals>"
-        qualname = f"{prefix}.{name}" + (".setter" if kind == "setter" else "")
+        suffix = f".{kind}" if kind in ("setter", "deleter") else ""
+        qualname = f"{prefix}.{name}{suffix}"
         params = self._params(node.params)
+        param_types = []
+        for param in (*node.params.posonly_params, *node.params.params, *node.params.kwonly_params):
+            if param.annotation is not None:
+                annotation = self._annotation(param.annotation.annotation, outer)
+                if annotation is not None:
+                    param_types.append((param.name.value, annotation))
         frame = _Frame(
             qualname=qualname,
             params=params,
@@ -416,11 +436,10 @@ class _ModuleWalker:
         site = self._site(node.name)
         end = self._block(node.body.body, frame, ())
         frame.exit_held = _join(frame.exit_held, end)
-        self.functions.append(
-            self._finish(frame, name=name, kind=kind, site=site, decorators=decorators, is_async=node.asynchronous is not None)
-        )
+        summary = self._finish(frame, name=name, kind=kind, site=site, decorators=decorators, is_async=node.asynchronous is not None)
+        self.functions.append(replace(summary, param_types=tuple(param_types)))
         if cls is not None:
-            cls.methods[name + (".setter" if kind == "setter" else "")] = qualname
+            cls.methods[name + suffix] = qualname
         return qualname
 
     def _lambda(self, node: cst.Lambda, name: str, outer: _Frame) -> str:
@@ -556,7 +575,7 @@ class _ModuleWalker:
             held = self._expr(stmt.iter, frame, held)
             iterated = self._path(stmt.iter, frame)
             if iterated is not None and iterated.scope == "local":
-                self._emit_call(stmt.iter, Target("dunder", "__iter__", iterated), Args(), frame, held, text=False)
+                self._emit_call(stmt.iter, Target("dunder", "__iter__", iterated), Args(), frame, held)
             self._bind_target(stmt.target, frame, None)
             end = self._suite(stmt.body, frame, held)
             after = _join(held, end)
@@ -651,7 +670,7 @@ class _ModuleWalker:
                 site = self._site(expr)
                 frame.events.append(Acquire(site=site, lock=path, held=held, blocking=True, how=how))
                 if path.scope == "local":
-                    self._emit_call(expr, Target("dunder", "__enter__", path), Args(), frame, held, text=False, site=site)
+                    self._emit_call(expr, Target("dunder", "__enter__", path), Args(), frame, held, site=site)
                 entry = Held(site=site, lock=path)
             elif isinstance(expr, cst.Call):
                 held = self._expr_children(expr, frame, held)
@@ -779,7 +798,7 @@ class _ModuleWalker:
                     decl = replace(decl, arg0=LockPath(SELF, decl.arg0.attrs))
                 frame.cls.instance_attrs.append((target.attr.value, decl))
             if obj.scope == "local":
-                self._emit_call(target, Target("attr", target.attr.value + "=", obj), Args(), frame, held, text=False)
+                self._emit_call(target, Target("attr", target.attr.value + "=", obj), Args(), frame, held)
             return held
         if isinstance(target, cst.Subscript):
             held = self._expr_children(target, frame, held)
@@ -805,13 +824,13 @@ class _ModuleWalker:
                 held = self._call(inner, frame, held, awaited=True)
             else:
                 held = self._expr(inner, frame, held)
-            frame.events.append(Await(site=self._site(node), held=held, text=self._text(node) if held else ""))
+            frame.events.append(Await(site=self._site(node), held=held))
             return held
         if isinstance(node, cst.Attribute):
             held = self._expr(node.value, frame, held)
             obj = self._path(node.value, frame)
             if obj is not None and obj.scope == "local":
-                self._emit_call(node, Target("attr", node.attr.value, obj), Args(), frame, held, text=False)
+                self._emit_call(node, Target("attr", node.attr.value, obj), Args(), frame, held)
             return held
         if isinstance(node, cst.Subscript):
             held = self._expr_children(node, frame, held)
@@ -874,10 +893,10 @@ class _ModuleWalker:
             target = Target("global", f"{target.receiver.base}." + ".".join(target.receiver.attrs + (target.name,)))
         return self._emit_call(node, target, args, frame, held, awaited=awaited)
 
-    def _emit_call(self, node: cst.CSTNode, target: Target, args: Args, frame: _Frame, held: HeldSet, awaited: bool = False, text: bool = True, site: Optional[int] = None) -> int:
+    def _emit_call(self, node: cst.CSTNode, target: Target, args: Args, frame: _Frame, held: HeldSet, awaited: bool = False, site: Optional[int] = None) -> int:
         if site is None:
             site = self._site(node)
-        frame.events.append(Call(site=site, target=target, args=args, held=held, awaited=awaited, text=self._text(node) if held and text else ""))
+        frame.events.append(Call(site=site, target=target, args=args, held=held, awaited=awaited))
         return site
 
     def _target(self, node: cst.Call, frame: _Frame) -> Optional[Target]:

@@ -1,0 +1,8 @@
+import threading
+
+_lock = threading.Lock()
+
+
+def update():
+    with _lock:
+        pass
