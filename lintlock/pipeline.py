@@ -8,6 +8,7 @@ them. Nothing here imports or executes the code under analysis.
 """
 from __future__ import annotations
 
+import ast
 import traceback
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
@@ -52,8 +53,28 @@ def selected(code: str, select: Sequence[str], ignore: Sequence[str]) -> bool:
     return chosen >= 0 and chosen > dropped
 
 
-def read_error(path: str, error: BaseException) -> Finding:
+def _python_syntax_error(source: bytes) -> Optional[SyntaxError]:
+    """CPython's own report on a file libcst rejected: better positions and wording.
+
+    Parse only (an AST is built, nothing runs). None when this Python accepts
+    the file or cannot say.
+    """
+    try:
+        ast.parse(source)
+    except SyntaxError as error:
+        return error
+    except (ValueError, RecursionError, MemoryError):
+        return None
+    return None
+
+
+def read_error(path: str, error: BaseException, source: Optional[bytes] = None) -> Finding:
     """LL001 for a file that cannot be read, decoded or parsed."""
+    if isinstance(error, cst.ParserSyntaxError) and source is not None:
+        python = _python_syntax_error(source)
+        if python is not None and python.lineno:
+            column = python.offset or 1
+            return Finding(path, python.lineno, column, python.lineno, column, "LL001", f"cannot parse: {python.msg}")
     if isinstance(error, cst.ParserSyntaxError):
         reason = error.message.split(": ", 1)[-1] if error.message.startswith("parser error") else error.message
         return Finding(path, error.editor_line, error.editor_column, error.editor_line, error.editor_column, "LL001", f"cannot parse: {reason}")
@@ -71,7 +92,7 @@ def _summarize_file(source_file: SourceFile, data: bytes) -> Tuple[Optional[Modu
     try:
         return summarize(data, source_file.path, source_file.module, source_file.is_package), None, False
     except (cst.ParserSyntaxError, RecursionError, UnicodeDecodeError, SyntaxError, ValueError) as error:
-        return None, read_error(source_file.path, error), False
+        return None, read_error(source_file.path, error, data), False
     except Exception as error:  # a bug in lintlock: report it for this file, check the rest
         detail = traceback.format_exception_only(type(error), error)[-1].strip()
         return None, Finding(source_file.path, 1, 1, 1, 1, "LL900", f"internal error: {detail} (please report this at lintlock's issue tracker)"), True

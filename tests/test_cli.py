@@ -1,0 +1,120 @@
+"""The command line, through click's runner and as a real subprocess."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from lintlock import __version__
+from lintlock.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "testdata" / "ll101" / "seed_create_delete.py"
+SEED_FIXED = ROOT / "testdata" / "ll101" / "seed_two_phase_fix.py"
+
+SEED_LINE = (
+    ":18:17: LL101 self.delete() is called while holding self._mu (acquired at line 15); "
+    "Task.delete acquires self._mu again at line 21, and threading.Lock is not reentrant: "
+    "this thread waits for itself forever"
+)
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_seed_is_reported_exactly():
+    result = invoke(SEED)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        str(SEED) + SEED_LINE,
+        "Found 1 error.",
+        "Run `lintlock rule CODE` for what a code means and how to fix it.",
+    ]
+
+
+def test_clean_file_exits_zero():
+    result = invoke(SEED_FIXED)
+    assert result.exit_code == 0
+    assert result.output == "All checks passed!\n"
+
+
+def test_check_subcommand_is_the_default():
+    assert invoke("check", SEED).output == invoke(SEED).output
+
+
+def test_quiet_and_exit_zero():
+    result = invoke("--quiet", "--exit-zero", SEED)
+    assert result.exit_code == 0
+    assert result.output == str(SEED) + SEED_LINE + "\n"
+
+
+def test_select_and_ignore_prefixes():
+    assert invoke("--ignore", "LL1", SEED).exit_code == 0
+    assert invoke("--select", "LL101", SEED).exit_code == 1
+    assert invoke("--select", "LL0", SEED).exit_code == 0
+    bad = invoke("--select", "E501", SEED)
+    assert bad.exit_code == 2
+    assert "'E501' is not a rule code" in bad.output
+
+
+def test_missing_path_is_a_usage_error(tmp_path):
+    result = invoke(tmp_path / "nope")
+    assert result.exit_code == 2
+    assert "no such file or directory" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_no_paths_is_a_usage_error():
+    result = invoke("check")
+    assert result.exit_code == 2
+    assert "Missing argument 'PATHS...'" in result.output
+
+
+def test_version_and_help():
+    assert invoke("--version").output == f"lintlock {__version__}\n"
+    help_text = invoke("--help").output
+    assert "lintlock rule LL101" in help_text
+    assert "Exit status: 0 nothing found, 1 findings, 2 usage error" in invoke("check", "--help").output
+
+
+def test_rule_command():
+    listing = invoke("rule", "--all")
+    assert listing.exit_code == 0
+    assert "LL101  self-deadlock on a non-reentrant lock" in listing.output.splitlines()
+    assert invoke("rule", "ll101").output.startswith("# LL101: self-deadlock on a non-reentrant lock\n")
+    unknown = invoke("rule", "LL999")
+    assert unknown.exit_code == 2
+    assert "unknown rule 'LL999'" in unknown.output
+
+
+def test_output_is_byte_identical_between_runs():
+    first = invoke(ROOT / "testdata").output
+    assert first == invoke(ROOT / "testdata").output
+    lines = [line for line in first.splitlines() if ": LL" in line]
+    def key(line):
+        path, row, col, _ = line.split(":", 3)
+        return path, int(row), int(col)
+    assert lines == sorted(lines, key=key)
+
+
+def test_python_dash_m_and_argument_order(tmp_path):
+    cases = ROOT / "testdata" / "ll101"
+    a = subprocess.run([sys.executable, "-m", "lintlock", str(cases / "chains.py"), str(cases / "seed_create_delete.py")], capture_output=True, text=True, cwd=ROOT)
+    b = subprocess.run([sys.executable, "-m", "lintlock", str(cases / "seed_create_delete.py"), str(cases / "chains.py")], capture_output=True, text=True, cwd=ROOT)
+    assert a.returncode == 1
+    assert a.stdout == b.stdout
+    assert a.stdout.count(" LL101 ") == 3
+    assert a.stderr == ""
+
+
+def test_bad_file_is_reported_and_others_still_checked(tmp_path):
+    (tmp_path / "broken.py").write_text("def broken(:\n    pass\n")
+    (tmp_path / "seed.py").write_bytes(SEED.read_bytes())
+    result = invoke(tmp_path)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0].startswith(f"{tmp_path / 'broken.py'}:1:12: LL001 cannot parse: ")
+    assert lines[1] == str(tmp_path / "seed.py") + SEED_LINE
