@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from lintlock.discover import PathNotFound, discover
+
+
+def make(tmp_path, *names):
+    for name in names:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("")
+
+
+def test_module_names_climb_packages(tmp_path, monkeypatch):
+    make(tmp_path, "src/pkg/__init__.py", "src/pkg/mod.py", "src/pkg/sub/__init__.py", "src/pkg/sub/deep.py", "src/script.py")
+    monkeypatch.chdir(tmp_path)
+    whole = {f.path: f.module for f in discover(["src"])}
+    assert whole == {
+        os.path.join("src", "pkg", "__init__.py"): "pkg",
+        os.path.join("src", "pkg", "mod.py"): "pkg.mod",
+        os.path.join("src", "pkg", "sub", "__init__.py"): "pkg.sub",
+        os.path.join("src", "pkg", "sub", "deep.py"): "pkg.sub.deep",
+        os.path.join("src", "script.py"): "script",
+    }
+    part = {f.path: f.module for f in discover([os.path.join("src", "pkg")])}
+    assert part[os.path.join("src", "pkg", "mod.py")] == "pkg.mod"
+    assert [f.is_package for f in discover([os.path.join("src", "pkg", "__init__.py")])] == [True]
+
+
+def test_skipped_directories(tmp_path):
+    make(
+        tmp_path,
+        "a.py",
+        ".hidden/b.py",
+        "__pycache__/c.py",
+        "venv/d.py",
+        ".venv/e.py",
+        "env/pyvenv.cfg",
+        "env/f.py",
+        "build/g.py",
+        "dist/h.py",
+        ".tox/i.py",
+        ".nox/j.py",
+        "node_modules/k.py",
+        "pkg/l.py",
+        "notes.txt",
+    )
+    found = [os.path.relpath(f.path, tmp_path) for f in discover([str(tmp_path)])]
+    assert found == ["a.py", os.path.join("pkg", "l.py")]
+
+
+def test_explicit_files_are_always_checked(tmp_path):
+    make(tmp_path, "build/generated.py", "tool")
+    named = [str(tmp_path / "build" / "generated.py"), str(tmp_path / "tool")]
+    assert [f.path for f in discover(named)] == sorted(os.path.normpath(p) for p in named)
+
+
+def test_duplicates_and_order(tmp_path):
+    make(tmp_path, "b.py", "a.py")
+    twice = discover([str(tmp_path / "b.py"), str(tmp_path), str(tmp_path / "a.py")])
+    assert [os.path.basename(f.path) for f in twice] == ["a.py", "b.py"]
+
+
+def test_missing_path(tmp_path):
+    with pytest.raises(PathNotFound):
+        discover([str(tmp_path / "missing")])
