@@ -34,7 +34,7 @@ def _subject(call: Target, text: str) -> str:
     if call.kind == "dunder":
         if call.name == "__iter__" and not text.startswith("iter("):
             text = f"iterating over {text}"
-        elif call.name == "__enter__":
+        elif call.name in ("__enter__", "__aenter__"):
             text = f"`with {text}`"
         return f"{text} (which calls {call.name}) runs"
     return f"{text} is called"

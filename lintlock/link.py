@@ -562,10 +562,14 @@ class Program:
         path = self.path_of[fn.qualname]
         result: List[HeldLock] = []
         for entry in held:
+            if entry.how == "acquire" and entry.lock not in fn.released and fn.name not in ("__enter__", "__aenter__"):
+                # acquire() with no release() in this function: the lock is handed
+                # to another thread, which releases it (a signal, not a mutex)
+                continue
             if entry.lock is not None:
                 # `with obj:` where obj's class acquires in __enter__
                 cls = self._class_of_path(fn, entry.lock)
-                enter = self.lookup(cls, "__enter__") if cls else None
+                enter = (self.lookup(cls, "__enter__") or self.lookup(cls, "__aenter__")) if cls else None
                 if enter is not None:
                     edge = Edge(enter, self._bind(self.functions[enter], entry.lock, Args()), entry.site)
                     result.extend(self._held_through(fn, edge, self.functions[enter].exit_held, entry))

@@ -39,6 +39,7 @@ class Held:
     site: int
     lock: Optional[LockPath] = None
     via_call: Optional[int] = None
+    how: str = "with"  # "acquire": an explicit lock.acquire()
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,7 @@ class FunctionSummary:
     param_types: Tuple[Tuple[str, str], ...] = ()  # parameter -> qualified annotation
     local_defs: Tuple[Tuple[str, str], ...] = ()  # local name -> nested function qualname
     local_values: Tuple[Tuple[str, Value], ...] = ()  # local name -> what it was assigned
+    released: Tuple[LockPath, ...] = ()  # locks the function calls release() on
     yield_held: Tuple[Held, ...] = ()  # held at `yield` (for @contextmanager helpers)
     exit_held: Tuple[Held, ...] = ()  # still held on return (for __enter__ and acquire helpers)
     returns_local: Optional[str] = None  # `return wrapper`: decorators

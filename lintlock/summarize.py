@@ -145,6 +145,7 @@ class _Frame:
     returns_value: Optional[Value] = None
     returns_count: int = 0
     scoped: List[Held] = field(default_factory=list)  # entries of the enclosing `with` blocks
+    released: Set[LockPath] = field(default_factory=set)  # locks this function calls release() on
 
     def is_local(self, name: str) -> bool:
         frame: Optional[_Frame] = self
@@ -475,6 +476,7 @@ class _ModuleWalker:
             decorators=decorators,
             local_defs=tuple(sorted(frame.local_defs.items())),
             local_values=tuple(sorted(frame.local_values.items(), key=lambda item: item[0])),
+            released=tuple(sorted(frame.released, key=lambda p: (p.scope, p.base, p.attrs))),
             yield_held=frame.yield_held or (),
             exit_held=frame.exit_held or (),
             returns_local=frame.returns_local if frame.returns_count == 1 else None,
@@ -602,7 +604,7 @@ class _ModuleWalker:
         negated = isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not)
         inner = test.expression if negated else test
         before = held
-        held = self._expr(test, frame, held)
+        held = self._expr(test, frame, held, top=True)
         # `if lock.acquire(False):` holds the lock only where the test was true
         acquired = tuple(h for h in held if h not in before)
         if_true, if_false = held, held
@@ -670,7 +672,8 @@ class _ModuleWalker:
                 site = self._site(expr)
                 frame.events.append(Acquire(site=site, lock=path, held=held, blocking=True, how=how))
                 if path.scope == "local":
-                    self._emit_call(expr, Target("dunder", "__enter__", path), Args(), frame, held, site=site)
+                    enter = "__aenter__" if how == "async with" else "__enter__"
+                    self._emit_call(expr, Target("dunder", enter, path), Args(), frame, held, site=site)
                 entry = Held(site=site, lock=path)
             elif isinstance(expr, cst.Call):
                 held = self._expr_children(expr, frame, held)
@@ -694,9 +697,9 @@ class _ModuleWalker:
 
     def _small(self, small: cst.CSTNode, frame: _Frame, held: HeldSet) -> Optional[HeldSet]:
         if isinstance(small, cst.Expr):
-            return self._expr(small.value, frame, held)
+            return self._expr(small.value, frame, held, top=True)
         if isinstance(small, cst.Assign):
-            held = self._expr(small.value, frame, held)
+            held = self._expr(small.value, frame, held, top=True)
             for target in small.targets:
                 held = self._assign(target.target, small.value, None, frame, held)
             return held
@@ -815,13 +818,18 @@ class _ModuleWalker:
 
     # -- expressions (in evaluation order) ------------------------------
 
-    def _expr(self, node: cst.CSTNode, frame: _Frame, held: HeldSet) -> HeldSet:
+    def _expr(self, node: cst.CSTNode, frame: _Frame, held: HeldSet, top: bool = False) -> HeldSet:
+        """Walk an expression. `top`: its value is not handed to anything else, so a
+        `lock.acquire()` here acquires for this function (and not, say, for the
+        task in `create_task(lock.acquire())`)."""
         if isinstance(node, cst.Call):
-            return self._call(node, frame, held, awaited=False)
+            return self._call(node, frame, held, awaited=False, top=top)
+        if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
+            return self._expr(node.expression, frame, held, top=top)
         if isinstance(node, cst.Await):
             inner = node.expression
             if isinstance(inner, cst.Call):
-                held = self._call(inner, frame, held, awaited=True)
+                held = self._call(inner, frame, held, awaited=True, top=True)
             else:
                 held = self._expr(inner, frame, held)
             frame.events.append(Await(site=self._site(node), held=held))
@@ -865,7 +873,7 @@ class _ModuleWalker:
                 held = self._expr(child, frame, held)
         return held
 
-    def _call(self, node: cst.Call, frame: _Frame, held: HeldSet, awaited: bool) -> HeldSet:
+    def _call(self, node: cst.Call, frame: _Frame, held: HeldSet, awaited: bool, top: bool = False) -> HeldSet:
         func = node.func
         if isinstance(func, cst.Attribute):
             held = self._expr(func.value, frame, held)
@@ -873,14 +881,15 @@ class _ModuleWalker:
             held = self._expr(func, frame, held)
         for arg in node.args:
             held = self._expr(arg.value, frame, held)
-        if isinstance(func, cst.Attribute) and func.attr.value in _ACQUIRE | _RELEASE:
+        if isinstance(func, cst.Attribute) and func.attr.value in _ACQUIRE | _RELEASE and top:
             lock = self._path(func.value, frame)
             if lock is not None:
                 if func.attr.value in _RELEASE:
+                    frame.released.add(lock)
                     return _without(held, lock)
                 site = self._site(node)
                 frame.events.append(Acquire(site=site, lock=lock, held=held, blocking=_acquire_blocks(node), how="acquire"))
-                return held + (Held(site=site, lock=lock),)
+                return held + (Held(site=site, lock=lock, how="acquire"),)
         self._emit_target_call(node, frame, held, awaited)
         return held
 

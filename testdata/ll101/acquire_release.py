@@ -45,9 +45,18 @@ class Store:
 
     def double_acquire(self):
         self._lock.acquire()
-        self._lock.acquire()  # error: LL101
-        self._lock.release()
-        self._lock.release()
+        try:
+            self._lock.acquire()  # error: LL101
+        finally:
+            self._lock.release()
+
+    def handoff(self):
+        # A lock used as a signal: acquired here, released by the worker thread.
+        # This function never releases it, so the second acquire waits for the
+        # worker, not for itself.
+        self._lock.acquire()
+        threading.Thread(target=self._lock.release).start()
+        self._lock.acquire()
 
     def double_with(self):
         with self._lock, self._lock:  # error: LL101

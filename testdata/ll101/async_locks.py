@@ -40,6 +40,11 @@ class Session:
         async with self._cond:
             await self._cond.wait()  # releases the condition while waiting: fine
 
+    async def contend(self):
+        async with self._lock:
+            waiter = asyncio.create_task(self._lock.acquire())  # another task waits, not this one
+        await waiter
+
     async def explicit(self):
         await self._lock.acquire()
         try:
