@@ -54,7 +54,8 @@ class SelfDeadlockMessage:
     chain: Tuple[str, ...] = ()  # function names from the callee to the acquirer
 
     def render(self, here: str, locate: Locate) -> str:
-        held = f"{self.held.text} (acquired {self.held.how + ' ' if self.held.how else ''}at {_line(self.held.site, here, locate)})"
+        how = "" if self.held.how in ("", "acquire") else self.held.how + " "
+        held = f"{self.held.text} (acquired {how}at {_line(self.held.site, here, locate)})"
         again = _line(self.acquire_site, here, locate)
         waits = _WAITS_FOR[self.family]
         if self.call is None or self.target is None:
@@ -111,6 +112,8 @@ class SelfDeadlock:
         if key not in held:
             return None
         lock, kind, family = held[key]
+        if event.how == "acquire" and lock.how == "acquire":
+            return None  # acquire() twice in one function: a signal another thread releases
         return SelfDeadlockMessage(lock, kind, family, Site(program.path_of[fn.qualname], event.site), event.lock.text())
 
     @staticmethod

@@ -73,7 +73,7 @@ class HeldLock:
     key: Key
     text: str
     site: Site  # where it was acquired
-    how: str = ""  # "", or how it came to be held ("by decorator @x")
+    how: str = ""  # "acquire" for an explicit acquire(); else how it came to be held ("by its decorator @x")
 
 
 class Program:
@@ -574,7 +574,8 @@ class Program:
                     edge = Edge(enter, self._bind(self.functions[enter], entry.lock, Args()), entry.site)
                     result.extend(self._held_through(fn, edge, self.functions[enter].exit_held, entry))
                 else:  # a lock, or an object whose kind only a caller's frame may know
-                    result.append(HeldLock(self.canonical(fn, entry.lock).key, entry.lock.text(), Site(path, entry.site)))
+                    how = "acquire" if entry.how == "acquire" else ""
+                    result.append(HeldLock(self.canonical(fn, entry.lock).key, entry.lock.text(), Site(path, entry.site), how))
             elif entry.via_call is not None:
                 call = self.event_at(fn, entry.via_call)
                 if not isinstance(call, Call):

@@ -43,12 +43,26 @@ class Store:
         finally:
             self._lock.release()
 
-    def double_acquire(self):
+    def acquire_inside_with(self):
+        with self._lock:
+            self._lock.acquire()  # error: LL101
+            self._lock.release()
+
+    def with_inside_acquire(self):
         self._lock.acquire()
         try:
-            self._lock.acquire()  # error: LL101
+            with self._lock:  # error: LL101
+                pass
         finally:
             self._lock.release()
+
+    def signal(self):
+        # acquire() twice in one function is the signalling idiom: another
+        # thread releases the lock in between (and this one releases it at the end)
+        self._lock.acquire()
+        threading.Thread(target=self._lock.release).start()
+        self._lock.acquire()
+        self._lock.release()
 
     def handoff(self):
         # A lock used as a signal: acquired here, released by the worker thread.
