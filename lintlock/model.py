@@ -66,6 +66,17 @@ class Args:
     positional: Tuple[Optional[LockPath], ...] = ()
     keywords: Tuple[Tuple[str, Optional[LockPath]], ...] = ()
     starred: bool = False  # *args/**kwargs: positions after them are unknown
+    literals: Tuple[Optional[str], ...] = ()  # positional constants (`None`, `False`, `0.5`), else None
+    keyword_literals: Tuple[Tuple[str, Optional[str]], ...] = ()
+
+    def literal(self, position: int, keyword: str) -> Tuple[bool, Optional[str]]:
+        """(passed, constant) of the argument at `position` or named `keyword`."""
+        for name, value in self.keyword_literals:
+            if name == keyword:
+                return True, value
+        if 0 <= position < len(self.literals):
+            return True, self.literals[position]
+        return False, None
 
 
 @dataclass(frozen=True)
@@ -75,6 +86,7 @@ class Acquire:
     held: Tuple[Held, ...]
     blocking: bool  # False for acquire(blocking=False) and acquire(timeout=...)
     how: str  # "with", "async with", "acquire"
+    guarded: bool = True  # acquire(): a try/finally that releases it follows
 
 
 @dataclass(frozen=True)
@@ -84,12 +96,14 @@ class Call:
     args: Args
     held: Tuple[Held, ...]
     awaited: bool = False
+    loop: Tuple[LockPath, ...] = ()  # inside `while <test>`: the objects the test reads
 
 
 @dataclass(frozen=True)
 class Await:
     site: int
     held: Tuple[Held, ...]
+    how: str = "await"  # "await", "async for", "async with"
 
 
 Event = object  # Acquire | Call | Await
@@ -103,6 +117,7 @@ class Value:
     arg0: Optional[LockPath] = None  # first argument, when it names an object
     int0: Optional[int] = None  # first argument, when it is an int literal
     nargs: int = 0  # number of arguments of the call
+    keywords: Tuple[Tuple[str, LockPath], ...] = ()  # keyword arguments naming objects (target=self._run)
     annotation: Optional[str] = None  # qualified annotation, when there is one
     site: int = -1
 

@@ -97,6 +97,18 @@ def _int_literal(node: cst.BaseExpression) -> Optional[int]:
     return None
 
 
+def _literal(node: cst.BaseExpression) -> Optional[str]:
+    """A constant argument as text (`None`, `False`, `0.5`, `-1`), else None."""
+    if isinstance(node, (cst.Integer, cst.Float)):
+        return node.value
+    if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+        return node.value
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+        inner = _literal(node.expression)
+        return None if inner is None else "-" + inner
+    return None
+
+
 def _is_none(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Name) and node.value == "None"
 
@@ -146,6 +158,8 @@ class _Frame:
     returns_count: int = 0
     scoped: List[Held] = field(default_factory=list)  # entries of the enclosing `with` blocks
     released: Set[LockPath] = field(default_factory=set)  # locks this function calls release() on
+    loops: List[Tuple[LockPath, ...]] = field(default_factory=list)  # objects read by enclosing `while` tests
+    guard: Optional[bool] = None  # for the acquire() of the statement being walked: is it guarded?
 
     def is_local(self, name: str) -> bool:
         frame: Optional[_Frame] = self
@@ -362,6 +376,8 @@ class _ModuleWalker:
         site = self._site(node) if node is not None else -1
         if isinstance(node, cst.Call):
             callee = self._qualify(node.func, frame)
+            if callee is None and isinstance(node.func, cst.Attribute):
+                callee = "." + node.func.attr.value  # pool.submit(fn): a method of a local object
             if callee == "dataclasses.field":
                 for arg in node.args:
                     if arg.keyword is not None and arg.keyword.value == "default_factory":
@@ -373,7 +389,14 @@ class _ModuleWalker:
                 if arg.keyword is not None and arg.keyword.value in ("lock", "value") and arg0 is None and int0 is None:
                     arg0 = self._path(arg.value, frame)
                     int0 = _int_literal(arg.value)
-            return Value(callee=callee, arg0=arg0, int0=int0, nargs=len(node.args), annotation=ann, site=site)
+            keywords = tuple(
+                (arg.keyword.value, path)
+                for arg in node.args
+                if arg.keyword is not None
+                for path in [self._path(arg.value, frame)]
+                if path is not None
+            )
+            return Value(callee=callee, arg0=arg0, int0=int0, nargs=len(node.args), keywords=keywords, annotation=ann, site=site)
         if _is_none(node):
             return Value(annotation=ann, site=site)
         if node is not None:
@@ -534,12 +557,74 @@ class _ModuleWalker:
 
     # -- statements ------------------------------------------------------
 
-    def _block(self, body: Sequence[cst.CSTNode], frame: _Frame, held: Optional[HeldSet]) -> Optional[HeldSet]:
-        for stmt in body:
+    def _block(self, body: Sequence[cst.CSTNode], frame: _Frame, held: Optional[HeldSet], released_by: Sequence[cst.CSTNode] = ()) -> Optional[HeldSet]:
+        """Walk statements in order. `released_by`: the finally block of the try this is the body of."""
+        for index, stmt in enumerate(body):
             if held is None:
                 break  # unreachable: nothing after return/raise runs
+            lock = self._acquire_statement(stmt, frame)
+            if lock is not None:
+                frame.guard = self._guarded(body, index, lock, frame) or (index == 0 and self._releases(released_by, lock, frame))
             held = self._stmt(stmt, frame, held)
+            frame.guard = None
         return held
+
+    # -- is every acquire() released on every path? (LL105) --------------
+
+    def _acquire_call(self, node: Optional[cst.BaseExpression]) -> Optional[cst.Call]:
+        while isinstance(node, (cst.Await, cst.UnaryOperation)):
+            node = node.expression
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in _ACQUIRE:
+            return node
+        return None
+
+    def _acquire_statement(self, stmt: cst.CSTNode, frame: _Frame) -> Optional[LockPath]:
+        """The lock of `lock.acquire()`, `ok = lock.acquire(...)` or `if [not] lock.acquire(...):`."""
+        value: Optional[cst.BaseExpression] = None
+        if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1:
+            small = stmt.body[0]
+            if isinstance(small, (cst.Expr, cst.Assign)):
+                value = small.value
+        elif isinstance(stmt, cst.If):
+            value = stmt.test
+        call = self._acquire_call(value)
+        return self._path(call.func.value, frame) if call is not None else None
+
+    def _guarded(self, body: Sequence[cst.CSTNode], index: int, lock: LockPath, frame: _Frame) -> bool:
+        stmt = body[index]
+        if isinstance(stmt, cst.If):
+            negated = isinstance(stmt.test, cst.UnaryOperation) and isinstance(stmt.test.operator, cst.Not)
+            if not negated:  # if lock.acquire(False): try: ... finally: lock.release()
+                return self._starts_with_try_release(stmt.body.body, lock, frame)
+            if not self._exits(stmt.body.body):
+                return False
+        following = list(body[index + 1 :])
+        # `ok = lock.acquire(timeout=1)` then `if not ok: return`
+        while following and isinstance(following[0], cst.If) and following[0].orelse is None and self._exits(following[0].body.body):
+            following.pop(0)
+        return self._starts_with_try_release(following, lock, frame)
+
+    def _starts_with_try_release(self, body: Sequence[cst.CSTNode], lock: LockPath, frame: _Frame) -> bool:
+        return bool(body) and isinstance(body[0], (cst.Try, cst.TryStar)) and body[0].finalbody is not None and self._releases(body[0].finalbody.body.body, lock, frame)
+
+    def _releases(self, body: Sequence[cst.CSTNode], lock: LockPath, frame: _Frame) -> bool:
+        for stmt in body:
+            if isinstance(stmt, cst.If) and self._releases(stmt.body.body, lock, frame):
+                return True
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    value = small.value if isinstance(small, cst.Expr) else None
+                    if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value in _RELEASE:
+                        if self._path(value.func.value, frame) == lock:
+                            return True
+        return False
+
+    @staticmethod
+    def _exits(body: Sequence[cst.CSTNode]) -> bool:
+        last = body[-1] if body else None
+        if isinstance(last, cst.SimpleStatementLine) and last.body:
+            return isinstance(last.body[-1], (cst.Return, cst.Raise, cst.Continue, cst.Break))
+        return False
 
     def _suite(self, suite: cst.BaseSuite, frame: _Frame, held: HeldSet) -> Optional[HeldSet]:
         return self._block(suite.body, frame, held)
@@ -568,13 +653,17 @@ class _ModuleWalker:
             return self._if(stmt, frame, held)
         if isinstance(stmt, cst.While):
             held = self._expr(stmt.test, frame, held)
+            frame.loops.append(self._read_paths(stmt.test, frame))
             end = self._suite(stmt.body, frame, held)
+            frame.loops.pop()
             after = _join(held, end)
             if stmt.orelse is not None:
                 after = self._suite(stmt.orelse.body, frame, after) if after is not None else None
             return after
         if isinstance(stmt, cst.For):
             held = self._expr(stmt.iter, frame, held)
+            if stmt.asynchronous is not None:
+                frame.events.append(Await(site=self._site(stmt.iter), held=held, how="async for"))
             iterated = self._path(stmt.iter, frame)
             if iterated is not None and iterated.scope == "local":
                 self._emit_call(stmt.iter, Target("dunder", "__iter__", iterated), Args(), frame, held)
@@ -637,7 +726,8 @@ class _ModuleWalker:
         return isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in _ACQUIRE
 
     def _try(self, stmt, frame: _Frame, held: HeldSet) -> Optional[HeldSet]:
-        end = self._suite(stmt.body, frame, held)
+        final = stmt.finalbody.body.body if stmt.finalbody is not None else ()
+        end = self._block(stmt.body.body, frame, held, released_by=final)
         # an exception can come from anywhere in the body
         handler_start = _join(held, end) if end is not None else held
         if stmt.orelse is not None and end is not None:
@@ -670,6 +760,8 @@ class _ModuleWalker:
             path = self._path(expr, frame)
             if path is not None:
                 site = self._site(expr)
+                if how == "async with":
+                    frame.events.append(Await(site=site, held=held, how=how))
                 frame.events.append(Acquire(site=site, lock=path, held=held, blocking=True, how=how))
                 if path.scope == "local":
                     enter = "__aenter__" if how == "async with" else "__enter__"
@@ -677,6 +769,8 @@ class _ModuleWalker:
                 entry = Held(site=site, lock=path)
             elif isinstance(expr, cst.Call):
                 held = self._expr_children(expr, frame, held)
+                if how == "async with":
+                    frame.events.append(Await(site=self._site(expr), held=held, how=how))
                 site = self._emit_target_call(expr, frame, held, awaited=how == "async with")
                 if site is None:
                     continue
@@ -867,6 +961,24 @@ class _ModuleWalker:
             return held
         return self._expr_children(node, frame, held)
 
+    def _read_paths(self, node: cst.CSTNode, frame: _Frame) -> Tuple[LockPath, ...]:
+        """Objects an expression reads (`not self._done and n < 3` -> self._done)."""
+        found: List[LockPath] = []
+
+        def visit(current: cst.CSTNode) -> None:
+            if isinstance(current, (cst.Attribute, cst.Name)):
+                path = self._path(current, frame)
+                if path is not None and (path.attrs or path.scope == "global"):
+                    found.append(path)
+                    return
+            if isinstance(current, (cst.Call, cst.Lambda)):
+                return
+            for child in current.children:
+                visit(child)
+
+        visit(node)
+        return tuple(found)
+
     def _expr_children(self, node: cst.CSTNode, frame: _Frame, held: HeldSet) -> HeldSet:
         for child in node.children:
             if isinstance(child, (cst.BaseExpression, cst.Arg, cst.BaseElement, cst.BaseDictElement, cst.BaseSlice, cst.SubscriptElement, cst.ComparisonTarget, cst.BaseComp, cst.CompFor, cst.CompIf, cst.FormattedStringExpression, cst.BaseFormattedStringContent)):
@@ -888,7 +1000,9 @@ class _ModuleWalker:
                     frame.released.add(lock)
                     return _without(held, lock)
                 site = self._site(node)
-                frame.events.append(Acquire(site=site, lock=lock, held=held, blocking=_acquire_blocks(node), how="acquire"))
+                guarded = frame.guard if frame.guard is not None else False
+                frame.guard = None
+                frame.events.append(Acquire(site=site, lock=lock, held=held, blocking=_acquire_blocks(node), how="acquire", guarded=guarded))
                 return held + (Held(site=site, lock=lock, how="acquire"),)
         self._emit_target_call(node, frame, held, awaited)
         return held
@@ -905,7 +1019,8 @@ class _ModuleWalker:
     def _emit_call(self, node: cst.CSTNode, target: Target, args: Args, frame: _Frame, held: HeldSet, awaited: bool = False, site: Optional[int] = None) -> int:
         if site is None:
             site = self._site(node)
-        frame.events.append(Call(site=site, target=target, args=args, held=held, awaited=awaited))
+        loop = frame.loops[-1] if frame.loops else ()
+        frame.events.append(Call(site=site, target=target, args=args, held=held, awaited=awaited, loop=loop))
         return site
 
     def _target(self, node: cst.Call, frame: _Frame) -> Optional[Target]:
@@ -938,6 +1053,8 @@ class _ModuleWalker:
     def _args(self, node: cst.Call, frame: _Frame) -> Args:
         positional: List[Optional[LockPath]] = []
         keywords: List[Tuple[str, Optional[LockPath]]] = []
+        literals: List[Optional[str]] = []
+        keyword_literals: List[Tuple[str, Optional[str]]] = []
         starred = False
         for arg in node.args:
             if arg.star:
@@ -946,6 +1063,8 @@ class _ModuleWalker:
             path = self._path(arg.value, frame)
             if arg.keyword is not None:
                 keywords.append((arg.keyword.value, path))
+                keyword_literals.append((arg.keyword.value, _literal(arg.value)))
             elif not starred:
                 positional.append(path)
-        return Args(tuple(positional), tuple(keywords), starred)
+                literals.append(_literal(arg.value))
+        return Args(tuple(positional), tuple(keywords), starred, tuple(literals), tuple(keyword_literals))

@@ -1,30 +1,12 @@
-"""Stage 4: the rules. Each rule is one class that reads the linked Program.
-
-Messages are tiny classes (as in pyflakes): the data of one finding, rendered
-to text only after positions are known (positions are computed late, for the
-files that have findings).
-"""
+"""LL101: a non-reentrant lock acquired again by the thread (or task) holding it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Dict, Iterator, List, Optional, Tuple
+from typing import Dict, Iterator, List, Optional, Tuple
 
-from .link import HeldLock, Key, Program
-from .locate import Located
-from .model import Acquire, Call, Diagnostic, FunctionSummary, Site, Target
-
-Locate = Callable[[Site], Located]
-
-_WAITS_FOR = {
-    "thread": "this thread waits for itself forever",
-    "process": "this process waits for itself forever",
-    "asyncio": "this task waits for itself forever",
-}
-
-
-def _line(site: Site, here: str, locate: Locate) -> str:
-    line = locate(site).line
-    return f"line {line}" if site.path == here else f"{site.path}:{line}"
+from ..link import HeldLock, Key, Program
+from ..model import Acquire, Call, Diagnostic, FunctionSummary, Site, Target
+from .common import WAITS_FOR, Locate, where
 
 
 def _subject(call: Target, text: str) -> str:
@@ -55,9 +37,9 @@ class SelfDeadlockMessage:
 
     def render(self, here: str, locate: Locate) -> str:
         how = "" if self.held.how in ("", "acquire") else self.held.how + " "
-        held = f"{self.held.text} (acquired {how}at {_line(self.held.site, here, locate)})"
-        again = _line(self.acquire_site, here, locate)
-        waits = _WAITS_FOR[self.family]
+        held = f"{self.held.text} (acquired {how}at {where(self.held.site, here, locate)})"
+        again = where(self.acquire_site, here, locate)
+        waits = WAITS_FOR[self.family]
         if self.call is None or self.target is None:
             return f"{self.acquire_text} is acquired again while already held: {held}; {self.kind} is not reentrant: {waits}"
         subject = _subject(self.target, locate(self.call).text)
@@ -142,5 +124,3 @@ class SelfDeadlock:
                 )
         return None
 
-
-RULES = (SelfDeadlock(),)

@@ -1,0 +1,11 @@
+"""Stage 4: the rules. Each rule is one class with a `code` and a `check(program)`.
+
+Messages are tiny classes (as in pyflakes): the data of one finding, rendered
+to text only once positions are known (they are computed late, for the files
+that have findings).
+"""
+from .ll101 import SelfDeadlock
+
+RULES = (SelfDeadlock(),)
+
+__all__ = ["RULES"]
