@@ -54,7 +54,7 @@ class Hop:
 
     site: int  # the acquire or the call, in this function's file
     callee: Optional[str] = None  # None: acquired right here
-    callee_key: Optional[Key] = None
+    callee_key: object = None  # the lock in the callee's frame (a Key, or a class-level id)
     text: str = ""  # the lock as written at a direct acquisition
 
 
@@ -103,6 +103,7 @@ class Program:
         self._resolved: Dict[str, str] = {}
         self._events_by_site: Dict[str, Dict[int, object]] = {}
         self.reach: Dict[str, Dict[Key, Hop]] = {}
+        self.class_reach: Dict[str, Dict[str, Hop]] = {}
         self.edges: Dict[str, List[Edge]] = {}
         self._build_edges()
         self._compute_reach()
@@ -476,27 +477,100 @@ class Program:
             self.edges[name] = edges
 
     def _compute_reach(self) -> None:
+        """reach: locks by key in each function's own frame (same object, for LL101);
+        class_reach: locks by class-level identity, through any call (for LL102/LL103)."""
         for component in self._components():
             for name in component:
                 fn = self.functions[name]
                 direct: Dict[Key, Hop] = {}
+                by_class: Dict[str, Hop] = {}
                 for event in fn.events:
                     if isinstance(event, Acquire) and event.blocking:
-                        key = self.canonical(fn, event.lock).key
-                        direct.setdefault(key, Hop(event.site, text=event.lock.text()))
+                        info = self.canonical(fn, event.lock)
+                        hop = Hop(event.site, text=event.lock.text())
+                        direct.setdefault(info.key, hop)
+                        lock_id = self.class_id(fn, info.key) if info.kind is not None else None
+                        if lock_id is not None:
+                            by_class.setdefault(lock_id, hop)
                 self.reach[name] = direct
+                self.class_reach[name] = by_class
             changed = True
             while changed:
                 changed = False
                 for name in component:
                     fn = self.functions[name]
                     mine = self.reach[name]
+                    mine_by_class = self.class_reach[name]
                     for edge in self.edges[name]:
                         for key in list(self.reach.get(edge.callee, {})):
                             mapped = self.map_key(fn, edge, key)
                             if mapped is not None and mapped not in mine:
                                 mine[mapped] = Hop(edge.site, edge.callee, key)
                                 changed = True
+                        for lock_id in list(self.class_reach.get(edge.callee, {})):
+                            if lock_id not in mine_by_class:
+                                mine_by_class[lock_id] = Hop(edge.site, edge.callee, lock_id)
+                                changed = True
+
+    def class_id(self, fn: FunctionSummary, key: Key) -> Optional[str]:
+        """Class-level identity of an object (`pkg.mod.Cache._lock`), the same for every instance."""
+        scope, base, attrs = key
+        if scope == "g":
+            return base if not attrs else None
+        if not attrs:
+            return None  # a local: no identity beyond this call
+        cls = self._class_of_path(fn, LockPath(base, attrs[:-1]))
+        if cls is None:
+            return None
+        for klass in self.mro(cls):
+            summary = self.classes[klass]
+            if any(name == attrs[-1] for name, _ in summary.instance_attrs) or any(name == attrs[-1] for name, _ in summary.class_attrs):
+                return f"{klass}.{attrs[-1]}"
+        return f"{cls}.{attrs[-1]}"
+
+    def field_id(self, fn: FunctionSummary, path: LockPath) -> Optional[str]:
+        return self.class_id(fn, self.key_of(fn, path))
+
+    def type_of(self, fn: FunctionSummary, path: LockPath) -> Tuple[Optional[str], Optional[Value]]:
+        """(qualified constructor, its Value) of what a path holds, when every assignment agrees."""
+        values, _ = self._values_of(fn, self.key_of(fn, path))
+        types = set()
+        chosen = None
+        for value in values:
+            if value.callee is None and value.annotation is None:
+                continue
+            name = value.callee if value.callee is not None else value.annotation
+            types.add(name if name.startswith(".") else self.resolve(name))
+            chosen = value
+        if len(types) != 1:
+            return None, None
+        return types.pop(), chosen
+
+    def held_ids(self, fn: FunctionSummary, held: Sequence[Held]) -> Dict[str, HeldLock]:
+        """Known locks held, by class-level identity."""
+        result: Dict[str, HeldLock] = {}
+        for lock in self.entry_held(fn) + self.held_locks(fn, held):
+            info = self.lock_info(fn, lock.key)
+            if info.kind is None:
+                continue
+            lock_id = self.class_id(fn, info.key)
+            if lock_id is not None:
+                result.setdefault(lock_id, lock)
+        return result
+
+    def class_chain(self, fn_name: str, lock_id: str) -> List[Tuple[str, Hop]]:
+        hops: List[Tuple[str, Hop]] = []
+        seen = set()
+        while (fn_name, lock_id) not in seen:
+            seen.add((fn_name, lock_id))
+            hop = self.class_reach.get(fn_name, {}).get(lock_id)
+            if hop is None:
+                break
+            hops.append((fn_name, hop))
+            if hop.callee is None:
+                break
+            fn_name = hop.callee
+        return hops
 
     def _components(self) -> List[List[str]]:
         """Strongly connected components, callees before callers (iterative Tarjan)."""

@@ -109,6 +109,29 @@ def _literal(node: cst.BaseExpression) -> Optional[str]:
     return None
 
 
+def _simple(node: cst.BaseExpression) -> bool:
+    """An expression that cannot raise: names, constants, and comparisons or `not` of them."""
+    if isinstance(node, (cst.Name, cst.Integer, cst.Float, cst.SimpleString)):
+        return True
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
+        return _simple(node.expression)
+    if isinstance(node, cst.BooleanOperation):
+        return _simple(node.left) and _simple(node.right)
+    if isinstance(node, cst.Comparison):
+        return _simple(node.left) and all(
+            isinstance(c.operator, (cst.Is, cst.IsNot)) and _simple(c.comparator) for c in node.comparisons
+        )
+    return False
+
+
+def _simple_statement(small: cst.BaseSmallStatement) -> bool:
+    if isinstance(small, cst.Pass):
+        return True
+    if isinstance(small, cst.Assign):
+        return all(isinstance(t.target, cst.Name) for t in small.targets) and _simple(small.value)
+    return False
+
+
 def _is_none(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Name) and node.value == "None"
 
@@ -158,6 +181,7 @@ class _Frame:
     returns_count: int = 0
     scoped: List[Held] = field(default_factory=list)  # entries of the enclosing `with` blocks
     released: Set[LockPath] = field(default_factory=set)  # locks this function calls release() on
+    param_types: Dict[str, str] = field(default_factory=dict)  # annotated parameters
     loops: List[Tuple[LockPath, ...]] = field(default_factory=list)  # objects read by enclosing `while` tests
     guard: Optional[bool] = None  # for the acquire() of the statement being walked: is it guarded?
 
@@ -452,6 +476,7 @@ class _ModuleWalker:
         frame = _Frame(
             qualname=qualname,
             params=params,
+            param_types=dict(param_types),
             parent=None if cls is not None or outer.is_module else outer,
             cls=cls,
             self_name=params[0] if cls is not None and kind in ("method", "property", "setter") and params else None,
@@ -591,18 +616,35 @@ class _ModuleWalker:
         return self._path(call.func.value, frame) if call is not None else None
 
     def _guarded(self, body: Sequence[cst.CSTNode], index: int, lock: LockPath, frame: _Frame) -> bool:
+        """Is the lock acquired by body[index] released on every path, exceptions included?"""
+        if any(entry.lock == lock for entry in frame.scoped):
+            return True  # inside `with lock:`, which releases it whatever happens
         stmt = body[index]
         if isinstance(stmt, cst.If):
             negated = isinstance(stmt.test, cst.UnaryOperation) and isinstance(stmt.test.operator, cst.Not)
             if not negated:  # if lock.acquire(False): try: ... finally: lock.release()
-                return self._starts_with_try_release(stmt.body.body, lock, frame)
+                return self._starts_with_try_release(stmt.body.body, lock, frame) or self._released_safely(stmt.body.body, lock, frame)
             if not self._exits(stmt.body.body):
                 return False
         following = list(body[index + 1 :])
         # `ok = lock.acquire(timeout=1)` then `if not ok: return`
         while following and isinstance(following[0], cst.If) and following[0].orelse is None and self._exits(following[0].body.body):
             following.pop(0)
-        return self._starts_with_try_release(following, lock, frame)
+        return self._starts_with_try_release(following, lock, frame) or self._released_safely(following, lock, frame)
+
+    def _released_safely(self, body: Sequence[cst.CSTNode], lock: LockPath, frame: _Frame) -> bool:
+        """Every path reaches lock.release() through statements that cannot raise."""
+        for stmt in body:
+            if self._releases([stmt], lock, frame) and isinstance(stmt, cst.SimpleStatementLine):
+                return True
+            if isinstance(stmt, cst.If) and stmt.orelse is None and _simple(stmt.test):
+                if not (self._released_safely(stmt.body.body, lock, frame) and self._exits(stmt.body.body)):
+                    return False
+                continue
+            if isinstance(stmt, cst.SimpleStatementLine) and all(_simple_statement(small) for small in stmt.body):
+                continue
+            return False
+        return False
 
     def _starts_with_try_release(self, body: Sequence[cst.CSTNode], lock: LockPath, frame: _Frame) -> bool:
         return bool(body) and isinstance(body[0], (cst.Try, cst.TryStar)) and body[0].finalbody is not None and self._releases(body[0].finalbody.body.body, lock, frame)
@@ -890,6 +932,8 @@ class _ModuleWalker:
                 return self._expr(target.value, frame, held)
             if frame.cls is not None and obj.scope == "local" and obj.base == frame.self_name and not obj.attrs:
                 decl = self._value(value, frame, annotation)
+                if decl.annotation is None and isinstance(value, cst.Name) and value.value in frame.param_types:
+                    decl = replace(decl, annotation=frame.param_types[value.value])  # self._x = x, with x: Class
                 if decl.arg0 is not None and decl.arg0.scope == "local" and decl.arg0.base == frame.self_name:
                     # Condition(self._lock): name the wrapped lock relative to the instance
                     decl = replace(decl, arg0=LockPath(SELF, decl.arg0.attrs))

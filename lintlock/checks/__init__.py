@@ -5,7 +5,10 @@ to text only once positions are known (they are computed late, for the files
 that have findings).
 """
 from .ll101 import SelfDeadlock
+from .ll102 import LockOrderInversion
+from .ll104 import AwaitUnderThreadLock
+from .ll105 import UnguardedAcquire
 
-RULES = (SelfDeadlock(),)
+RULES = (SelfDeadlock(), LockOrderInversion(), AwaitUnderThreadLock(), UnguardedAcquire())
 
 __all__ = ["RULES"]

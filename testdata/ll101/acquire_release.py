@@ -21,7 +21,7 @@ class Store:
         self._evict()  # released in finally: fine
 
     def put_released_first(self, key, value):
-        self._lock.acquire()
+        self._lock.acquire()  # error: LL105
         self._data[key] = value
         self._lock.release()
         self._evict()  # released before the call: fine

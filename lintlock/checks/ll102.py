@@ -1,0 +1,104 @@
+"""LL102: two locks taken in opposite orders on two paths (lock-order inversion)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, Iterator, List, Optional, Tuple
+
+from ..link import HeldLock, Program
+from ..model import Acquire, Call, Diagnostic, Site
+from .common import Locate, where
+
+
+@dataclass(frozen=True)
+class OrderWitness:
+    """One path: `function` holds `first` and, at `site`, takes `second` (maybe through calls)."""
+
+    function: str
+    held: HeldLock
+    first: str
+    second: str
+    site: Site  # the inner acquire, or the call that leads to it
+    acquire_site: Site  # where `second` is finally taken
+    acquire_text: str
+    chain: Tuple[str, ...]  # callee names when taken through calls
+    gates: Tuple[str, ...]  # other locks held on this path
+
+    def describe(self, here: str, locate: Locate) -> str:
+        text = f"{self.function} holds {_short_lock(self.first)} ({where(self.held.site, here, locate)}) and takes {_short_lock(self.second)}"
+        if self.chain:
+            text += f" through {locate(self.site).text} -> " + " -> ".join(self.chain)
+        return text + f" at {where(self.acquire_site, here, locate)}"
+
+
+def _short_lock(lock_id: str) -> str:
+    return ".".join(lock_id.split(".")[-2:])
+
+
+@dataclass(frozen=True)
+class LockOrderMessage:
+    here: OrderWitness
+    other: OrderWitness
+
+    def render(self, here: str, locate: Locate) -> str:
+        a, b = _short_lock(self.here.first), _short_lock(self.here.second)
+        return (
+            f"lock-order inversion between {a} and {b}: path 1: {self.here.describe(here, locate)}; "
+            f"path 2: {self.other.describe(here, locate)}. Two threads on these paths each hold one lock "
+            f"and wait forever for the other"
+        )
+
+
+class LockOrderInversion:
+    code = "LL102"
+
+    def check(self, program: Program) -> Iterator[Diagnostic]:
+        witnesses = self._witnesses(program)
+        for (first, second), here in sorted(witnesses.items()):
+            if first >= second:
+                continue
+            other = witnesses.get((second, first))
+            if other is None:
+                continue
+            if set(here.gates) & set(other.gates):
+                continue  # both paths hold a common outer lock: they never interleave
+            report, partner = sorted((here, other), key=lambda w: (w.site.path, w.site.site))
+            related = (report.held.site, report.acquire_site, partner.site, partner.held.site, partner.acquire_site)
+            yield Diagnostic(self.code, report.site, LockOrderMessage(report, partner), related)
+
+    @staticmethod
+    def _witnesses(program: Program) -> Dict[Tuple[str, str], OrderWitness]:
+        """The first path (in a deterministic order) for every ordered pair of locks."""
+        found: Dict[Tuple[str, str], OrderWitness] = {}
+        for name in sorted(program.functions):
+            fn = program.functions[name]
+            path = program.path_of[name]
+            for event in fn.events:
+                if not (isinstance(event, Acquire) and event.blocking) and not isinstance(event, Call):
+                    continue
+                held = program.held_ids(fn, event.held)
+                if not held:
+                    continue
+                taken: List[Tuple[str, Site, str, Tuple[str, ...]]] = []
+                if isinstance(event, Acquire):
+                    info = program.canonical(fn, event.lock)
+                    lock_id = program.class_id(fn, info.key) if info.kind is not None else None
+                    if lock_id is not None:
+                        taken.append((lock_id, Site(path, event.site), event.lock.text(), ()))
+                else:
+                    for edge in program.callees(fn, event):
+                        for lock_id in program.class_reach.get(edge.callee, {}):
+                            hops = program.class_chain(edge.callee, lock_id)
+                            last_fn, last_hop = hops[-1]
+                            names = tuple(program.short_name(f) for f, _ in hops)
+                            taken.append((lock_id, Site(program.path_of[last_fn], last_hop.site), last_hop.text, names))
+                site = Site(path, event.site)
+                for second, acquire_site, text, chain in taken:
+                    for first, lock in held.items():
+                        if first == second:
+                            continue
+                        known = found.get((first, second))
+                        if known is not None and (known.site.path, known.site.site) <= (path, event.site):
+                            continue  # keep the earliest path in the tree, so reports are stable
+                        gates = tuple(sorted(set(held) - {first, second}))
+                        found[(first, second)] = OrderWitness(program.short_name(name), lock, first, second, site, acquire_site, text, chain, gates)
+        return found

@@ -1,0 +1,42 @@
+"""LL105: `lock.acquire()` without a release guaranteed on every path."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from ..link import Program
+from ..model import Acquire, Diagnostic, Site
+from .common import Locate
+
+
+@dataclass(frozen=True)
+class UnguardedAcquireMessage:
+    lock: str
+    kind: str
+
+    def render(self, here: str, locate: Locate) -> str:
+        return (
+            f"{self.lock}.acquire() is not followed by try/finally: if anything before {self.lock}.release() "
+            f"raises or returns early, the {self.kind} stays held and every later acquire hangs forever. "
+            f"Use `with {self.lock}:` or try/finally"
+        )
+
+
+class UnguardedAcquire:
+    code = "LL105"
+
+    def check(self, program: Program) -> Iterator[Diagnostic]:
+        for name in sorted(program.functions):
+            fn = program.functions[name]
+            path = program.path_of[name]
+            for event in fn.events:
+                if not isinstance(event, Acquire) or event.how != "acquire" or event.guarded:
+                    continue
+                if event.lock not in fn.released:
+                    continue  # released elsewhere (a helper, __exit__, another thread): not this function's job
+                if sum(isinstance(e, Acquire) and e.how == "acquire" and e.lock == event.lock for e in fn.events) > 1:
+                    continue  # acquired twice: the signalling idiom, released by another thread
+                info = program.canonical(fn, event.lock)
+                if info.kind is None:
+                    continue
+                yield Diagnostic(self.code, Site(path, event.site), UnguardedAcquireMessage(event.lock.text(), info.kind.display))
