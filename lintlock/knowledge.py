@@ -9,7 +9,7 @@ import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Dict, Mapping, Optional
+from typing import Dict, Mapping, Optional, Tuple
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -53,3 +53,54 @@ def lock_kinds() -> Mapping[str, LockKind]:
             wraps=entry.get("wraps"),
         )
     return kinds
+
+
+@dataclass(frozen=True)
+class WaitSpec:
+    """A blocking wait and what wakes it (one [[wait]] of rules/blocking.toml)."""
+
+    name: str
+    types: Tuple[str, ...]
+    methods: Tuple[str, ...]
+    wakers: Tuple[str, ...]  # methods of the waited object, or ("target",) / ("submitted",)
+    timeout: Optional[Tuple[int, str]] = None
+    block: Optional[Tuple[int, str]] = None
+    bounded: bool = False
+    releases: bool = False
+
+
+@dataclass(frozen=True)
+class BlockingTable:
+    sleeps: Tuple[str, ...]
+    waits: Tuple[WaitSpec, ...]
+
+    def wait_for(self, type_name: str, method: str) -> Optional[WaitSpec]:
+        for spec in self.waits:
+            if type_name in spec.types and method in spec.methods:
+                return spec
+        return None
+
+
+def _pair(value) -> Optional[Tuple[int, str]]:
+    return (int(value[0]), str(value[1])) if value else None
+
+
+@lru_cache(maxsize=1)
+def blocking_calls() -> BlockingTable:
+    table = tomllib.loads(read_rules_file("blocking.toml"))
+    waits = []
+    for entry in table.get("wait", []):
+        wakers = entry["wakers"]
+        waits.append(
+            WaitSpec(
+                name=entry["name"],
+                types=tuple(entry["types"]),
+                methods=tuple(entry["methods"]),
+                wakers=(wakers,) if isinstance(wakers, str) else tuple(wakers),
+                timeout=_pair(entry.get("timeout")),
+                block=_pair(entry.get("block")),
+                bounded=bool(entry.get("bounded", False)),
+                releases=bool(entry.get("releases", False)),
+            )
+        )
+    return BlockingTable(sleeps=tuple(table.get("sleeps", ())), waits=tuple(waits))

@@ -383,7 +383,7 @@ class Program:
                 return resolved, None
             return None
         receiver = target.receiver
-        cls = self._class_of_path(fn, receiver)
+        cls = self.class_of_path(fn, receiver)
         if cls is None:
             return None
         name = target.name
@@ -400,7 +400,7 @@ class Program:
             return None  # self.prop(...) calls what the property returns
         return found, receiver
 
-    def _class_of_path(self, fn: FunctionSummary, path: Optional[LockPath]) -> Optional[str]:
+    def class_of_path(self, fn: FunctionSummary, path: Optional[LockPath]) -> Optional[str]:
         if path is None or path.scope != "local":
             return None
         cls = self._class_of_local(fn, path.base)
@@ -519,7 +519,7 @@ class Program:
             return base if not attrs else None
         if not attrs:
             return None  # a local: no identity beyond this call
-        cls = self._class_of_path(fn, LockPath(base, attrs[:-1]))
+        cls = self.class_of_path(fn, LockPath(base, attrs[:-1]))
         if cls is None:
             return None
         for klass in self.mro(cls):
@@ -642,7 +642,7 @@ class Program:
                 continue
             if entry.lock is not None:
                 # `with obj:` where obj's class acquires in __enter__
-                cls = self._class_of_path(fn, entry.lock)
+                cls = self.class_of_path(fn, entry.lock)
                 enter = (self.lookup(cls, "__enter__") or self.lookup(cls, "__aenter__")) if cls else None
                 if enter is not None:
                     edge = Edge(enter, self._bind(self.functions[enter], entry.lock, Args()), entry.site)

@@ -410,7 +410,7 @@ class _ModuleWalker:
             arg0 = self._path(positional[0].value, frame) if positional else None
             int0 = _int_literal(positional[0].value) if positional else None
             for arg in node.args:
-                if arg.keyword is not None and arg.keyword.value in ("lock", "value") and arg0 is None and int0 is None:
+                if arg.keyword is not None and arg.keyword.value in ("lock", "value", "maxsize") and arg0 is None and int0 is None:
                     arg0 = self._path(arg.value, frame)
                     int0 = _int_literal(arg.value)
             keywords = tuple(

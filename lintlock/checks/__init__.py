@@ -6,9 +6,10 @@ that have findings).
 """
 from .ll101 import SelfDeadlock
 from .ll102 import LockOrderInversion
+from .ll103 import BlockingWaitUnderLock
 from .ll104 import AwaitUnderThreadLock
 from .ll105 import UnguardedAcquire
 
-RULES = (SelfDeadlock(), LockOrderInversion(), AwaitUnderThreadLock(), UnguardedAcquire())
+RULES = (SelfDeadlock(), LockOrderInversion(), BlockingWaitUnderLock(), AwaitUnderThreadLock(), UnguardedAcquire())
 
 __all__ = ["RULES"]

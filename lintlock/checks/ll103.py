@@ -1,0 +1,172 @@
+"""LL103: a blocking wait while holding a lock that whatever must wake the wait needs.
+
+The seed's `Wait()`/`Complete()` bug: `wait()` holds the mutex while polling
+`done`, and `complete()` can set `done` only after taking that mutex.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, Iterator, List, Optional, Tuple
+
+from ..knowledge import WaitSpec, blocking_calls
+from ..link import HeldLock, Program
+from ..model import Call, Diagnostic, FunctionSummary, LockPath, Site
+from .common import Locate, where
+
+Use = Tuple[str, Call]  # (function, event)
+
+
+@dataclass(frozen=True)
+class BlockedWakerMessage:
+    held: HeldLock
+    lock_id: str
+    wait: Site
+    waiting_for: str  # what the wait needs to happen
+    waker: str  # the function that would make it happen
+    waker_site: Site
+    runs_to_end: bool = False  # the waker is a thread target / submitted call that must finish
+
+    def render(self, here: str, locate: Locate) -> str:
+        lock = ".".join(self.lock_id.split(".")[-2:])
+        at = where(self.waker_site, here, locate)
+        needs = f"{self.waker} takes {lock} on its way (at {at})" if self.runs_to_end else f"{self.waker} does that only while holding {lock} (at {at})"
+        return (
+            f"{locate(self.wait).text} blocks while holding {self.held.text} (acquired at {where(self.held.site, here, locate)}) "
+            f"until {self.waiting_for}; but {needs}, so it waits for this thread to release it: neither ever proceeds"
+        )
+
+
+class BlockingWaitUnderLock:
+    code = "LL103"
+
+    def check(self, program: Program) -> Iterator[Diagnostic]:
+        table = blocking_calls()
+        writes, calls = self._uses(program)
+        for name in sorted(program.functions):
+            fn = program.functions[name]
+            path = program.path_of[name]
+            for event in fn.events:
+                if not isinstance(event, Call) or not (event.held or fn.decorators):
+                    continue
+                held = program.held_ids(fn, event.held)
+                if not held:
+                    continue
+                found = self._check_call(program, table, fn, event, held, writes, calls)
+                if found is not None:
+                    site = Site(path, event.site)
+                    message = BlockedWakerMessage(found[1], found[0], site, *found[2:])
+                    yield Diagnostic(self.code, site, message, (found[1].site, found[4]))
+
+    @staticmethod
+    def _uses(program: Program) -> Tuple[Dict[str, List[Use]], Dict[Tuple[str, str], List[Use]]]:
+        """Where every field is written (`self._done = ...`) and its methods called (`self._evt.set()`)."""
+        writes: Dict[str, List[Use]] = {}
+        calls: Dict[Tuple[str, str], List[Use]] = {}
+        for name in sorted(program.functions):
+            fn = program.functions[name]
+            for event in fn.events:
+                if not isinstance(event, Call) or event.target.receiver is None:
+                    continue
+                receiver = event.target.receiver
+                if event.target.kind == "attr" and event.target.name.endswith("="):
+                    if fn.name == "__init__":
+                        continue  # construction happens before any other thread can wait
+                    field = program.field_id(fn, LockPath(receiver.base, receiver.attrs + (event.target.name[:-1],), receiver.scope))
+                    if field is not None:
+                        writes.setdefault(field, []).append((name, event))
+                elif event.target.kind == "method":
+                    field = program.field_id(fn, receiver)
+                    if field is not None:
+                        calls.setdefault((field, event.target.name), []).append((name, event))
+        return writes, calls
+
+    def _check_call(self, program: Program, table, fn: FunctionSummary, event: Call, held: Dict[str, HeldLock], writes, calls):
+        target = event.target
+        spec: Optional[WaitSpec] = None
+        value = None
+        if target.kind == "global" and program.resolve(target.name) in table.sleeps:
+            timed = True
+        elif target.kind == "method" and target.receiver is not None:
+            type_name, value = program.type_of(fn, target.receiver)
+            spec = table.wait_for(type_name, target.name) if type_name else None
+            if spec is None:
+                return None
+            if spec.block is not None:
+                passed, literal = event.args.literal(*spec.block)
+                if passed and literal in ("False", "0"):
+                    return None  # block=False never waits
+            passed, literal = event.args.literal(*spec.timeout) if spec.timeout else (False, None)
+            timed = passed and literal != "None"
+            if spec.bounded and not (value is not None and value.int0 is not None and value.int0 > 0):
+                return None  # an unbounded queue's put() never blocks
+        else:
+            return None
+        if timed:
+            return self._polling(program, fn, event, held, writes)
+        own_lock = None
+        if spec.releases:  # Condition.wait releases its own lock, and only that one
+            info = program.canonical(fn, target.receiver)
+            own_lock = program.class_id(fn, info.key)
+        candidates = {lock_id: lock for lock_id, lock in held.items() if lock_id != own_lock}
+        if not candidates:
+            return None
+        if spec.wakers in (("target",), ("submitted",)):
+            return self._runs_function(program, fn, spec, value, candidates)
+        field = program.field_id(fn, target.receiver)
+        uses = [use for waker in spec.wakers for use in calls.get((field, waker), [])] if field else []
+        found = self._all_under(program, uses, candidates)
+        if found is None:
+            return None
+        lock_id, (waker_fn, waker_event) = found
+        return (
+            lock_id,
+            candidates[lock_id],
+            f"{target.receiver.text()}.{'/'.join(spec.wakers)}() is called",
+            program.short_name(waker_fn),
+            Site(program.path_of[waker_fn], waker_event.site),
+        )
+
+    @staticmethod
+    def _all_under(program: Program, uses: List[Use], candidates: Dict[str, HeldLock]):
+        """A held lock that every use runs under, with one use as the witness."""
+        if not uses:
+            return None
+        for lock_id in candidates:
+            if all(lock_id in program.held_ids(program.functions[f], e.held) for f, e in uses):
+                return lock_id, uses[0]
+        return None
+
+    def _polling(self, program: Program, fn: FunctionSummary, event: Call, held, writes):
+        for read in event.loop:
+            field = program.field_id(fn, read)
+            found = self._all_under(program, writes.get(field, []) if field else [], held)
+            if found is not None:
+                lock_id, (writer, write) = found
+                return (lock_id, held[lock_id], f"{read.text()} changes", program.short_name(writer), Site(program.path_of[writer], write.site))
+        return None
+
+    @staticmethod
+    def _runs_function(program: Program, fn: FunctionSummary, spec: WaitSpec, value, candidates):
+        """Thread.join() / Future.result(): the thread's target or the submitted callable must take the lock."""
+        if value is None:
+            return None
+        function = dict(value.keywords).get("target") if spec.wakers == ("target",) else value.arg0
+        if function is None:
+            return None
+        callee = None
+        if function.scope == "global":
+            resolved = program.resolve(".".join((function.base,) + function.attrs))
+            callee = resolved if resolved in program.functions else None
+        elif function.attrs:
+            cls = program.class_of_path(fn, LockPath(function.base, function.attrs[:-1]))
+            callee = program.lookup(cls, function.attrs[-1]) if cls else None
+        if callee is None:
+            return None
+        for lock_id, lock in candidates.items():
+            hop = program.class_reach.get(callee, {}).get(lock_id)
+            if hop is not None:
+                hops = program.class_chain(callee, lock_id)
+                last_fn, last_hop = hops[-1]
+                what = "the thread finishes" if spec.wakers == ("target",) else "the submitted call returns"
+                return lock_id, lock, what, program.short_name(callee), Site(program.path_of[last_fn], last_hop.site), True
+        return None
