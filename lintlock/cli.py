@@ -10,7 +10,7 @@ import click
 from . import __version__
 from .discover import PathNotFound
 from .knowledge import read_rules_file, rules_dir
-from .pipeline import run
+from .pipeline import load, run
 from .report import summary_line, text_lines
 
 _CODE = re.compile(r"^LL\d{3}$")
@@ -38,6 +38,7 @@ def main() -> None:
     lintlock src/            check a tree (same as `lintlock check src/`)
     lintlock rule LL101      explain a rule
     lintlock rule --all      list the rules
+    lintlock graph src/      the lock-order graph (dot or mermaid)
     """
 
 
@@ -101,3 +102,21 @@ def rule(code: Optional[str], show_all: bool) -> None:
     if not _CODE.match(code) or code not in dict(_documents()):
         raise click.UsageError(f"unknown rule {code!r}; `lintlock rule --all` lists them")
     click.echo(read_rules_file(f"{code}.md").rstrip("\n"))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(), required=True)
+@click.option("--format", "fmt", type=click.Choice(["dot", "mermaid"]), default="dot", show_default=True, help="Graphviz dot, or Mermaid (GitHub renders it).")
+def graph(paths: Tuple[str, ...], fmt: str) -> None:
+    """Print the lock-order graph of PATHS: an edge A -> B means a path holds A, then takes B.
+
+    Edges that form an inversion (LL102) are drawn red.
+    """
+    from .graph import lock_graph, to_dot, to_mermaid
+
+    try:
+        loaded = load(paths)
+    except PathNotFound as missing:
+        raise click.UsageError(f"{missing}: no such file or directory") from None
+    nodes, edges = lock_graph(loaded)
+    click.echo((to_mermaid if fmt == "mermaid" else to_dot)(nodes, edges), nl=False)

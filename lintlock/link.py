@@ -528,6 +528,23 @@ class Program:
                 return f"{klass}.{attrs[-1]}"
         return f"{cls}.{attrs[-1]}"
 
+    def declaration(self, lock_id: str) -> Tuple[Optional[Site], Optional[LockKind]]:
+        """Where a class-level lock is created, and its kind."""
+        owner, _, name = lock_id.rpartition(".")
+        if owner in self.classes:
+            summary = self.classes[owner]
+            values = [v for n, v in summary.instance_attrs + summary.class_attrs if n == name]
+        elif owner in self.modules:
+            values = [v for n, v in self.modules[owner].globals if n == name]
+        else:
+            return None, None
+        path = self.path_of.get(owner) or self.modules[owner].path
+        for value in values:
+            kind = self._kind_of(value)
+            if kind is not None:
+                return (Site(path, value.site) if value.site >= 0 else None), kind
+        return None, None
+
     def field_id(self, fn: FunctionSummary, path: LockPath) -> Optional[str]:
         return self.class_id(fn, self.key_of(fn, path))
 

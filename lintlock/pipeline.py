@@ -11,15 +11,15 @@ from __future__ import annotations
 import ast
 import traceback
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
 from .checks import RULES
 from .discover import SourceFile, discover
 from .link import Program
-from .locate import UNKNOWN, locate_sites
-from .model import ModuleSummary
+from .locate import UNKNOWN, Located, locate_sites
+from .model import ModuleSummary, Site
 from .summarize import summarize
 
 
@@ -98,37 +98,51 @@ def _summarize_file(source_file: SourceFile, data: bytes) -> Tuple[Optional[Modu
         return None, Finding(source_file.path, 1, 1, 1, 1, "LL900", f"internal error: {detail} (please report this at lintlock's issue tracker)"), True
 
 
-def run(paths: Iterable[str], select: Sequence[str] = ("LL",), ignore: Sequence[str] = ()) -> Outcome:
+@dataclass(frozen=True)
+class Loaded:
+    """The program, linked: what every command works from."""
+
+    program: Program
+    files: Dict[str, SourceFile]
+    sources: Dict[str, bytes]
+    problems: Tuple[Finding, ...]  # LL001 / LL900 for files that could not be summarized
+    internal_errors: int
+
+    def locator(self, sites: Iterable[Site]) -> Callable[[Site], Located]:
+        positions = locate_sites(sites, self.files, self.sources)
+        return lambda site: positions.get(site, UNKNOWN)
+
+
+def load(paths: Iterable[str]) -> Loaded:
+    """Discover, read and summarize every file, then link them into one program."""
     files = discover(paths)
-    by_path: Dict[str, SourceFile] = {f.path: f for f in files}
     sources: Dict[str, bytes] = {}
     summaries: List[ModuleSummary] = []
-    findings: List[Finding] = []
+    problems: List[Finding] = []
     internal = 0
     for source_file in files:
         try:
             with open(source_file.path, "rb") as handle:
                 data = handle.read()
         except OSError as error:
-            findings.append(read_error(source_file.path, error))
+            problems.append(read_error(source_file.path, error))
             continue
         summary, problem, is_internal = _summarize_file(source_file, data)
         internal += is_internal
         if problem is not None:
-            findings.append(problem)
+            problems.append(problem)
             continue
         sources[source_file.path] = data
         summaries.append(summary)
+    return Loaded(Program(summaries), {f.path: f for f in files}, sources, tuple(problems), internal)
 
-    program = Program(summaries)
-    diagnostics = [d for rule in RULES if selected(rule.code, select, ignore) for d in rule.check(program)]
 
-    wanted = [d.site for d in diagnostics] + [s for d in diagnostics for s in d.related]
-    positions = locate_sites(wanted, by_path, sources)
+def run(paths: Iterable[str], select: Sequence[str] = ("LL",), ignore: Sequence[str] = ()) -> Outcome:
+    loaded = load(paths)
+    diagnostics = [d for rule in RULES if selected(rule.code, select, ignore) for d in rule.check(loaded.program)]
+    locate = loaded.locator([d.site for d in diagnostics] + [s for d in diagnostics for s in d.related])
 
-    def locate(site):
-        return positions.get(site, UNKNOWN)
-
+    findings = list(loaded.problems)
     for diagnostic in diagnostics:
         where = locate(diagnostic.site)
         message = diagnostic.message.render(diagnostic.site.path, locate)
@@ -136,4 +150,4 @@ def run(paths: Iterable[str], select: Sequence[str] = ("LL",), ignore: Sequence[
 
     findings = [f for f in findings if selected(f.code, select, ignore) or f.code == "LL900"]
     unique = sorted(set(findings), key=Finding.sort_key)
-    return Outcome(tuple(unique), len(files), internal)
+    return Outcome(tuple(unique), len(loaded.files), loaded.internal_errors)

@@ -52,53 +52,58 @@ class LockOrderInversion:
     code = "LL102"
 
     def check(self, program: Program) -> Iterator[Diagnostic]:
-        witnesses = self._witnesses(program)
-        for (first, second), here in sorted(witnesses.items()):
-            if first >= second:
-                continue
-            other = witnesses.get((second, first))
-            if other is None:
-                continue
-            if set(here.gates) & set(other.gates):
-                continue  # both paths hold a common outer lock: they never interleave
+        for here, other in inversions(order_witnesses(program)):
             report, partner = sorted((here, other), key=lambda w: (w.site.path, w.site.site))
             related = (report.held.site, report.acquire_site, partner.site, partner.held.site, partner.acquire_site)
             yield Diagnostic(self.code, report.site, LockOrderMessage(report, partner), related)
 
-    @staticmethod
-    def _witnesses(program: Program) -> Dict[Tuple[str, str], OrderWitness]:
-        """The first path (in a deterministic order) for every ordered pair of locks."""
-        found: Dict[Tuple[str, str], OrderWitness] = {}
-        for name in sorted(program.functions):
-            fn = program.functions[name]
-            path = program.path_of[name]
-            for event in fn.events:
-                if not (isinstance(event, Acquire) and event.blocking) and not isinstance(event, Call):
-                    continue
-                held = program.held_ids(fn, event.held)
-                if not held:
-                    continue
-                taken: List[Tuple[str, Site, str, Tuple[str, ...]]] = []
-                if isinstance(event, Acquire):
-                    info = program.canonical(fn, event.lock)
-                    lock_id = program.class_id(fn, info.key) if info.kind is not None else None
-                    if lock_id is not None:
-                        taken.append((lock_id, Site(path, event.site), event.lock.text(), ()))
-                else:
-                    for edge in program.callees(fn, event):
-                        for lock_id in program.class_reach.get(edge.callee, {}):
-                            hops = program.class_chain(edge.callee, lock_id)
-                            last_fn, last_hop = hops[-1]
-                            names = tuple(program.short_name(f) for f, _ in hops)
-                            taken.append((lock_id, Site(program.path_of[last_fn], last_hop.site), last_hop.text, names))
-                site = Site(path, event.site)
-                for second, acquire_site, text, chain in taken:
-                    for first, lock in held.items():
-                        if first == second:
-                            continue
-                        known = found.get((first, second))
-                        if known is not None and (known.site.path, known.site.site) <= (path, event.site):
-                            continue  # keep the earliest path in the tree, so reports are stable
-                        gates = tuple(sorted(set(held) - {first, second}))
-                        found[(first, second)] = OrderWitness(program.short_name(name), lock, first, second, site, acquire_site, text, chain, gates)
-        return found
+
+def inversions(witnesses: Dict[Tuple[str, str], OrderWitness]) -> List[Tuple[OrderWitness, OrderWitness]]:
+    """Pairs of paths that take two locks in opposite orders and can interleave."""
+    found = []
+    for (first, second), here in sorted(witnesses.items()):
+        other = witnesses.get((second, first))
+        if first >= second or other is None:
+            continue
+        if set(here.gates) & set(other.gates):
+            continue  # both paths hold a common outer lock: they never interleave
+        found.append((here, other))
+    return found
+
+
+def order_witnesses(program: Program) -> Dict[Tuple[str, str], OrderWitness]:
+    """The earliest path in the tree for every ordered pair of locks (held A, then took B)."""
+    found: Dict[Tuple[str, str], OrderWitness] = {}
+    for name in sorted(program.functions):
+        fn = program.functions[name]
+        path = program.path_of[name]
+        for event in fn.events:
+            if not (isinstance(event, Acquire) and event.blocking) and not isinstance(event, Call):
+                continue
+            held = program.held_ids(fn, event.held)
+            if not held:
+                continue
+            taken: List[Tuple[str, Site, str, Tuple[str, ...]]] = []
+            if isinstance(event, Acquire):
+                info = program.canonical(fn, event.lock)
+                lock_id = program.class_id(fn, info.key) if info.kind is not None else None
+                if lock_id is not None:
+                    taken.append((lock_id, Site(path, event.site), event.lock.text(), ()))
+            else:
+                for edge in program.callees(fn, event):
+                    for lock_id in program.class_reach.get(edge.callee, {}):
+                        hops = program.class_chain(edge.callee, lock_id)
+                        last_fn, last_hop = hops[-1]
+                        names = tuple(program.short_name(f) for f, _ in hops)
+                        taken.append((lock_id, Site(program.path_of[last_fn], last_hop.site), last_hop.text, names))
+            site = Site(path, event.site)
+            for second, acquire_site, text, chain in taken:
+                for first, lock in held.items():
+                    if first == second:
+                        continue
+                    known = found.get((first, second))
+                    if known is not None and (known.site.path, known.site.site) <= (path, event.site):
+                        continue  # keep the earliest path in the tree, so reports are stable
+                    gates = tuple(sorted(set(held) - {first, second}))
+                    found[(first, second)] = OrderWitness(program.short_name(name), lock, first, second, site, acquire_site, text, chain, gates)
+    return found

@@ -1,0 +1,79 @@
+"""`lintlock graph`: the program's lock-order graph, as Graphviz dot or Mermaid.
+
+Nodes are locks by class-level identity; an edge A -> B says some path holds
+A and then takes B, with one witness location. Edges on an inversion (the
+pair LL102 reports) are drawn red.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import List, Tuple
+
+from .checks.ll102 import inversions, order_witnesses
+from .pipeline import Loaded
+
+
+@dataclass(frozen=True)
+class Node:
+    lock: str
+    kind: str
+    created: str  # path:line, or "" when unknown
+
+
+@dataclass(frozen=True)
+class Edge:
+    first: str
+    second: str
+    witness: str  # path:line where the second lock is taken (or the call leading to it)
+    inverted: bool
+
+
+def lock_graph(loaded: Loaded) -> Tuple[List[Node], List[Edge]]:
+    program = loaded.program
+    witnesses = order_witnesses(program)
+    inverted = {pair for here, other in inversions(witnesses) for pair in ((here.first, here.second), (other.first, other.second))}
+    locks = sorted({lock for pair in witnesses for lock in pair})
+    declarations = {lock: program.declaration(lock) for lock in locks}
+    locate = loaded.locator([w.site for w in witnesses.values()] + [site for site, _ in declarations.values() if site is not None])
+    nodes = []
+    for lock in locks:
+        site, kind = declarations[lock]
+        created = f"{site.path}:{locate(site).line}" if site is not None else ""
+        nodes.append(Node(lock, kind.display if kind is not None else "lock", created))
+    edges = [
+        Edge(first, second, f"{w.site.path}:{locate(w.site).line}", (first, second) in inverted)
+        for (first, second), w in sorted(witnesses.items())
+    ]
+    return nodes, edges
+
+
+def _quote(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def to_dot(nodes: List[Node], edges: List[Edge]) -> str:
+    lines = ["digraph lock_order {", "  node [shape=box];"]
+    for node in nodes:
+        label = "\\n".join(_quote(part) for part in (node.lock, node.kind, node.created) if part)
+        lines.append(f'  "{_quote(node.lock)}" [label="{label}"];')
+    for edge in edges:
+        style = ', color=red, penwidth=2' if edge.inverted else ""
+        lines.append(f'  "{_quote(edge.first)}" -> "{_quote(edge.second)}" [label="{_quote(edge.witness)}"{style}];')
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def to_mermaid(nodes: List[Node], edges: List[Edge]) -> str:
+    ids = {node.lock: f"L{i}" for i, node in enumerate(nodes)}
+    lines = ["graph LR"]
+    for node in nodes:
+        label = "<br/>".join(part for part in (node.lock, node.kind, node.created) if part)
+        lines.append(f'  {ids[node.lock]}["{label.replace(chr(34), "#quot;")}"]')
+    red = []
+    for index, edge in enumerate(edges):
+        lines.append(f'  {ids[edge.first]} -->|"{edge.witness}"| {ids[edge.second]}')
+        if edge.inverted:
+            red.append(str(index))
+    if red:
+        lines.append(f"  linkStyle {','.join(red)} stroke:#d00,stroke-width:3px")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from lintlock.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def graph(*args):
+    result = CliRunner().invoke(main, ["graph", *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_dot(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    assert graph("testdata/ll102/direct.py") == (
+        "digraph lock_order {\n"
+        "  node [shape=box];\n"
+        '  "direct.accounts_lock" [label="direct.accounts_lock\\nthreading.Lock\\ntestdata/ll102/direct.py:4"];\n'
+        '  "direct.audit_lock" [label="direct.audit_lock\\nthreading.Lock\\ntestdata/ll102/direct.py:5"];\n'
+        '  "direct.accounts_lock" -> "direct.audit_lock" [label="testdata/ll102/direct.py:10", color=red, penwidth=2];\n'
+        '  "direct.audit_lock" -> "direct.accounts_lock" [label="testdata/ll102/direct.py:16", color=red, penwidth=2];\n'
+        "}\n"
+    )
+
+
+def test_consistent_order_is_not_red(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    out = graph("--format", "mermaid", "testdata/ll102/consistent.py")
+    assert '-->|"testdata/ll102/consistent.py:13"|' in out
+    assert "linkStyle" not in out  # gated and same-order edges are not inversions
+
+
+def test_readme_embeds_the_current_mermaid_graph(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"<!-- lintlock graph --format mermaid (\S+) -->\n```mermaid\n(.*?)```", readme, re.S)
+    assert match, "README lost its embedded graph"
+    assert match.group(2) == graph("--format", "mermaid", match.group(1))
+
+
+def test_missing_path_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(main, ["graph", str(tmp_path / "nope")])
+    assert result.exit_code == 2
+    assert "no such file or directory" in result.output
