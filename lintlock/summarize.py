@@ -622,8 +622,9 @@ class _ModuleWalker:
         stmt = body[index]
         if isinstance(stmt, cst.If):
             negated = isinstance(stmt.test, cst.UnaryOperation) and isinstance(stmt.test.operator, cst.Not)
-            if not negated:  # if lock.acquire(False): try: ... finally: lock.release()
-                return self._starts_with_try_release(stmt.body.body, lock, frame) or self._released_safely(stmt.body.body, lock, frame)
+            held_branch = stmt.body.body if not negated else (stmt.orelse.body.body if isinstance(stmt.orelse, cst.Else) else None)
+            if held_branch is not None:  # if lock.acquire(False): try: ... finally: lock.release()
+                return self._starts_with_try_release(held_branch, lock, frame) or self._released_safely(held_branch, lock, frame)
             if not self._exits(stmt.body.body):
                 return False
         following = list(body[index + 1 :])

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Dict, Iterator, List
 
 from ..link import Program
-from ..model import Acquire, Diagnostic, Site
+from ..model import Acquire, Diagnostic, FunctionSummary, LockPath, Site
 from .common import Locate
 
 
@@ -26,6 +26,10 @@ class UnguardedAcquire:
     code = "LL105"
 
     def check(self, program: Program) -> Iterator[Diagnostic]:
+        nested: Dict[str, List[FunctionSummary]] = {}
+        for fn in program.functions.values():
+            if fn.parent is not None:
+                nested.setdefault(fn.parent, []).append(fn)
         for name in sorted(program.functions):
             fn = program.functions[name]
             path = program.path_of[name]
@@ -36,7 +40,13 @@ class UnguardedAcquire:
                     continue  # released elsewhere (a helper, __exit__, another thread): not this function's job
                 if sum(isinstance(e, Acquire) and e.how == "acquire" and e.lock == event.lock for e in fn.events) > 1:
                     continue  # acquired twice: the signalling idiom, released by another thread
+                if any(self._uses(inner, event.lock) for inner in nested.get(name, ())):
+                    continue  # a nested function (a thread's target) takes or releases it too: a handoff
                 info = program.canonical(fn, event.lock)
                 if info.kind is None:
                     continue
                 yield Diagnostic(self.code, Site(path, event.site), UnguardedAcquireMessage(event.lock.text(), info.kind.display))
+
+    @staticmethod
+    def _uses(fn: FunctionSummary, lock: LockPath) -> bool:
+        return lock in fn.released or any(isinstance(e, Acquire) and e.lock == lock for e in fn.events)

@@ -66,3 +66,33 @@ def acquire_helper():
 
 def release_helper():
     lock.release()
+
+
+def try_lock_else(key, value):
+    if not lock.acquire(False):
+        return False
+    else:
+        try:
+            data[key] = value
+        finally:
+            lock.release()
+    return True
+
+
+def handed_to_worker(start_thread):
+    done = threading.Lock()
+    done.acquire()
+
+    def worker():
+        done.release()  # the worker signals completion
+
+    start_thread(worker)
+    done.acquire()
+    done.release()
+
+
+def loop_body(items):
+    for item in items:
+        lock.acquire()  # error: LL105
+        data[item] = len(data)
+        lock.release()
