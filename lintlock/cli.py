@@ -10,8 +10,9 @@ import click
 from . import __version__
 from .discover import PathNotFound
 from .knowledge import read_rules_file, rules_dir
-from .pipeline import load, run
-from .report import summary_line, text_lines
+from .pipeline import fix, load, run
+from .report import summary_lines, text_lines, unified_diff
+from .write import FileChanged, replace_file
 
 _CODE = re.compile(r"^LL\d{3}$")
 
@@ -54,23 +55,54 @@ def _codes(values: Tuple[str, ...]) -> List[str]:
 @click.argument("paths", nargs=-1, type=click.Path(), required=True)
 @click.option("--select", multiple=True, metavar="CODES", help="Only these codes or prefixes (comma separated). Default: LL.")
 @click.option("--ignore", multiple=True, metavar="CODES", help="Skip these codes or prefixes (comma separated).")
+@click.option("--fix", "apply_fixes", is_flag=True, help="Apply the safe fixes (each verified first), then report what remains.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply (or show) fixes that change what runs under the lock.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary line.")
-def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ...], exit_zero: bool, quiet: bool) -> None:
+def check(
+    paths: Tuple[str, ...],
+    select: Tuple[str, ...],
+    ignore: Tuple[str, ...],
+    apply_fixes: bool,
+    show_diff: bool,
+    unsafe_fixes: bool,
+    exit_zero: bool,
+    quiet: bool,
+) -> None:
     """Check PATHS (files or directories) for lock deadlocks.
 
     Exit status: 0 nothing found, 1 findings, 2 usage error or internal error.
+    With --diff: 1 when there is something to fix.
     """
+    chosen, skipped = _codes(select) or ["LL"], _codes(ignore)
     try:
-        outcome = run(paths, select=_codes(select) or ["LL"], ignore=_codes(ignore))
+        if apply_fixes or show_diff:
+            outcome = fix(paths, select=chosen, ignore=skipped, unsafe_fixes=unsafe_fixes)
+        else:
+            outcome = run(paths, select=chosen, ignore=skipped, unsafe_fixes=unsafe_fixes)
     except PathNotFound as missing:
         raise click.UsageError(f"{missing}: no such file or directory") from None
-    for line in text_lines(outcome.findings):
+    if show_diff:
+        for path, before, after in outcome.new_sources:
+            click.echo(unified_diff(path, before, after), nl=False)
+        if not quiet:
+            count = len(outcome.fixed)
+            click.echo(f"Would fix {count} error{'s' if count != 1 else ''}." if count else "No fixes available.", err=True)
+        sys.exit(2 if outcome.internal_errors else 1 if outcome.fixed and not exit_zero else 0)
+    written = 0
+    if apply_fixes:
+        for path, before, after in outcome.new_sources:
+            try:
+                replace_file(path, before, after)
+                written += sum(1 for p, _ in outcome.fixed if p == path)
+            except (OSError, FileChanged) as error:
+                click.echo(f"{path}: not fixed: {error.__class__.__name__}: {error}", err=True)
+    for line in text_lines(outcome.findings, unsafe_fixes):
         click.echo(line)
     if not quiet:
-        click.echo(summary_line(len(outcome.findings)))
-        if outcome.findings:
-            click.echo("Run `lintlock rule CODE` for what a code means and how to fix it.")
+        for line in summary_lines(outcome.findings, unsafe_fixes, fixed=written):
+            click.echo(line)
     if outcome.internal_errors:
         sys.exit(2)
     if outcome.findings and not exit_zero:

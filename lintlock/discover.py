@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Iterable, List, Set, Tuple
+from typing import Dict, Iterable, List, Set, Tuple
 
 SKIPPED_DIRS = frozenset({"__pycache__", "build", "dist", ".tox", ".nox", "node_modules", "venv", ".venv", "site-packages"})
 
@@ -69,4 +69,17 @@ def discover(paths: Iterable[str]) -> List[SourceFile]:
             module, is_package = module_name(shown)
             found.append(SourceFile(shown, module, is_package))
     found.sort(key=lambda f: f.path)
-    return found
+    return _unique_modules(found)
+
+
+def _unique_modules(files: List[SourceFile]) -> List[SourceFile]:
+    """Two files with one module name (scripts side by side in different folders,
+    several `conftest.py`) both get analysed: the later ones get a distinct name
+    that no import can spell, so their code never shadows or vanishes."""
+    seen: Dict[str, int] = {}
+    unique = []
+    for source in files:
+        count = seen.get(source.module, 0)
+        seen[source.module] = count + 1
+        unique.append(source if count == 0 else SourceFile(source.path, f"{source.module}@{count + 1}", source.is_package))
+    return unique

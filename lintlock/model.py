@@ -177,8 +177,20 @@ class Site:
 
 
 @dataclass(frozen=True)
+class FixRequest:
+    """What a finding tells the fixer (lintlock.fix): sites in the finding's file."""
+
+    path: str
+    call_site: int
+    lock_site: int  # the `with` item, or the acquire() call
+    lock_how: str  # "with" | "acquire"
+    declaration_site: int = -1  # `self._lock = threading.Lock()` in this file (for the RLock fix)
+
+
+@dataclass(frozen=True)
 class Diagnostic:
     code: str
     site: Site
     message: object  # a rule message; rendered once positions are known
     related: Tuple[Site, ...] = field(default=())
+    fix: Optional[FixRequest] = None

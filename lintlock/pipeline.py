@@ -8,35 +8,22 @@ them. Nothing here imports or executes the code under analysis.
 """
 from __future__ import annotations
 
-import ast
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
+from . import fix as fixer
 from .checks import RULES
 from .discover import SourceFile, discover
 from .link import Program
 from .locate import UNKNOWN, Located, locate_sites
-from .model import ModuleSummary, Site
+from .model import Diagnostic, ModuleSummary, Site
+from .problems import Finding, read_error
 from .summarize import summarize
 
-
-@dataclass(frozen=True)
-class Finding:
-    """One line of output."""
-
-    path: str
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    code: str
-    message: str
-
-    def sort_key(self) -> Tuple[str, int, int, str, str]:
-        return (self.path, self.line, self.column, self.code, self.message)
+__all__ = ["Finding", "Outcome", "Loaded", "load", "run", "fix"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +31,8 @@ class Outcome:
     findings: Tuple[Finding, ...]
     files: int
     internal_errors: int  # LL900: a bug in lintlock, exit status 2
+    fixed: Tuple[Tuple[str, str], ...] = ()  # (path, what) for every fix applied
+    new_sources: Tuple[Tuple[str, bytes, bytes], ...] = ()  # (path, before, after) of fixed files
 
 
 def selected(code: str, select: Sequence[str], ignore: Sequence[str]) -> bool:
@@ -51,40 +40,6 @@ def selected(code: str, select: Sequence[str], ignore: Sequence[str]) -> bool:
     chosen = max((len(p) for p in select if code.startswith(p)), default=-1)
     dropped = max((len(p) for p in ignore if code.startswith(p)), default=-1)
     return chosen >= 0 and chosen > dropped
-
-
-def _python_syntax_error(source: bytes) -> Optional[SyntaxError]:
-    """CPython's own report on a file libcst rejected: better positions and wording.
-
-    Parse only (an AST is built, nothing runs). None when this Python accepts
-    the file or cannot say.
-    """
-    try:
-        ast.parse(source)
-    except SyntaxError as error:
-        return error
-    except (ValueError, RecursionError, MemoryError):
-        return None
-    return None
-
-
-def read_error(path: str, error: BaseException, source: Optional[bytes] = None) -> Finding:
-    """LL001 for a file that cannot be read, decoded or parsed."""
-    if isinstance(error, cst.ParserSyntaxError) and source is not None:
-        python = _python_syntax_error(source)
-        if python is not None and python.lineno:
-            column = python.offset or 1
-            return Finding(path, python.lineno, column, python.lineno, column, "LL001", f"cannot parse: {python.msg}")
-    if isinstance(error, cst.ParserSyntaxError):
-        reason = error.message.split(": ", 1)[-1] if error.message.startswith("parser error") else error.message
-        return Finding(path, error.editor_line, error.editor_column, error.editor_line, error.editor_column, "LL001", f"cannot parse: {reason}")
-    if isinstance(error, RecursionError):
-        return Finding(path, 1, 1, 1, 1, "LL001", "cannot parse: too deeply nested")
-    if isinstance(error, UnicodeDecodeError):
-        return Finding(path, 1, 1, 1, 1, "LL001", f"cannot decode: {error.reason} at byte {error.start} ({error.encoding})")
-    if isinstance(error, OSError):
-        return Finding(path, 1, 1, 1, 1, "LL001", f"cannot read: {error.strerror or error}")
-    return Finding(path, 1, 1, 1, 1, "LL001", f"cannot parse: {error}")
 
 
 def _summarize_file(source_file: SourceFile, data: bytes) -> Tuple[Optional[ModuleSummary], Optional[Finding], bool]:
@@ -105,6 +60,7 @@ class Loaded:
     program: Program
     files: Dict[str, SourceFile]
     sources: Dict[str, bytes]
+    summaries: Dict[str, ModuleSummary]
     problems: Tuple[Finding, ...]  # LL001 / LL900 for files that could not be summarized
     internal_errors: int
 
@@ -112,12 +68,21 @@ class Loaded:
         positions = locate_sites(sites, self.files, self.sources)
         return lambda site: positions.get(site, UNKNOWN)
 
+    def with_source(self, path: str, data: bytes) -> Optional["Loaded"]:
+        """The program with one file's text replaced (a fix being verified); None if it does not parse."""
+        summary, problem, _ = _summarize_file(self.files[path], data)
+        if problem is not None:
+            return None
+        summaries = dict(self.summaries, **{path: summary})
+        sources = dict(self.sources, **{path: data})
+        return replace(self, program=Program(summaries.values()), sources=sources, summaries=summaries)
+
 
 def load(paths: Iterable[str]) -> Loaded:
     """Discover, read and summarize every file, then link them into one program."""
     files = discover(paths)
     sources: Dict[str, bytes] = {}
-    summaries: List[ModuleSummary] = []
+    summaries: Dict[str, ModuleSummary] = {}
     problems: List[Finding] = []
     internal = 0
     for source_file in files:
@@ -133,21 +98,88 @@ def load(paths: Iterable[str]) -> Loaded:
             problems.append(problem)
             continue
         sources[source_file.path] = data
-        summaries.append(summary)
-    return Loaded(Program(summaries), {f.path: f for f in files}, sources, tuple(problems), internal)
+        summaries[source_file.path] = summary
+    return Loaded(Program(summaries.values()), {f.path: f for f in files}, sources, summaries, tuple(problems), internal)
 
 
-def run(paths: Iterable[str], select: Sequence[str] = ("LL",), ignore: Sequence[str] = ()) -> Outcome:
-    loaded = load(paths)
-    diagnostics = [d for rule in RULES if selected(rule.code, select, ignore) for d in rule.check(loaded.program)]
+def check(loaded: Loaded, select: Sequence[str], ignore: Sequence[str]) -> List[Diagnostic]:
+    return [d for rule in RULES if selected(rule.code, select, ignore) for d in rule.check(loaded.program)]
+
+
+def _plans(loaded: Loaded, diagnostics: Sequence[Diagnostic]) -> Dict[Diagnostic, fixer.PlannedFix]:
+    """The fix each finding could get (parsing only the files that have fixable findings)."""
+    plans: Dict[Diagnostic, fixer.PlannedFix] = {}
+    by_path: Dict[str, List[Diagnostic]] = {}
+    for diagnostic in diagnostics:
+        if diagnostic.fix is not None:
+            by_path.setdefault(diagnostic.fix.path, []).append(diagnostic)
+    for path, found in sorted(by_path.items()):
+        source = loaded.files[path]
+        tree = cst.parse_module(loaded.sources[path])
+        nodes = fixer.nodes_of(tree, path, source.module, source.is_package)
+        for diagnostic in found:
+            planned = fixer.plan(tree, nodes, diagnostic.fix)
+            if planned is not None:
+                plans[diagnostic] = planned
+    return plans
+
+
+def _render(loaded: Loaded, diagnostics: Sequence[Diagnostic], select, ignore, unsafe: bool) -> List[Finding]:
+    plans = _plans(loaded, diagnostics)
     locate = loaded.locator([d.site for d in diagnostics] + [s for d in diagnostics for s in d.related])
-
     findings = list(loaded.problems)
     for diagnostic in diagnostics:
         where = locate(diagnostic.site)
         message = diagnostic.message.render(diagnostic.site.path, locate)
-        findings.append(Finding(diagnostic.site.path, where.line, where.column, where.end_line, where.end_column, diagnostic.code, message))
-
+        planned = plans.get(diagnostic)
+        fix = "" if planned is None else ("safe" if planned.safe else "unsafe")
+        findings.append(Finding(diagnostic.site.path, where.line, where.column, where.end_line, where.end_column, diagnostic.code, message, fix))
     findings = [f for f in findings if selected(f.code, select, ignore) or f.code == "LL900"]
-    unique = sorted(set(findings), key=Finding.sort_key)
-    return Outcome(tuple(unique), len(loaded.files), loaded.internal_errors)
+    return sorted(set(findings), key=Finding.sort_key)
+
+
+def run(paths: Iterable[str], select: Sequence[str] = ("LL",), ignore: Sequence[str] = (), unsafe_fixes: bool = False) -> Outcome:
+    loaded = load(paths)
+    findings = _render(loaded, check(loaded, select, ignore), select, ignore, unsafe_fixes)
+    return Outcome(tuple(findings), len(loaded.files), loaded.internal_errors)
+
+
+def _counts(loaded: Loaded, select, ignore) -> Dict[Tuple[str, str], int]:
+    counts: Dict[Tuple[str, str], int] = {}
+    for diagnostic in check(loaded, select, ignore):
+        key = (diagnostic.site.path, diagnostic.code)
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def fix(paths: Iterable[str], select: Sequence[str] = ("LL",), ignore: Sequence[str] = (), unsafe_fixes: bool = False, rounds: int = 200) -> Outcome:
+    """Apply fixes until none is left, verifying each: the file parses, the finding is
+    gone, and no finding appears anywhere (counted per file and code). Safe fixes go
+    first. Writes nothing: the caller decides (--diff prints, --fix writes)."""
+    loaded = load(paths)
+    original = dict(loaded.sources)
+    applied: List[Tuple[str, str]] = []
+    rejected: set = set()
+    for _ in range(rounds):
+        plans = _plans(loaded, check(loaded, select, ignore))
+        before = _counts(loaded, select, ignore)
+        done: set = set()  # one fix per file per round: the file's sites change
+        for diagnostic, planned in sorted(plans.items(), key=lambda item: (not item[1].safe, item[0].site.path, item[0].site.site)):
+            path = diagnostic.site.path
+            if path in done or (not planned.safe and not unsafe_fixes) or (path, planned.tree.code) in rejected:
+                continue
+            candidate = loaded.with_source(path, planned.tree.bytes)
+            after = _counts(candidate, select, ignore) if candidate is not None else None
+            if after is None or after.get((path, diagnostic.code), 0) >= before.get((path, diagnostic.code), 0) or any(
+                count > before.get(key, 0) for key, count in after.items()
+            ):
+                rejected.add((path, planned.tree.code))
+                continue
+            loaded, before = candidate, after
+            applied.append((path, planned.title))
+            done.add(path)
+        if not done:
+            break
+    findings = _render(loaded, check(loaded, select, ignore), select, ignore, unsafe_fixes)
+    changed = tuple((p, original[p], loaded.sources[p]) for p in sorted(original) if loaded.sources[p] != original[p])
+    return Outcome(tuple(findings), len(loaded.files), loaded.internal_errors, tuple(applied), changed)

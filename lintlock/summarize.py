@@ -66,6 +66,14 @@ def summarize(source: bytes, path: str, module: str, is_package: bool, positions
     return _ModuleWalker(tree, path, module, is_package, position_of).run()
 
 
+def site_nodes(tree: cst.Module, path: str, module: str, is_package: bool) -> Dict[int, cst.CSTNode]:
+    """The node behind every site number of `tree` (for the fixer, which edits nodes)."""
+    walker = _ModuleWalker(tree, path, module, is_package, None)
+    walker.nodes = {}
+    walker.run()
+    return walker.nodes
+
+
 def _join(a: Optional[HeldSet], b: Optional[HeldSet]) -> Optional[HeldSet]:
     """Held on both paths; None is a path that does not continue."""
     if a is None:
@@ -231,6 +239,7 @@ class _ModuleWalker:
         self.module = module
         self.package = module if is_package else module.rpartition(".")[0]
         self.position_of = position_of
+        self.nodes: Optional[Dict[int, cst.CSTNode]] = None  # site -> node, when the fixer asks
         self.positions: List[Tuple[int, int, int, int, int, str]] = []
         self.next_site = 0
         self.names: Dict[str, str] = {}  # module-level local name -> qualified name
@@ -258,6 +267,8 @@ class _ModuleWalker:
     def _site(self, node: cst.CSTNode) -> int:
         site = self.next_site
         self.next_site += 1
+        if self.nodes is not None:
+            self.nodes[site] = node
         if self.position_of is not None:
             where = self.position_of.get(node)
             if where is not None:

@@ -15,7 +15,7 @@ SEED = ROOT / "testdata" / "ll101" / "seed_create_delete.py"
 SEED_FIXED = ROOT / "testdata" / "ll101" / "seed_two_phase_fix.py"
 
 SEED_LINE = (
-    ":18:17: LL101 self.delete() is called while holding self._mu (acquired at line 15); "
+    ":18:17: LL101 [*] self.delete() is called while holding self._mu (acquired at line 15); "
     "Task.delete acquires self._mu again at line 21, and threading.Lock is not reentrant: "
     "this thread waits for itself forever"
 )
@@ -30,7 +30,7 @@ def test_seed_is_reported_exactly():
     assert result.exit_code == 1
     assert result.output.splitlines() == [
         str(SEED) + SEED_LINE,
-        "Found 1 error.",
+        "Found 1 error (1 fixable with --fix).",
         "Run `lintlock rule CODE` for what a code means and how to fix it.",
     ]
 
@@ -118,3 +118,23 @@ def test_bad_file_is_reported_and_others_still_checked(tmp_path):
     lines = result.output.splitlines()
     assert lines[0].startswith(f"{tmp_path / 'broken.py'}:1:12: LL001 cannot parse: ")
     assert lines[1] == str(tmp_path / "seed.py") + SEED_LINE
+
+
+def test_readme_demos_are_current(monkeypatch):
+    """Every `$ lintlock ...` block in the README prints what the README says."""
+    import re
+    import shlex
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```\n\$ (.*?)\n(.*?)```", readme, re.S)
+    assert len(blocks) >= 2
+    for command, shown in blocks:
+        directory = ROOT
+        if command.startswith("cd "):
+            folder, command = command[3:].split(" && ", 1)
+            directory = ROOT / folder
+        monkeypatch.chdir(directory)
+        args = shlex.split(command)
+        assert args[0] == "lintlock"
+        result = invoke(*args[1:])
+        assert result.output == shown, command

@@ -67,3 +67,9 @@ def test_duplicates_and_order(tmp_path):
 def test_missing_path(tmp_path):
     with pytest.raises(PathNotFound):
         discover([str(tmp_path / "missing")])
+
+
+def test_same_module_name_in_two_folders_keeps_both(tmp_path):
+    make(tmp_path, "a/tool.py", "b/tool.py")
+    modules = [f.module for f in discover([str(tmp_path)])]
+    assert modules == ["tool", "tool@2"]

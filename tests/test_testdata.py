@@ -15,7 +15,7 @@ from lintlock.pipeline import run
 ROOT = Path(__file__).resolve().parent.parent
 TESTDATA = ROOT / "testdata"
 EXPECT = re.compile(r"#\s*error:\s*(LL\d{3}(?:\s*,\s*LL\d{3})*)")
-CASES = sorted(p for p in TESTDATA.rglob("*.py") if "fixes" not in p.parts)
+CASES = sorted(TESTDATA.rglob("*.py"))
 
 
 def expected(path: Path):
@@ -29,7 +29,7 @@ def expected(path: Path):
 
 
 @pytest.fixture(scope="module")
-def actual(monkeypatch_module=None):
+def actual():
     outcome = run([str(TESTDATA)])
     by_file = {}
     for finding in outcome.findings:

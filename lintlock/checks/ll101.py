@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Dict, Iterator, List, Optional, Tuple
 
 from ..link import HeldLock, Key, Program
-from ..model import Acquire, Call, Diagnostic, FunctionSummary, Site, Target
+from ..model import Acquire, Call, Diagnostic, FixRequest, FunctionSummary, Site, Target
 from .common import WAITS_FOR, Locate, where
 
 
@@ -75,7 +75,23 @@ class SelfDeadlock:
                     continue
                 found = self._acquire(program, fn, event, held) if isinstance(event, Acquire) else self._call(program, fn, event, held)
                 if found is not None:
-                    yield Diagnostic(self.code, Site(path, event.site), found, (found.held.site, found.acquire_site))
+                    fix = self._fix_request(program, fn, event, found) if isinstance(event, Call) else None
+                    yield Diagnostic(self.code, Site(path, event.site), found, (found.held.site, found.acquire_site), fix)
+
+    @staticmethod
+    def _fix_request(program: Program, fn: FunctionSummary, event: Call, found: SelfDeadlockMessage) -> Optional[FixRequest]:
+        """Fixes move calls out of a region this function locks itself (`with` or acquire())."""
+        path = program.path_of[fn.qualname]
+        lock = found.held
+        if lock.site.path != path or lock.how not in ("", "acquire") or event.target.kind not in ("method", "global", "local"):
+            return None
+        declaration = -1
+        lock_id = program.class_id(fn, program.lock_info(fn, lock.key).key)
+        if lock_id is not None:
+            site, _ = program.declaration(lock_id)
+            if site is not None and site.path == path and lock_id.rsplit(".", 1)[-1].startswith("_"):
+                declaration = site.site  # a private lock: switching it to RLock is an option
+        return FixRequest(path, event.site, lock.site.site, "acquire" if lock.how == "acquire" else "with", declaration)
 
     @staticmethod
     def _non_reentrant(program: Program, fn: FunctionSummary, held: List[HeldLock]) -> Dict[Key, Tuple[HeldLock, str, str]]:

@@ -1,0 +1,132 @@
+"""Autofixes: exact expected output per shape, verification, idempotence, safe writes."""
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+from pathlib import Path
+
+import libcst as cst
+import pytest
+from click.testing import CliRunner
+
+from lintlock import write
+from lintlock.cli import main
+from lintlock.pipeline import fix, run
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXES = ROOT / "testdata" / "fixes"
+CASES = sorted(FIXES.glob("*.py"))
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.stem)
+def test_fix_gives_the_expected_source(case, tmp_path):
+    target = tmp_path / case.name
+    shutil.copyfile(case, target)
+    flags = ["--unsafe-fixes"] if case.stem.startswith("unsafe_") else []
+    result = invoke("--fix", *flags, target)
+    expected = case.with_name(case.name + ".fixed")
+    want = expected.read_bytes() if expected.exists() else case.read_bytes()
+    assert target.read_bytes() == want
+    # a second run changes nothing
+    invoke("--fix", *flags, target)
+    assert target.read_bytes() == want
+    if expected.exists():
+        assert "Fixed " in result.output
+        assert " LL101 " not in result.output  # every finding of these cases is fixed
+    else:
+        assert "Fixed " not in result.output
+
+
+def test_no_fix_case_offers_nothing():
+    findings = run([str(FIXES / "no_fix.py")]).findings
+    assert [f.line for f in findings] == [20, 26, 31, 36, 44]
+    assert {f.fix for f in findings} == {""}
+
+
+def test_unsafe_fixes_are_marked_but_hidden(tmp_path):
+    target = tmp_path / "unsafe_order.py"
+    shutil.copyfile(FIXES / "unsafe_order.py", target)
+    result = invoke(target)
+    assert "[*]" not in result.output
+    assert "2 hidden fixes can be enabled with --unsafe-fixes." in result.output.splitlines()
+    assert invoke("--fix", target).exit_code == 1
+    assert target.read_bytes() == (FIXES / "unsafe_order.py").read_bytes()
+    shown = invoke("--unsafe-fixes", target).output
+    assert shown.count("LL101 [*] ") == 2
+
+
+def test_diff_writes_nothing(tmp_path):
+    target = tmp_path / "two_phase.py"
+    shutil.copyfile(FIXES / "two_phase.py", target)
+    result = invoke("--diff", target)
+    assert result.exit_code == 1
+    assert target.read_bytes() == (FIXES / "two_phase.py").read_bytes()
+    assert f"--- a/{target}\n+++ b/{target}\n" in result.output
+    assert "+        pending_delete = False\n" in result.output
+    assert "-                self.delete()  # error: LL101\n" in result.output
+
+
+def test_crlf_and_bom_survive(tmp_path):
+    source = b"\xef\xbb\xbf" + (FIXES / "tail.py").read_bytes().replace(b"\n", b"\r\n")
+    target = tmp_path / "bom.py"
+    target.write_bytes(source)
+    invoke("--fix", target)
+    fixed = target.read_bytes()
+    assert fixed.startswith(b"\xef\xbb\xbf")
+    assert fixed.count(b"\r\n") == fixed.count(b"\n")
+    assert fixed == b"\xef\xbb\xbf" + (FIXES / "tail.py.fixed").read_bytes().replace(b"\n", b"\r\n")
+
+
+def test_file_mode_is_kept(tmp_path):
+    target = tmp_path / "tail.py"
+    shutil.copyfile(FIXES / "tail.py", target)
+    os.chmod(target, 0o640)
+    invoke("--fix", target)
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o640
+    assert target.read_bytes() == (FIXES / "tail.py.fixed").read_bytes()
+
+
+def test_failed_write_leaves_the_original(tmp_path, monkeypatch):
+    target = tmp_path / "tail.py"
+    shutil.copyfile(FIXES / "tail.py", target)
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(write.os, "fsync", full_disk)
+    result = invoke("--fix", target)
+    assert "not fixed: OSError" in result.output
+    assert target.read_bytes() == (FIXES / "tail.py").read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tail.py"]  # no temporary file left behind
+
+
+def test_file_changed_since_reading_is_not_overwritten(tmp_path):
+    target = tmp_path / "tail.py"
+    shutil.copyfile(FIXES / "tail.py", target)
+    with pytest.raises(write.FileChanged):
+        write.replace_file(str(target), b"something else", b"new")
+    assert target.read_bytes() == (FIXES / "tail.py").read_bytes()
+
+
+def test_fixing_every_case_in_testdata(tmp_path):
+    """All safe fixes over the whole tree: everything parses, fixed findings are gone, and it is stable."""
+    tree = tmp_path / "testdata"
+    shutil.copytree(ROOT / "testdata", tree)
+    before = run([str(tree)])
+    fixable = sum(1 for f in before.findings if f.fix == "safe")
+    first = fix([str(tree)])
+    assert len(first.fixed) >= fixable > 20
+    for path, _, after in first.new_sources:
+        write.replace_file(path, Path(path).read_bytes(), after)
+    for path in tree.rglob("*.py"):
+        cst.parse_module(path.read_bytes())
+    after = run([str(tree)])
+    assert not any(f.fix == "safe" for f in after.findings)
+    assert len(after.findings) == len(before.findings) - len(first.fixed)
+    again = fix([str(tree)])
+    assert again.fixed == () and again.new_sources == ()
