@@ -1,6 +1,8 @@
 """The command line: `lintlock PATHS` (short for `lintlock check PATHS`) and `lintlock rule CODE`."""
 from __future__ import annotations
 
+import json
+import os
 import re
 import sys
 from typing import List, Optional, Tuple
@@ -10,8 +12,9 @@ import click
 from . import __version__
 from .discover import PathNotFound
 from .knowledge import read_rules_file, rules_dir
+from .config import ConfigError, load_settings, with_cli
 from .pipeline import fix, load, run
-from .report import summary_lines, text_lines, unified_diff
+from .report import github_lines, json_document, sarif_document, source_lines, statistics_lines, summary_lines, text_lines, unified_diff
 from .write import FileChanged, replace_file
 
 _CODE = re.compile(r"^LL\d{3}$")
@@ -51,38 +54,87 @@ def _codes(values: Tuple[str, ...]) -> List[str]:
     return codes
 
 
+def _progress(enabled: bool):
+    """A progress bar on stderr for long runs on a terminal; nothing otherwise."""
+    if not enabled or not sys.stderr.isatty():
+        return None
+
+    class Bar:
+        def __init__(self) -> None:
+            self.bar = None
+
+        def __call__(self, done: int, total: int) -> None:
+            if total < 50:
+                return
+            if self.bar is None:
+                self.bar = click.progressbar(length=total, label="lintlock", file=sys.stderr)
+                self.bar.__enter__()
+            self.bar.update(1)
+            if done == total:
+                self.bar.__exit__(None, None, None)
+
+    return Bar()
+
+
+FORMATS = ["text", "json", "sarif", "github"]
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(), required=True)
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Read settings from this file instead of the nearest pyproject.toml.")
 @click.option("--select", multiple=True, metavar="CODES", help="Only these codes or prefixes (comma separated). Default: LL.")
+@click.option("--extend-select", multiple=True, metavar="CODES", help="Add codes to the selection.")
 @click.option("--ignore", multiple=True, metavar="CODES", help="Skip these codes or prefixes (comma separated).")
+@click.option("--extend-exclude", multiple=True, metavar="GLOB", help="Skip files and folders matching this glob (besides the configured ones).")
+@click.option("--respect-gitignore/--no-respect-gitignore", default=None, help="Skip files .gitignore lists (default: on, in a git work tree).")
 @click.option("--fix", "apply_fixes", is_flag=True, help="Apply the safe fixes (each verified first), then report what remains.")
 @click.option("--diff", "show_diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply (or show) fixes that change what runs under the lock.")
+@click.option("--format", "--output-format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
+@click.option("--show-source", is_flag=True, help="Print the offending line under each finding.")
+@click.option("--statistics", is_flag=True, help="Print how many findings each code has.")
+@click.option("--disable-noqa", is_flag=True, help="Report findings even where `# noqa` suppresses them.")
+@click.option("--stdin-filename", metavar="PATH", help="With `-` as the path: the buffer's name (the rest of the project is read from disk).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
-@click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary line.")
-def check(
-    paths: Tuple[str, ...],
-    select: Tuple[str, ...],
-    ignore: Tuple[str, ...],
-    apply_fixes: bool,
-    show_diff: bool,
-    unsafe_fixes: bool,
-    exit_zero: bool,
-    quiet: bool,
-) -> None:
+@click.option("-q", "--quiet", is_flag=True, help="Print findings only: no summary, no progress.")
+@click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of internal errors.")
+def check(paths, config_file, select, extend_select, ignore, extend_exclude, respect_gitignore, apply_fixes, show_diff, unsafe_fixes, fmt, show_source, statistics, disable_noqa, stdin_filename, exit_zero, quiet, verbose) -> None:
     """Check PATHS (files or directories) for lock deadlocks.
 
-    Exit status: 0 nothing found, 1 findings, 2 usage error or internal error.
-    With --diff: 1 when there is something to fix.
+    Exit status: 0 nothing found, 1 findings, 2 usage, configuration or
+    internal error. With --diff: 1 when there is something to fix.
     """
-    chosen, skipped = _codes(select) or ["LL"], _codes(ignore)
+    stdin = None
+    if paths == ("-",):
+        if not stdin_filename:
+            raise click.UsageError("reading from stdin (`-`) needs --stdin-filename PATH")
+        stdin = (stdin_filename, click.get_binary_stream("stdin").read())
+    elif "-" in paths:
+        raise click.UsageError("`-` (stdin) cannot be mixed with other paths")
+    try:
+        settings = load_settings([stdin_filename] if stdin else list(paths), config_file)
+    except ConfigError as error:
+        click.echo(f"lintlock: configuration error: {error}", err=True)
+        sys.exit(2)
+    settings = with_cli(settings, _codes(select), _codes(extend_select), _codes(ignore), extend_exclude, respect_gitignore)
+    progress = _progress(not quiet)
     try:
         if apply_fixes or show_diff:
-            outcome = fix(paths, select=chosen, ignore=skipped, unsafe_fixes=unsafe_fixes)
+            outcome = fix(list(paths), settings, unsafe_fixes=unsafe_fixes, use_noqa=not disable_noqa, stdin=stdin, progress=progress)
         else:
-            outcome = run(paths, select=chosen, ignore=skipped, unsafe_fixes=unsafe_fixes)
+            outcome = run(list(paths), settings, use_noqa=not disable_noqa, stdin=stdin, progress=progress)
     except PathNotFound as missing:
         raise click.UsageError(f"{missing}: no such file or directory") from None
+    except Exception:  # a bug in lintlock outside any one file
+        if verbose:
+            raise
+        click.echo("lintlock: internal error (run with --verbose for the traceback, and please report it)", err=True)
+        sys.exit(2)
+    if verbose:
+        for finding in outcome.findings:
+            if finding.code == "LL900" and finding.related:
+                click.echo(finding.related[0][3], err=True)
+
     if show_diff:
         for path, before, after in outcome.new_sources:
             click.echo(unified_diff(path, before, after), nl=False)
@@ -90,7 +142,13 @@ def check(
             count = len(outcome.fixed)
             click.echo(f"Would fix {count} error{'s' if count != 1 else ''}." if count else "No fixes available.", err=True)
         sys.exit(2 if outcome.internal_errors else 1 if outcome.fixed and not exit_zero else 0)
+
     written = 0
+    if apply_fixes and stdin is not None:
+        # an editor's buffer: print the fixed source instead of writing a file
+        fixed = dict((p, after) for p, _, after in outcome.new_sources)
+        click.get_binary_stream("stdout").write(fixed.get(os.path.normpath(stdin_filename), stdin[1]))
+        sys.exit(2 if outcome.internal_errors else 0)
     if apply_fixes:
         for path, before, after in outcome.new_sources:
             try:
@@ -98,15 +156,43 @@ def check(
                 written += sum(1 for p, _ in outcome.fixed if p == path)
             except (OSError, FileChanged) as error:
                 click.echo(f"{path}: not fixed: {error.__class__.__name__}: {error}", err=True)
-    for line in text_lines(outcome.findings, unsafe_fixes):
-        click.echo(line)
-    if not quiet:
-        for line in summary_lines(outcome.findings, unsafe_fixes, fixed=written):
+
+    findings = outcome.findings
+    if fmt == "json":
+        click.echo(json.dumps(json_document(findings, outcome.files), indent=2))
+    elif fmt == "sarif":
+        rules = [(code, title, read_rules_file(f"{code}.md")) for code, title in _documents()]
+        click.echo(json.dumps(sarif_document(findings, rules, __version__), indent=2))
+    elif fmt == "github":
+        for line in github_lines(findings):
             click.echo(line)
+    else:
+        sources = {}
+        for finding, line in zip(findings, text_lines(findings, unsafe_fixes)):
+            click.echo(line)
+            if show_source:
+                if finding.path not in sources:
+                    sources[finding.path] = stdin[1] if stdin and finding.path == os.path.normpath(stdin_filename) else _read(finding.path)
+                for extra in source_lines(finding, sources[finding.path]):
+                    click.echo(extra)
+        if statistics:
+            for line in statistics_lines(findings, dict(_documents())):
+                click.echo(line)
+        if not quiet:
+            for line in summary_lines(findings, unsafe_fixes, fixed=written):
+                click.echo(line)
     if outcome.internal_errors:
         sys.exit(2)
-    if outcome.findings and not exit_zero:
+    if findings and not exit_zero:
         sys.exit(1)
+
+
+def _read(path: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return b""
 
 
 def _documents() -> List[Tuple[str, str]]:

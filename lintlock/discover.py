@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Set, Tuple
+from typing import Callable, Dict, Iterable, List, Set, Tuple
 
 SKIPPED_DIRS = frozenset({"__pycache__", "build", "dist", ".tox", ".nox", "node_modules", "venv", ".venv", "site-packages"})
 
@@ -44,22 +44,31 @@ def _skip_dir(parent: str, name: str) -> bool:
     return os.path.isfile(os.path.join(parent, name, "pyvenv.cfg"))
 
 
-def _walk(root: str) -> Iterable[str]:
+def _walk(root: str, excluded: Callable[[str], bool]) -> Iterable[str]:
     for parent, dirs, files in os.walk(root, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not _skip_dir(parent, d))
+        dirs[:] = sorted(d for d in dirs if not _skip_dir(parent, d) and not excluded(os.path.join(parent, d)))
         for name in sorted(files):
-            if name.endswith(".py"):
-                yield os.path.join(parent, name)
+            path = os.path.join(parent, name)
+            if name.endswith(".py") and not excluded(path):
+                yield path
 
 
-def discover(paths: Iterable[str]) -> List[SourceFile]:
-    """Files below `paths`, sorted and without duplicates. Named files are always included."""
+def _never(path: str) -> bool:
+    return False
+
+
+def discover(paths: Iterable[str], excluded: Callable[[str], bool] = _never, walked_filter: Callable[[List[str]], List[str]] = list) -> List[SourceFile]:
+    """Files below `paths`, sorted and without duplicates.
+
+    Files named on the command line are always included; `excluded` and
+    `walked_filter` (.gitignore) apply to what directories bring in.
+    """
     found: List[SourceFile] = []
     seen: Set[str] = set()
     for given in paths:
         if not os.path.lexists(given):
             raise PathNotFound(given)
-        candidates = _walk(given) if os.path.isdir(given) else [given]
+        candidates = walked_filter(list(_walk(given, excluded))) if os.path.isdir(given) else [given]
         for candidate in candidates:
             shown = os.path.normpath(candidate)
             key = os.path.realpath(shown)
@@ -69,10 +78,10 @@ def discover(paths: Iterable[str]) -> List[SourceFile]:
             module, is_package = module_name(shown)
             found.append(SourceFile(shown, module, is_package))
     found.sort(key=lambda f: f.path)
-    return _unique_modules(found)
+    return found
 
 
-def _unique_modules(files: List[SourceFile]) -> List[SourceFile]:
+def unique_modules(files: List[SourceFile]) -> List[SourceFile]:
     """Two files with one module name (scripts side by side in different folders,
     several `conftest.py`) both get analysed: the later ones get a distinct name
     that no import can spell, so their code never shadows or vanishes."""

@@ -104,3 +104,22 @@ def blocking_calls() -> BlockingTable:
             )
         )
     return BlockingTable(sleeps=tuple(table.get("sleeps", ())), waits=tuple(waits))
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """The tables, plus what the user's configuration adds (lock factories, blocking calls)."""
+
+    kinds: Mapping[str, LockKind]
+    blocking: BlockingTable
+
+
+def knowledge_for(factories=(), blocking=()) -> Knowledge:
+    """`factories`: (qualified name, reentrant) pairs; `blocking`: qualified names of extra waits."""
+    kinds = dict(lock_kinds())
+    for name, reentrant in factories:
+        kinds[name] = LockKind(name=name, display=name.rsplit(".", 1)[-1] + "()", reentrant=reentrant, family="thread")
+    table = blocking_calls()
+    if blocking:
+        table = BlockingTable(sleeps=table.sleeps + tuple(blocking), waits=table.waits)
+    return Knowledge(kinds, table)

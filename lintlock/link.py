@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-from .knowledge import LockKind, lock_kinds
+from .knowledge import Knowledge, LockKind, knowledge_for
 from .model import (
     Acquire,
     Args,
@@ -77,7 +77,8 @@ class HeldLock:
 
 
 class Program:
-    def __init__(self, modules: Iterable[ModuleSummary]) -> None:
+    def __init__(self, modules: Iterable[ModuleSummary], knowledge: Optional[Knowledge] = None) -> None:
+        self.knowledge = knowledge if knowledge is not None else knowledge_for()
         self.modules: Dict[str, ModuleSummary] = {}
         self.functions: Dict[str, FunctionSummary] = {}
         self.classes: Dict[str, ClassSummary] = {}
@@ -318,7 +319,7 @@ class Program:
         return self.lock_info(fn, self.key_of(fn, path))
 
     def _kind_of(self, value: Value, depth: int = 0) -> Optional[LockKind]:
-        kinds = lock_kinds()
+        kinds = self.knowledge.kinds
         for name in (value.callee, value.annotation):
             if name is None:
                 continue

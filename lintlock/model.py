@@ -192,5 +192,7 @@ class Diagnostic:
     code: str
     site: Site
     message: object  # a rule message; rendered once positions are known
-    related: Tuple[Site, ...] = field(default=())
+    related: Tuple[Tuple[Site, str], ...] = field(default=())  # (place, what happens there)
     fix: Optional[FixRequest] = None
+    lock: str = ""  # the lock held, as written
+    chain: Tuple[str, ...] = ()  # functions from the call to the acquisition

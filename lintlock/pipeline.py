@@ -8,15 +8,19 @@ them. Nothing here imports or executes the code under analysis.
 """
 from __future__ import annotations
 
+import os
+import re
 import traceback
 from dataclasses import dataclass, replace
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
 from . import fix as fixer
 from .checks import RULES
-from .discover import SourceFile, discover
+from .config import Settings, git_ignored
+from .discover import SourceFile, unique_modules, discover, module_name
+from .knowledge import knowledge_for
 from .link import Program
 from .locate import UNKNOWN, Located, locate_sites
 from .model import Diagnostic, ModuleSummary, Site
@@ -63,6 +67,8 @@ class Loaded:
     summaries: Dict[str, ModuleSummary]
     problems: Tuple[Finding, ...]  # LL001 / LL900 for files that could not be summarized
     internal_errors: int
+    targets: FrozenSet[str]  # the files to report on (the rest is context)
+    settings: Settings
 
     def locator(self, sites: Iterable[Site]) -> Callable[[Site], Located]:
         positions = locate_sites(sites, self.files, self.sources)
@@ -75,35 +81,82 @@ class Loaded:
             return None
         summaries = dict(self.summaries, **{path: summary})
         sources = dict(self.sources, **{path: data})
-        return replace(self, program=Program(summaries.values()), sources=sources, summaries=summaries)
+        return replace(self, program=Program(summaries.values(), self.program.knowledge), sources=sources, summaries=summaries)
 
 
-def load(paths: Iterable[str]) -> Loaded:
-    """Discover, read and summarize every file, then link them into one program."""
-    files = discover(paths)
+def _discover(paths: Sequence[str], settings: Settings) -> List[SourceFile]:
+    def unignored(walked: List[str]) -> List[str]:
+        if not settings.respect_gitignore or not walked:
+            return walked
+        ignored = git_ignored(walked, settings.root or os.getcwd())
+        return [p for p in walked if os.path.abspath(p) not in ignored]
+
+    return discover(paths, settings.excluded, unignored)
+
+
+def load(paths: Sequence[str], settings: Optional[Settings] = None, stdin: Optional[Tuple[str, bytes]] = None, progress: Optional[Callable[[int, int], None]] = None) -> Loaded:
+    """Discover, read and summarize every file, then link them into one program.
+
+    The files under `paths` are the targets; the rest of the project (below
+    its root) is read too, as context, so that calls, locks and classes
+    defined elsewhere resolve. `stdin`: (name, text) of an editor's buffer,
+    checked under that name instead of the file on disk.
+    """
+    settings = settings or Settings()
+    target_files = [] if stdin is not None else _discover(paths, settings)
+    targets = {f.path for f in target_files}
+    files = {f.path: f for f in target_files}
+    if stdin is not None:
+        module, is_package = module_name(stdin[0])
+        files[os.path.normpath(stdin[0])] = SourceFile(os.path.normpath(stdin[0]), module, is_package)
+        targets = {os.path.normpath(stdin[0])}
+    if settings.root is not None:
+        known = {os.path.realpath(p) for p in files}
+        for context in _discover([settings.root], settings):
+            if os.path.realpath(context.path) not in known:
+                shown = os.path.relpath(context.path)
+                shown = context.path if shown.startswith("..") else shown
+                files[shown] = SourceFile(shown, context.module, context.is_package)
+    ordered = unique_modules(sorted(files.values(), key=lambda f: (f.path not in targets, f.path)))
+    files = {f.path: f for f in ordered}
     sources: Dict[str, bytes] = {}
     summaries: Dict[str, ModuleSummary] = {}
     problems: List[Finding] = []
     internal = 0
-    for source_file in files:
-        try:
-            with open(source_file.path, "rb") as handle:
-                data = handle.read()
-        except OSError as error:
-            problems.append(read_error(source_file.path, error))
-            continue
+    for number, source_file in enumerate(ordered, start=1):
+        if progress is not None:
+            progress(number, len(ordered))
+        if stdin is not None and source_file.path in targets:
+            data = stdin[1]
+        else:
+            try:
+                with open(source_file.path, "rb") as handle:
+                    data = handle.read()
+            except OSError as error:
+                if source_file.path in targets:
+                    problems.append(read_error(source_file.path, error))
+                continue
         summary, problem, is_internal = _summarize_file(source_file, data)
-        internal += is_internal
         if problem is not None:
-            problems.append(problem)
+            if source_file.path in targets:
+                problems.append(problem)
+                internal += is_internal
             continue
         sources[source_file.path] = data
         summaries[source_file.path] = summary
-    return Loaded(Program(summaries.values()), {f.path: f for f in files}, sources, summaries, tuple(problems), internal)
+    knowledge = knowledge_for([(f.name, f.reentrant) for f in settings.lock_factories], settings.blocking_calls)
+    return Loaded(Program(summaries.values(), knowledge), files, sources, summaries, tuple(problems), internal, frozenset(targets), settings)
 
 
 def check(loaded: Loaded, select: Sequence[str], ignore: Sequence[str]) -> List[Diagnostic]:
-    return [d for rule in RULES if selected(rule.code, select, ignore) for d in rule.check(loaded.program)]
+    """The rules' findings located in the target files, before noqa and per-file-ignores."""
+    return [
+        d
+        for rule in RULES
+        if selected(rule.code, select, ignore)
+        for d in rule.check(loaded.program)
+        if d.site.path in loaded.targets and selected(d.code, select, ignore + loaded.settings.ignored_in(d.site.path))
+    ]
 
 
 def _plans(loaded: Loaded, diagnostics: Sequence[Diagnostic]) -> Dict[Diagnostic, fixer.PlannedFix]:
@@ -124,24 +177,48 @@ def _plans(loaded: Loaded, diagnostics: Sequence[Diagnostic]) -> Dict[Diagnostic
     return plans
 
 
-def _render(loaded: Loaded, diagnostics: Sequence[Diagnostic], select, ignore, unsafe: bool) -> List[Finding]:
+_NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*)*))?", re.IGNORECASE)
+
+
+def suppressed(finding: Finding, source: Optional[bytes]) -> bool:
+    """flake8's `# noqa` / `# noqa: LL101,LL102` on the reported line."""
+    if source is None or finding.code == "LL900":
+        return False
+    lines = source.splitlines()
+    if not 0 < finding.line <= len(lines):
+        return False
+    match = _NOQA.search(lines[finding.line - 1].decode("utf-8", "replace"))
+    if match is None:
+        return False
+    codes = match.group("codes")
+    if not codes:
+        return True
+    return any(finding.code.startswith(code.upper()) for code in re.split(r"[,\s]+", codes) if code)
+
+
+def _render(loaded: Loaded, diagnostics: Sequence[Diagnostic], select, ignore, use_noqa: bool = True) -> List[Finding]:
     plans = _plans(loaded, diagnostics)
-    locate = loaded.locator([d.site for d in diagnostics] + [s for d in diagnostics for s in d.related])
-    findings = list(loaded.problems)
+    locate = loaded.locator([d.site for d in diagnostics] + [site for d in diagnostics for site, _ in d.related])
+    findings = [p for p in loaded.problems if selected(p.code, select, ignore + loaded.settings.ignored_in(p.path)) or p.code == "LL900"]
     for diagnostic in diagnostics:
         where = locate(diagnostic.site)
         message = diagnostic.message.render(diagnostic.site.path, locate)
         planned = plans.get(diagnostic)
         fix = "" if planned is None else ("safe" if planned.safe else "unsafe")
-        findings.append(Finding(diagnostic.site.path, where.line, where.column, where.end_line, where.end_column, diagnostic.code, message, fix))
-    findings = [f for f in findings if selected(f.code, select, ignore) or f.code == "LL900"]
+        related = tuple((site.path, locate(site).line, locate(site).column, label) for site, label in diagnostic.related)
+        findings.append(
+            Finding(diagnostic.site.path, where.line, where.column, where.end_line, where.end_column, diagnostic.code, message, fix, diagnostic.lock, diagnostic.chain, related)
+        )
+    if use_noqa:
+        findings = [f for f in findings if not suppressed(f, loaded.sources.get(f.path))]
     return sorted(set(findings), key=Finding.sort_key)
 
 
-def run(paths: Iterable[str], select: Sequence[str] = ("LL",), ignore: Sequence[str] = (), unsafe_fixes: bool = False) -> Outcome:
-    loaded = load(paths)
-    findings = _render(loaded, check(loaded, select, ignore), select, ignore, unsafe_fixes)
-    return Outcome(tuple(findings), len(loaded.files), loaded.internal_errors)
+def run(paths: Sequence[str], settings: Optional[Settings] = None, use_noqa: bool = True, stdin: Optional[Tuple[str, bytes]] = None, progress=None) -> Outcome:
+    settings = settings or Settings()
+    loaded = load(paths, settings, stdin, progress)
+    findings = _render(loaded, check(loaded, settings.select, settings.ignore), settings.select, settings.ignore, use_noqa)
+    return Outcome(tuple(findings), len(loaded.targets), loaded.internal_errors)
 
 
 def _counts(loaded: Loaded, select, ignore) -> Dict[Tuple[str, str], int]:
@@ -152,16 +229,24 @@ def _counts(loaded: Loaded, select, ignore) -> Dict[Tuple[str, str], int]:
     return counts
 
 
-def fix(paths: Iterable[str], select: Sequence[str] = ("LL",), ignore: Sequence[str] = (), unsafe_fixes: bool = False, rounds: int = 200) -> Outcome:
+def fix(paths: Sequence[str], settings: Optional[Settings] = None, unsafe_fixes: bool = False, use_noqa: bool = True, stdin: Optional[Tuple[str, bytes]] = None, progress=None, rounds: int = 200) -> Outcome:
     """Apply fixes until none is left, verifying each: the file parses, the finding is
     gone, and no finding appears anywhere (counted per file and code). Safe fixes go
-    first. Writes nothing: the caller decides (--diff prints, --fix writes)."""
-    loaded = load(paths)
+    first; a finding suppressed with noqa is left alone. Writes nothing: the caller
+    decides (--diff prints, --fix writes)."""
+    settings = settings or Settings()
+    select, ignore = settings.select, settings.ignore
+    loaded = load(paths, settings, stdin, progress)
     original = dict(loaded.sources)
     applied: List[Tuple[str, str]] = []
     rejected: set = set()
     for _ in range(rounds):
-        plans = _plans(loaded, check(loaded, select, ignore))
+        diagnostics = check(loaded, select, ignore)
+        if use_noqa:
+            shown = {(f.path, f.line, f.code) for f in _render(loaded, diagnostics, select, ignore, use_noqa=True)}
+            locate = loaded.locator([d.site for d in diagnostics])
+            diagnostics = [d for d in diagnostics if (d.site.path, locate(d.site).line, d.code) in shown]
+        plans = _plans(loaded, diagnostics)
         before = _counts(loaded, select, ignore)
         done: set = set()  # one fix per file per round: the file's sites change
         for diagnostic, planned in sorted(plans.items(), key=lambda item: (not item[1].safe, item[0].site.path, item[0].site.site)):
@@ -180,6 +265,6 @@ def fix(paths: Iterable[str], select: Sequence[str] = ("LL",), ignore: Sequence[
             done.add(path)
         if not done:
             break
-    findings = _render(loaded, check(loaded, select, ignore), select, ignore, unsafe_fixes)
+    findings = _render(loaded, check(loaded, select, ignore), select, ignore, use_noqa)
     changed = tuple((p, original[p], loaded.sources[p]) for p in sorted(original) if loaded.sources[p] != original[p])
-    return Outcome(tuple(findings), len(loaded.files), loaded.internal_errors, tuple(applied), changed)
+    return Outcome(tuple(findings), len(loaded.targets), loaded.internal_errors, tuple(applied), changed)

@@ -20,6 +20,9 @@ class Finding:
     code: str
     message: str
     fix: str = ""  # "safe", "unsafe" or "" (no fix)
+    lock: str = ""
+    chain: Tuple[str, ...] = ()
+    related: Tuple[Tuple[str, int, int, str], ...] = ()  # (path, line, column, what happens there)
 
     def sort_key(self) -> Tuple[str, int, int, str, str]:
         return (self.path, self.line, self.column, self.code, self.message)

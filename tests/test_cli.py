@@ -77,7 +77,7 @@ def test_version_and_help():
     assert invoke("--version").output == f"lintlock {__version__}\n"
     help_text = invoke("--help").output
     assert "lintlock rule LL101" in help_text
-    assert "Exit status: 0 nothing found, 1 findings, 2 usage error" in invoke("check", "--help").output
+    assert "Exit status: 0 nothing found, 1 findings, 2 usage, configuration or" in invoke("check", "--help").output
 
 
 def test_rule_command():

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from lintlock.discover import PathNotFound, discover
+from lintlock.discover import PathNotFound, discover, unique_modules
 
 
 def make(tmp_path, *names):
@@ -71,5 +71,5 @@ def test_missing_path(tmp_path):
 
 def test_same_module_name_in_two_folders_keeps_both(tmp_path):
     make(tmp_path, "a/tool.py", "b/tool.py")
-    modules = [f.module for f in discover([str(tmp_path)])]
+    modules = [f.module for f in unique_modules(discover([str(tmp_path)]))]
     assert modules == ["tool", "tool@2"]

@@ -34,6 +34,7 @@ class SelfDeadlockMessage:
     call: Optional[Site] = None  # None: the lock itself is acquired again, right here
     target: Optional[Target] = None
     chain: Tuple[str, ...] = ()  # function names from the callee to the acquirer
+    hops: Tuple[Tuple[Site, str], ...] = ()  # the calls along the chain, for related locations
 
     def render(self, here: str, locate: Locate) -> str:
         how = "" if self.held.how in ("", "acquire") else self.held.how + " "
@@ -76,7 +77,9 @@ class SelfDeadlock:
                 found = self._acquire(program, fn, event, held) if isinstance(event, Acquire) else self._call(program, fn, event, held)
                 if found is not None:
                     fix = self._fix_request(program, fn, event, found) if isinstance(event, Call) else None
-                    yield Diagnostic(self.code, Site(path, event.site), found, (found.held.site, found.acquire_site), fix)
+                    related = ((found.held.site, f"{found.held.text} acquired here"),) + found.hops
+                    related += ((found.acquire_site, f"{found.acquire_text} acquired again here"),)
+                    yield Diagnostic(self.code, Site(path, event.site), found, related, fix, found.held.text, found.chain)
 
     @staticmethod
     def _fix_request(program: Program, fn: FunctionSummary, event: Call, found: SelfDeadlockMessage) -> Optional[FixRequest]:
@@ -128,7 +131,13 @@ class SelfDeadlock:
                 names = [program.short_name(f) for f, _ in hops]
                 if edge.decorated is not None:  # name the decorated function, not the decorator's inner wrapper
                     names[0] = f"{program.short_name(edge.decorated)} (through @{program.functions[edge.callee].parent.rsplit('.', 1)[-1]})"
+                steps = tuple(
+                    (Site(program.path_of[f], hop.site), f"{program.short_name(f)} calls {program.short_name(hop.callee)}")
+                    for f, hop in hops
+                    if hop.callee is not None
+                )
                 return SelfDeadlockMessage(
+                    hops=steps,
                     held=lock,
                     kind=kind,
                     family=family,

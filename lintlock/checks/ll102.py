@@ -54,8 +54,15 @@ class LockOrderInversion:
     def check(self, program: Program) -> Iterator[Diagnostic]:
         for here, other in inversions(order_witnesses(program)):
             report, partner = sorted((here, other), key=lambda w: (w.site.path, w.site.site))
-            related = (report.held.site, report.acquire_site, partner.site, partner.held.site, partner.acquire_site)
-            yield Diagnostic(self.code, report.site, LockOrderMessage(report, partner), related)
+            first, second = _short_lock(report.first), _short_lock(report.second)
+            related = (
+                (report.held.site, f"{first} acquired here"),
+                (report.acquire_site, f"{second} acquired while holding {first}"),
+                (partner.held.site, f"{second} acquired here (path 2)"),
+                (partner.site, f"path 2 takes {first} from here"),
+                (partner.acquire_site, f"{first} acquired while holding {second}"),
+            )
+            yield Diagnostic(self.code, report.site, LockOrderMessage(report, partner), related, lock=first, chain=report.chain)
 
 
 def inversions(witnesses: Dict[Tuple[str, str], OrderWitness]) -> List[Tuple[OrderWitness, OrderWitness]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, Iterator, List, Optional, Tuple
 
-from ..knowledge import WaitSpec, blocking_calls
+from ..knowledge import WaitSpec
 from ..link import HeldLock, Program
 from ..model import Call, Diagnostic, FunctionSummary, LockPath, Site
 from .common import Locate, where
@@ -40,7 +40,7 @@ class BlockingWaitUnderLock:
     code = "LL103"
 
     def check(self, program: Program) -> Iterator[Diagnostic]:
-        table = blocking_calls()
+        table = program.knowledge.blocking
         writes, calls = self._uses(program)
         for name in sorted(program.functions):
             fn = program.functions[name]
@@ -55,7 +55,8 @@ class BlockingWaitUnderLock:
                 if found is not None:
                     site = Site(path, event.site)
                     message = BlockedWakerMessage(found[1], found[0], site, *found[2:])
-                    yield Diagnostic(self.code, site, message, (found[1].site, found[4]))
+                    related = ((found[1].site, f"{found[1].text} acquired here"), (found[4], f"{found[3]} needs {found[1].text} here"))
+                    yield Diagnostic(self.code, site, message, related, lock=found[1].text)
 
     @staticmethod
     def _uses(program: Program) -> Tuple[Dict[str, List[Use]], Dict[Tuple[str, str], List[Use]]]:

@@ -42,5 +42,6 @@ class AwaitUnderThreadLock:
                     info = program.lock_info(fn, lock.key)
                     if info.kind is not None and info.kind.family in ("thread", "process"):
                         site = Site(path, event.site)
-                        yield Diagnostic(self.code, site, AwaitUnderThreadLockMessage(lock, info.kind.display, event.how, site), (lock.site,))
+                        message = AwaitUnderThreadLockMessage(lock, info.kind.display, event.how, site)
+                        yield Diagnostic(self.code, site, message, ((lock.site, f"{lock.text} acquired here"),), lock=lock.text)
                         break

@@ -45,7 +45,8 @@ class UnguardedAcquire:
                 info = program.canonical(fn, event.lock)
                 if info.kind is None:
                     continue
-                yield Diagnostic(self.code, Site(path, event.site), UnguardedAcquireMessage(event.lock.text(), info.kind.display))
+                message = UnguardedAcquireMessage(event.lock.text(), info.kind.display)
+                yield Diagnostic(self.code, Site(path, event.site), message, lock=event.lock.text())
 
     @staticmethod
     def _uses(fn: FunctionSummary, lock: LockPath) -> bool:
