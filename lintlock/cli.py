@@ -108,7 +108,7 @@ def check(paths, config_file, select, extend_select, ignore, extend_exclude, res
     if paths == ("-",):
         if not stdin_filename:
             raise click.UsageError("reading from stdin (`-`) needs --stdin-filename PATH")
-        stdin = (stdin_filename, click.get_binary_stream("stdin").read())
+        stdin = (stdin_filename, sys.stdin.buffer.read())
     elif "-" in paths:
         raise click.UsageError("`-` (stdin) cannot be mixed with other paths")
     try:
@@ -147,7 +147,7 @@ def check(paths, config_file, select, extend_select, ignore, extend_exclude, res
     if apply_fixes and stdin is not None:
         # an editor's buffer: print the fixed source instead of writing a file
         fixed = dict((p, after) for p, _, after in outcome.new_sources)
-        click.get_binary_stream("stdout").write(fixed.get(os.path.normpath(stdin_filename), stdin[1]))
+        sys.stdout.buffer.write(fixed.get(os.path.normpath(stdin_filename), stdin[1]))
         sys.exit(2 if outcome.internal_errors else 0)
     if apply_fixes:
         for path, before, after in outcome.new_sources:

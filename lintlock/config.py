@@ -9,7 +9,7 @@ import os
 import re
 import subprocess
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 if sys.version_info >= (3, 11):
@@ -254,7 +254,7 @@ def with_cli(settings: Settings, select: Iterable[str], extend_select: Iterable[
     if extend_select:
         settings = replace(settings, select=settings.select + extend_select)
     if ignore:
-        settings = replace(settings, ignore=settings.ignore + ignore)
+        settings = replace(settings, ignore=ignore)
     if extend_exclude:
         settings = replace(settings, exclude=settings.exclude + tuple(extend_exclude))
     if respect_gitignore is not None:
@@ -262,4 +262,4 @@ def with_cli(settings: Settings, select: Iterable[str], extend_select: Iterable[
     return settings
 
 
-__all__ = ["ConfigError", "LockFactory", "Settings", "load_settings", "with_cli", "find_project_root", "git_ignored", "field"]
+__all__ = ["ConfigError", "LockFactory", "Settings", "load_settings", "with_cli", "find_project_root", "git_ignored"]
