@@ -155,8 +155,13 @@ def check(loaded: Loaded, select: Sequence[str], ignore: Sequence[str]) -> List[
         for rule in RULES
         if selected(rule.code, select, ignore)
         for d in rule.check(loaded.program)
-        if d.site.path in loaded.targets and selected(d.code, select, ignore + loaded.settings.ignored_in(d.site.path))
+        if d.site.path in loaded.targets and _wanted(d.code, d.site.path, loaded.settings, select, ignore)
     ]
+
+
+def _wanted(code: str, path: str, settings: Settings, select, ignore) -> bool:
+    """Selected, and not dropped for this file by per-file-ignores (which always win)."""
+    return selected(code, select, ignore) and not any(code.startswith(c) for c in settings.ignored_in(path))
 
 
 def _plans(loaded: Loaded, diagnostics: Sequence[Diagnostic]) -> Dict[Diagnostic, fixer.PlannedFix]:
@@ -199,7 +204,7 @@ def suppressed(finding: Finding, source: Optional[bytes]) -> bool:
 def _render(loaded: Loaded, diagnostics: Sequence[Diagnostic], select, ignore, use_noqa: bool = True) -> List[Finding]:
     plans = _plans(loaded, diagnostics)
     locate = loaded.locator([d.site for d in diagnostics] + [site for d in diagnostics for site, _ in d.related])
-    findings = [p for p in loaded.problems if selected(p.code, select, ignore + loaded.settings.ignored_in(p.path)) or p.code == "LL900"]
+    findings = [p for p in loaded.problems if _wanted(p.code, p.path, loaded.settings, select, ignore) or p.code == "LL900"]
     for diagnostic in diagnostics:
         where = locate(diagnostic.site)
         message = diagnostic.message.render(diagnostic.site.path, locate)

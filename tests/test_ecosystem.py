@@ -299,9 +299,9 @@ def test_partial_file_list_uses_the_rest_of_the_project(tmp_path, monkeypatch):
 def test_stdin_buffer_with_project_context(tmp_path, monkeypatch):
     project(tmp_path, "", CROSS)
     monkeypatch.chdir(tmp_path)
-    buffer = CROSS["pkg/api.py"].replace("store.save()", "pass\n    store.save()")
+    buffer = CROSS["pkg/api.py"].replace("store.save()", "pass\n        store.save()")
     result = invoke("--stdin-filename", os.path.join("pkg", "api.py"), "-", input=buffer)
-    assert result.output.splitlines()[0].startswith(os.path.join("pkg", "api.py") + ":7:5: LL101 ")
+    assert result.output.splitlines()[0].startswith(os.path.join("pkg", "api.py") + ":7:9: LL101 ")
     clean = invoke("--stdin-filename", os.path.join("pkg", "api.py"), "-", input="x = 1\n")
     assert clean.exit_code == 0
     assert invoke("-").exit_code == 2

@@ -61,6 +61,9 @@ def test_rules_ship_inside_the_wheel():
     shipped = {str(f).replace("\\", "/") for f in files}
     if not any(name.startswith("lintlock/") and name.endswith(".py") for name in shipped):
         pytest.skip("editable install: the package is read from the checkout")
-    for doc in DOCS + [RULES / "locks.toml"]:
+    for doc in DOCS + [RULES / "locks.toml", RULES / "blocking.toml"]:
         assert f"lintlock/rules/{doc.name}" in shipped
+    package = RULES.parent / "lintlock"
+    for module in package.rglob("*.py"):
+        assert "lintlock/" + module.relative_to(package).as_posix() in shipped
     assert read_rules_file("LL101.md").startswith("# LL101")
