@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 import re
 import sys
 from typing import List, Optional, Tuple
@@ -13,6 +14,7 @@ from . import __version__
 from .discover import PathNotFound
 from .knowledge import read_rules_file, rules_dir
 from .config import ConfigError, load_settings, with_cli
+from .store import default_jobs
 from .pipeline import fix, load, run
 from .report import github_lines, json_document, sarif_document, source_lines, statistics_lines, summary_lines, text_lines, unified_diff
 from .write import FileChanged, replace_file
@@ -98,7 +100,11 @@ FORMATS = ["text", "json", "sarif", "github"]
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only: no summary, no progress.")
 @click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of internal errors.")
-def check(paths, config_file, select, extend_select, ignore, extend_exclude, respect_gitignore, apply_fixes, show_diff, unsafe_fixes, fmt, show_source, statistics, disable_noqa, stdin_filename, exit_zero, quiet, verbose) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Processes for parsing (default: the number of CPUs; 1: in this process).")
+@click.option("--full", is_flag=True, help="Parse every file up front (the reference for the on-demand analysis).")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the summary cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), help="Where to cache file summaries (default: .lintlock_cache/ in the project root).")
+def check(paths, config_file, select, extend_select, ignore, extend_exclude, respect_gitignore, apply_fixes, show_diff, unsafe_fixes, fmt, show_source, statistics, disable_noqa, stdin_filename, exit_zero, quiet, verbose, jobs, full, no_cache, cache_dir) -> None:
     """Check PATHS (files or directories) for lock deadlocks.
 
     Exit status: 0 nothing found, 1 findings, 2 usage, configuration or
@@ -117,6 +123,12 @@ def check(paths, config_file, select, extend_select, ignore, extend_exclude, res
         click.echo(f"lintlock: configuration error: {error}", err=True)
         sys.exit(2)
     settings = with_cli(settings, _codes(select), _codes(extend_select), _codes(ignore), extend_exclude, respect_gitignore)
+    settings = replace(
+        settings,
+        full=full,
+        jobs=jobs or default_jobs(),
+        cache_dir=None if no_cache else (cache_dir or settings.default_cache_dir()),
+    )
     progress = _progress(not quiet)
     try:
         if apply_fixes or show_diff:

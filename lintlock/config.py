@@ -42,6 +42,12 @@ class Settings:
     respect_gitignore: bool = True
     root: Optional[str] = None  # the project root: context for partial file lists
     config_file: Optional[str] = None
+    full: bool = False  # parse every file up front instead of on demand
+    jobs: int = 1  # processes for parsing
+    cache_dir: Optional[str] = None  # None: no cache
+
+    def default_cache_dir(self) -> str:
+        return os.path.join(self.root or os.getcwd(), ".lintlock_cache")
 
     def ignored_in(self, path: str) -> Tuple[str, ...]:
         """Codes per-file-ignores drops for this file."""

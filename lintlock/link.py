@@ -100,14 +100,38 @@ class Program:
                 if value.callee is None and value.arg0 is not None and value.arg0.scope == "global":
                     names[name] = ".".join((value.arg0.base,) + value.arg0.attrs)  # Mutex = threading.Lock
             self._names[summary.module] = names
+        self._properties = {f.name for f in self.functions.values() if f.kind in ("property", "setter")}
+        self._methods = {name for cls in self.classes.values() for name, _ in cls.methods}
         self._mro: Dict[str, Tuple[str, ...]] = {}
         self._resolved: Dict[str, str] = {}
         self._events_by_site: Dict[str, Dict[int, object]] = {}
-        self.reach: Dict[str, Dict[Key, Hop]] = {}
-        self.class_reach: Dict[str, Dict[str, Hop]] = {}
-        self.edges: Dict[str, List[Edge]] = {}
-        self._build_edges()
-        self._compute_reach()
+        self._edges: Dict[str, List[Edge]] = {}
+        self._reach: Optional[Dict[str, Dict[Key, Hop]]] = None
+        self._class_reach: Dict[str, Dict[str, Hop]] = {}
+
+    # The call graph and what each function reaches are computed on first use:
+    # while lintlock.demand is still deciding which files to parse, only the
+    # edges of a few functions are needed.
+
+    def edges_of(self, name: str) -> List[Edge]:
+        edges = self._edges.get(name)
+        if edges is None:
+            fn = self.functions[name]
+            edges = [edge for event in fn.events if isinstance(event, Call) for edge in self.callees(fn, event)]
+            self._edges[name] = edges
+        return edges
+
+    @property
+    def reach(self) -> Dict[str, Dict[Key, Hop]]:
+        if self._reach is None:
+            self._reach = {}
+            self._compute_reach()
+        return self._reach
+
+    @property
+    def class_reach(self) -> Dict[str, Dict[str, Hop]]:
+        self.reach  # computed together
+        return self._class_reach
 
     def short_name(self, qualname: str) -> str:
         """`pkg.mod.Task.delete` -> `Task.delete`, for messages."""
@@ -318,6 +342,9 @@ class Program:
     def canonical(self, fn: FunctionSummary, path: LockPath) -> LockInfo:
         return self.lock_info(fn, self.key_of(fn, path))
 
+    def is_lock_value(self, value: Value) -> bool:
+        return self._kind_of(value) is not None
+
     def _kind_of(self, value: Value, depth: int = 0) -> Optional[LockKind]:
         kinds = self.knowledge.kinds
         for name in (value.callee, value.annotation):
@@ -384,6 +411,10 @@ class Program:
                 return resolved, None
             return None
         receiver = target.receiver
+        if target.kind == "attr" and target.name.rstrip("=") not in self._properties:
+            return None  # a plain attribute: most reads of self.x, decided without type inference
+        if target.kind in ("dunder", "method") and target.name not in self._methods:
+            return None
         cls = self.class_of_path(fn, receiver)
         if cls is None:
             return None
@@ -468,15 +499,6 @@ class Program:
 
     # -- reach ------------------------------------------------------------
 
-    def _build_edges(self) -> None:
-        for name in sorted(self.functions):
-            fn = self.functions[name]
-            edges: List[Edge] = []
-            for event in fn.events:
-                if isinstance(event, Call):
-                    edges.extend(self.callees(fn, event))
-            self.edges[name] = edges
-
     def _compute_reach(self) -> None:
         """reach: locks by key in each function's own frame (same object, for LL101);
         class_reach: locks by class-level identity, through any call (for LL102/LL103)."""
@@ -493,22 +515,22 @@ class Program:
                         lock_id = self.class_id(fn, info.key) if info.kind is not None else None
                         if lock_id is not None:
                             by_class.setdefault(lock_id, hop)
-                self.reach[name] = direct
-                self.class_reach[name] = by_class
+                self._reach[name] = direct
+                self._class_reach[name] = by_class
             changed = True
             while changed:
                 changed = False
                 for name in component:
                     fn = self.functions[name]
-                    mine = self.reach[name]
-                    mine_by_class = self.class_reach[name]
-                    for edge in self.edges[name]:
-                        for key in list(self.reach.get(edge.callee, {})):
+                    mine = self._reach[name]
+                    mine_by_class = self._class_reach[name]
+                    for edge in self.edges_of(name):
+                        for key in list(self._reach.get(edge.callee, {})):
                             mapped = self.map_key(fn, edge, key)
                             if mapped is not None and mapped not in mine:
                                 mine[mapped] = Hop(edge.site, edge.callee, key)
                                 changed = True
-                        for lock_id in list(self.class_reach.get(edge.callee, {})):
+                        for lock_id in list(self._class_reach.get(edge.callee, {})):
                             if lock_id not in mine_by_class:
                                 mine_by_class[lock_id] = Hop(edge.site, edge.callee, lock_id)
                                 changed = True
@@ -597,6 +619,7 @@ class Program:
         on_stack: Dict[str, bool] = {}
         stack: List[str] = []
         result: List[List[str]] = []
+        successors: Dict[str, List[str]] = {}
         counter = 0
         for root in sorted(self.functions):
             if root in index:
@@ -609,7 +632,9 @@ class Program:
                     counter += 1
                     stack.append(node)
                     on_stack[node] = True
-                succ = [e.callee for e in self.edges.get(node, ())]
+                succ = successors.get(node)
+                if succ is None:
+                    succ = successors[node] = [e.callee for e in self.edges_of(node)]
                 if i < len(succ):
                     work.append((node, i + 1))
                     nxt = succ[i]

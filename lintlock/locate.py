@@ -10,6 +10,7 @@ from typing import Dict, Iterable, Mapping, NamedTuple
 
 from .discover import SourceFile
 from .model import Site
+from .store import on_big_stack
 from .summarize import summarize
 
 class Located(NamedTuple):
@@ -30,7 +31,7 @@ def locate_sites(sites: Iterable[Site], files: Mapping[str, SourceFile], sources
     found: Dict[Site, Located] = {}
     for path in sorted(wanted):
         source = files[path]
-        located = summarize(sources[path], path, source.module, source.is_package, positions=True)
+        located = on_big_stack(summarize, sources[path], path, source.module, source.is_package, True)
         for site, line, col, end_line, end_col, text in located.positions:
             if site in wanted[path]:
                 found[Site(path, site)] = Located(line, col, end_line, end_col, text)

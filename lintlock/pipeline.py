@@ -8,15 +8,18 @@ them. Nothing here imports or executes the code under analysis.
 """
 from __future__ import annotations
 
+import ast
 import os
 import re
-import traceback
+from hashlib import sha256
 from dataclasses import dataclass, replace
 from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
+from . import demand
 from . import fix as fixer
+from .cache import SummaryCache
 from .checks import RULES
 from .config import Settings, git_ignored
 from .discover import SourceFile, unique_modules, discover, module_name
@@ -25,7 +28,8 @@ from .link import Program
 from .locate import UNKNOWN, Located, locate_sites
 from .model import Diagnostic, ModuleSummary, Site
 from .problems import Finding, read_error
-from .summarize import summarize
+from .store import Result, SummaryStore, on_big_stack, summarize_file
+from .summarize import parse, summarize
 
 __all__ = ["Finding", "Outcome", "Loaded", "load", "run", "fix"]
 
@@ -44,17 +48,6 @@ def selected(code: str, select: Sequence[str], ignore: Sequence[str]) -> bool:
     chosen = max((len(p) for p in select if code.startswith(p)), default=-1)
     dropped = max((len(p) for p in ignore if code.startswith(p)), default=-1)
     return chosen >= 0 and chosen > dropped
-
-
-def _summarize_file(source_file: SourceFile, data: bytes) -> Tuple[Optional[ModuleSummary], Optional[Finding], bool]:
-    """(summary, problem, internal): a bad file becomes a finding, never an exception."""
-    try:
-        return summarize(data, source_file.path, source_file.module, source_file.is_package), None, False
-    except (cst.ParserSyntaxError, RecursionError, UnicodeDecodeError, SyntaxError, ValueError) as error:
-        return None, read_error(source_file.path, error, data), False
-    except Exception as error:  # a bug in lintlock: report it for this file, check the rest
-        detail = traceback.format_exception_only(type(error), error)[-1].strip()
-        return None, Finding(source_file.path, 1, 1, 1, 1, "LL900", f"internal error: {detail} (please report this at lintlock's issue tracker)"), True
 
 
 @dataclass(frozen=True)
@@ -76,10 +69,10 @@ class Loaded:
 
     def with_source(self, path: str, data: bytes) -> Optional["Loaded"]:
         """The program with one file's text replaced (a fix being verified); None if it does not parse."""
-        summary, problem, _ = _summarize_file(self.files[path], data)
-        if problem is not None:
+        result = on_big_stack(summarize_file, self.files[path], data)
+        if result.summary is None:
             return None
-        summaries = dict(self.summaries, **{path: summary})
+        summaries = dict(self.summaries, **{path: result.summary})
         sources = dict(self.sources, **{path: data})
         return replace(self, program=Program(summaries.values(), self.program.knowledge), sources=sources, summaries=summaries)
 
@@ -95,21 +88,111 @@ def _discover(paths: Sequence[str], settings: Settings) -> List[SourceFile]:
 
 
 def load(paths: Sequence[str], settings: Optional[Settings] = None, stdin: Optional[Tuple[str, bytes]] = None, progress: Optional[Callable[[int, int], None]] = None) -> Loaded:
-    """Discover, read and summarize every file, then link them into one program.
+    """Discover, read and summarize the files, then link them into one program.
 
     The files under `paths` are the targets; the rest of the project (below
-    its root) is read too, as context, so that calls, locks and classes
-    defined elsewhere resolve. `stdin`: (name, text) of an editor's buffer,
-    checked under that name instead of the file on disk.
+    its root) is context, so that calls, locks and classes defined elsewhere
+    resolve. Only files that can matter are parsed (lintlock.demand), unless
+    settings.full. `stdin`: (name, text) of an editor's buffer, checked under
+    that name instead of the file on disk.
     """
     settings = settings or Settings()
+    return _analyse(_gather(paths, settings, stdin), settings, progress)
+
+
+@dataclass(frozen=True)
+class _Gathered:
+    files: Dict[str, SourceFile]
+    targets: FrozenSet[str]
+    sources: Dict[str, bytes]
+    problems: Tuple[Finding, ...]  # files that could not be read
+
+
+def _gather(paths: Sequence[str], settings: Settings, stdin: Optional[Tuple[str, bytes]]) -> _Gathered:
+    files, targets = _files(paths, settings, stdin)
+    sources: Dict[str, bytes] = {}
+    problems: List[Finding] = []
+    for path in files:
+        if stdin is not None and path in targets:
+            sources[path] = stdin[1]
+            continue
+        try:
+            with open(path, "rb") as handle:
+                sources[path] = handle.read()
+        except OSError as error:
+            if path in targets:
+                problems.append(read_error(path, error))
+    return _Gathered(files, frozenset(targets), sources, tuple(problems))
+
+
+def _analyse(gathered: _Gathered, settings: Settings, progress) -> Loaded:
+    files, targets, sources = gathered.files, gathered.targets, gathered.sources
+    problems = list(gathered.problems)
+    cache = SummaryCache(settings.cache_dir)
+    results: Dict[str, Result] = {}
+    with SummaryStore(cache, settings.jobs) as store:
+
+        def parse_now(chosen: Iterable[str]) -> None:
+            batch = [(files[p], sources[p]) for p in sorted(chosen) if p in sources and p not in results]
+            results.update(store.summarize(batch))
+            if progress is not None:
+                progress(len(results), len(sources))
+
+        factories = [f.name for f in settings.lock_factories]
+        if settings.full:
+            parse_now(sources)
+        else:
+            vocabulary = demand.Vocabulary(factories)
+            parse_now(p for p, data in sources.items() if vocabulary.matches(data))
+        knowledge = knowledge_for([(f.name, f.reentrant) for f in settings.lock_factories], settings.blocking_calls)
+        program = _link(results, knowledge)
+        relevant = set(program.functions)
+        frontier = set(relevant)
+        words: set = set()
+        while not settings.full:
+            # names that take a lock without saying "Lock" (self._mu, @synchronized): files using them matter too
+            grown = words | demand.learned_names(program)
+            more = set()
+            if grown != words:
+                words = grown
+                vocabulary = demand.Vocabulary(factories, words)
+                more = {p for p, data in sources.items() if p not in results and vocabulary.matches(data)}
+            unloaded = {f.module: p for p, f in files.items() if p in sources and p not in results}
+            needed = {unloaded[m] for m in demand.needed_modules(program, frontier, unloaded)}
+            if not more and not needed:
+                break
+            parse_now(more | needed)
+            program = _link(results, knowledge)
+            # every function of a file that locks matters; of a file loaded for a name,
+            # only what the functions that matter call
+            locking = {name for name in program.functions if program.path_of[name] in more}
+            frontier = (demand.callees(program, relevant | locking) | locking) - relevant
+            relevant |= frontier
+        # targets never parsed: still report syntax errors in them (CPython's parser is
+        # much cheaper; libcst only confirms what it rejects)
+        unparsed = [p for p in sorted(targets) if p in sources and p not in results and not _python_parses(sources[p], cache)]
+        parse_now(unparsed)
+        program = _link(results, knowledge)
+
+    internal = 0
+    for path in sorted(results):
+        result = results[path]
+        if result.problem is not None and path in targets:
+            problems.append(result.problem)
+            internal += result.internal
+    summaries = {p: r.summary for p, r in results.items() if r.summary is not None}
+    return Loaded(program, files, sources, summaries, tuple(problems), internal, frozenset(targets), settings)
+
+
+def _files(paths: Sequence[str], settings: Settings, stdin: Optional[Tuple[str, bytes]]) -> Tuple[Dict[str, SourceFile], set]:
+    """(every file by path, the target paths): the targets first, then the project's other files."""
     target_files = [] if stdin is not None else _discover(paths, settings)
-    targets = {f.path for f in target_files}
-    files = {f.path: f for f in target_files}
     if stdin is not None:
-        module, is_package = module_name(stdin[0])
-        files[os.path.normpath(stdin[0])] = SourceFile(os.path.normpath(stdin[0]), module, is_package)
-        targets = {os.path.normpath(stdin[0])}
+        name = os.path.normpath(stdin[0])
+        module, is_package = module_name(name)
+        target_files = [SourceFile(name, module, is_package)]
+    files = {f.path: f for f in target_files}
+    targets = set(files)
     if settings.root is not None:
         known = {os.path.realpath(p) for p in files}
         for context in _discover([settings.root], settings):
@@ -118,34 +201,25 @@ def load(paths: Sequence[str], settings: Optional[Settings] = None, stdin: Optio
                 shown = context.path if shown.startswith("..") else shown
                 files[shown] = SourceFile(shown, context.module, context.is_package)
     ordered = unique_modules(sorted(files.values(), key=lambda f: (f.path not in targets, f.path)))
-    files = {f.path: f for f in ordered}
-    sources: Dict[str, bytes] = {}
-    summaries: Dict[str, ModuleSummary] = {}
-    problems: List[Finding] = []
-    internal = 0
-    for number, source_file in enumerate(ordered, start=1):
-        if progress is not None:
-            progress(number, len(ordered))
-        if stdin is not None and source_file.path in targets:
-            data = stdin[1]
-        else:
-            try:
-                with open(source_file.path, "rb") as handle:
-                    data = handle.read()
-            except OSError as error:
-                if source_file.path in targets:
-                    problems.append(read_error(source_file.path, error))
-                continue
-        summary, problem, is_internal = _summarize_file(source_file, data)
-        if problem is not None:
-            if source_file.path in targets:
-                problems.append(problem)
-                internal += is_internal
-            continue
-        sources[source_file.path] = data
-        summaries[source_file.path] = summary
-    knowledge = knowledge_for([(f.name, f.reentrant) for f in settings.lock_factories], settings.blocking_calls)
-    return Loaded(Program(summaries.values(), knowledge), files, sources, summaries, tuple(problems), internal, frozenset(targets), settings)
+    return {f.path: f for f in sorted(ordered, key=lambda f: f.path)}, targets
+
+
+def _link(results: Dict[str, Result], knowledge) -> Program:
+    return Program([r.summary for _, r in sorted(results.items()) if r.summary is not None], knowledge)
+
+
+def _python_parses(data: bytes, cache: SummaryCache) -> bool:
+    key = cache.key("<syntax>", "", False, data)
+    known = cache.get(key)
+    if isinstance(known, bool):
+        return known
+    try:
+        ast.parse(data)
+        verdict = True
+    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+        verdict = False
+    cache.put(key, verdict)
+    return verdict
 
 
 def check(loaded: Loaded, select: Sequence[str], ignore: Sequence[str]) -> List[Diagnostic]:
@@ -173,8 +247,8 @@ def _plans(loaded: Loaded, diagnostics: Sequence[Diagnostic]) -> Dict[Diagnostic
             by_path.setdefault(diagnostic.fix.path, []).append(diagnostic)
     for path, found in sorted(by_path.items()):
         source = loaded.files[path]
-        tree = cst.parse_module(loaded.sources[path])
-        nodes = fixer.nodes_of(tree, path, source.module, source.is_package)
+        tree = on_big_stack(parse, loaded.sources[path])
+        nodes = on_big_stack(fixer.nodes_of, tree, path, source.module, source.is_package)
         for diagnostic in found:
             planned = fixer.plan(tree, nodes, diagnostic.fix)
             if planned is not None:
@@ -221,9 +295,27 @@ def _render(loaded: Loaded, diagnostics: Sequence[Diagnostic], select, ignore, u
 
 def run(paths: Sequence[str], settings: Optional[Settings] = None, use_noqa: bool = True, stdin: Optional[Tuple[str, bytes]] = None, progress=None) -> Outcome:
     settings = settings or Settings()
-    loaded = load(paths, settings, stdin, progress)
+    gathered = _gather(paths, settings, stdin)
+    # nothing changed since a previous run with the same settings: its answer stands
+    cache = SummaryCache(settings.cache_dir)
+    memo = cache.key("<run>", repr(_run_inputs(gathered, settings, use_noqa)), False, b"")
+    known = cache.get(memo) if stdin is None else None
+    if isinstance(known, Outcome):
+        return known
+    loaded = _analyse(gathered, settings, progress)
     findings = _render(loaded, check(loaded, settings.select, settings.ignore), settings.select, settings.ignore, use_noqa)
-    return Outcome(tuple(findings), len(loaded.targets), loaded.internal_errors)
+    outcome = Outcome(tuple(findings), len(loaded.targets), loaded.internal_errors)
+    if stdin is None and not outcome.internal_errors:
+        cache.put(memo, outcome)
+    return outcome
+
+
+def _run_inputs(gathered: _Gathered, settings: Settings, use_noqa: bool) -> tuple:
+    """Everything a run's findings depend on."""
+    contents = tuple((path, sha256(data).hexdigest(), path in gathered.targets) for path, data in sorted(gathered.sources.items()))
+    decided = (settings.select, settings.ignore, settings.per_file_ignores, settings.lock_factories, settings.blocking_calls, settings.full)
+    modules = tuple((f.path, f.module, f.is_package) for f in gathered.files.values())
+    return (contents, decided, modules, gathered.problems, use_noqa)
 
 
 def _counts(loaded: Loaded, select, ignore) -> Dict[Tuple[str, str], int]:

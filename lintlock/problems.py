@@ -54,7 +54,8 @@ def read_error(path: str, error: BaseException, source: Optional[bytes] = None) 
         reason = error.message.split(": ", 1)[-1] if error.message.startswith("parser error") else error.message
         return Finding(path, error.editor_line, error.editor_column, error.editor_line, error.editor_column, "LL001", f"cannot parse: {reason}")
     if isinstance(error, RecursionError):
-        return Finding(path, 1, 1, 1, 1, "LL001", "cannot parse: too deeply nested")
+        detail = str(error) if str(error).startswith("an expression") else "the code nests too deeply"
+        return Finding(path, 1, 1, 1, 1, "LL001", f"cannot analyse: {detail}")
     if isinstance(error, UnicodeDecodeError):
         return Finding(path, 1, 1, 1, 1, "LL001", f"cannot decode: {error.reason} at byte {error.start} ({error.encoding})")
     if isinstance(error, OSError):

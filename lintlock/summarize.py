@@ -23,6 +23,7 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from .guard import LIMIT, nesting_estimate
 from .model import (
     Acquire,
     Args,
@@ -57,9 +58,18 @@ _RELEASE = {"release", "release_lock"}
 _MAX_TEXT = 80
 
 
+def parse(source: bytes) -> cst.Module:
+    """libcst.parse_module, after checking the file cannot blow the parser's stack (lintlock.guard)."""
+    depth = nesting_estimate(source)
+    if depth > LIMIT:
+        raise RecursionError(f"an expression nests more than {LIMIT} levels deep")
+    return cst.parse_module(source)
+
+
 def summarize(source: bytes, path: str, module: str, is_package: bool, positions: bool = False) -> ModuleSummary:
-    """Parse `source` and summarize it. Raises libcst.ParserSyntaxError on bad syntax."""
-    tree = cst.parse_module(source)
+    """Parse `source` and summarize it. Raises libcst.ParserSyntaxError on bad syntax,
+    RecursionError on code nested too deeply to analyse."""
+    tree = parse(source)
     position_of = None
     if positions:
         position_of = MetadataWrapper(tree, unsafe_skip_copy=True).resolve(PositionProvider)

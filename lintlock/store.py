@@ -1,0 +1,135 @@
+"""Summaries for many files: from the cache, else computed, in parallel when it pays.
+
+Workers return plain data (a ModuleSummary, or the LL001/LL900 finding for a
+file that could not be summarized), never libcst nodes. The result does not
+depend on the number of workers.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import traceback
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import libcst as cst
+
+from .cache import SummaryCache
+from .discover import SourceFile
+from .model import ModuleSummary
+from .problems import Finding, read_error
+from .summarize import summarize
+
+_STACK = 256 * 1024 * 1024  # libcst's native parser recurses on the C stack: give it room
+_RECURSION = 20_000  # lintlock.guard keeps nesting far below what this allows
+
+
+@dataclass(frozen=True)
+class Result:
+    summary: Optional[ModuleSummary]
+    problem: Optional[Finding]
+    internal: bool = False  # LL900: a bug in lintlock
+    detail: str = ""  # the traceback, for --verbose
+
+
+def summarize_file(source_file: SourceFile, data: bytes) -> Result:
+    """One file; a bad file becomes a finding, never an exception."""
+    try:
+        return Result(summarize(data, source_file.path, source_file.module, source_file.is_package), None)
+    except (cst.ParserSyntaxError, RecursionError, MemoryError, UnicodeDecodeError, SyntaxError, ValueError) as error:
+        return Result(None, read_error(source_file.path, error, data))
+    except Exception as error:  # a bug in lintlock: report it for this file, check the rest
+        detail = traceback.format_exception_only(type(error), error)[-1].strip()
+        message = f"internal error: {detail} (a bug in lintlock: please report it, with this file if you can)"
+        return Result(None, Finding(source_file.path, 1, 1, 1, 1, "LL900", message), True, traceback.format_exc())
+
+
+def on_big_stack(function, *args):
+    """Run function(*args) in a thread with a large stack and recursion limit: libcst
+    and the summarizer recurse once per nesting level of the code they read."""
+    box: list = []
+    failure: list = []
+
+    def work() -> None:
+        try:
+            box.append(function(*args))
+        except BaseException as error:  # re-raised in the caller's thread
+            failure.append(error)
+
+    previous_stack = threading.stack_size(_STACK)
+    previous_limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous_limit, _RECURSION))
+    try:
+        worker = threading.Thread(target=work, name="lintlock-parse")
+        worker.start()
+        worker.join()
+    finally:
+        threading.stack_size(previous_stack)
+        sys.setrecursionlimit(previous_limit)
+    if failure:
+        raise failure[0]
+    return box[0]
+
+
+def _batch(items: Sequence[Tuple[SourceFile, bytes]]) -> List[Result]:
+    return [on_big_stack(summarize_file, source_file, data) for source_file, data in items]
+
+
+class SummaryStore:
+    """Computes summaries, remembering them on disk (cache) and fanning out to `jobs` processes."""
+
+    def __init__(self, cache: SummaryCache, jobs: int) -> None:
+        self.cache = cache
+        self.jobs = max(1, jobs)
+        self._pool: Optional[ProcessPoolExecutor] = None
+
+    def __enter__(self) -> "SummaryStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+
+    def summarize(self, items: Sequence[Tuple[SourceFile, bytes]]) -> Dict[str, Result]:
+        results: Dict[str, Result] = {}
+        todo: List[Tuple[SourceFile, bytes, str]] = []
+        for source_file, data in items:
+            key = self.cache.key(source_file.path, source_file.module, source_file.is_package, data)
+            hit = self.cache.get(key)
+            if isinstance(hit, Result):
+                results[source_file.path] = hit
+            else:
+                todo.append((source_file, data, key))
+        for (source_file, _, key), result in zip(todo, self._compute([(f, d) for f, d, _ in todo])):
+            results[source_file.path] = result
+            if not result.internal:
+                self.cache.put(key, result)
+        return results
+
+    def _compute(self, items: List[Tuple[SourceFile, bytes]]) -> List[Result]:
+        size = sum(len(data) for _, data in items)
+        if self.jobs == 1 or len(items) < 4 or size < 200_000:
+            return _batch(items)  # starting processes would cost more than it saves
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs)
+        # biggest first, in chunks, so the workers finish together
+        order = sorted(range(len(items)), key=lambda i: -len(items[i][1]))
+        chunks = [order[i :: self.jobs * 4] for i in range(min(len(order), self.jobs * 4))]
+        try:
+            futures = [self._pool.submit(_batch, [items[i] for i in chunk]) for chunk in chunks]
+            results: List[Optional[Result]] = [None] * len(items)
+            for chunk, future in zip(chunks, futures):
+                for index, result in zip(chunk, future.result()):
+                    results[index] = result
+            return results  # type: ignore[return-value]
+        except Exception:  # a worker died (or cannot start): do the work here instead
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+            self.jobs = 1
+            return _batch(items)
+
+
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
