@@ -94,6 +94,46 @@ def _names(program: Program, fn: FunctionSummary) -> List[str]:
     return [n for n in names if n and not n.startswith((".", "<", "builtins."))]
 
 
+def seeds(program: Program, paths: Iterable[str]) -> Set[str]:
+    """Functions (in these files) whose calls can matter: they run something while holding
+    a lock, lock for their caller, or are the target of a thread that may need one."""
+    wanted = set(paths)
+    found: Set[str] = set()
+    for name, fn in program.functions.items():
+        if program.path_of[name] not in wanted:
+            continue
+        if fn.yield_held or fn.exit_held or any(getattr(event, "held", ()) for event in fn.events):
+            found.add(name)
+        for _, value in fn.local_values:
+            target = dict(value.keywords).get("target") or (value.arg0 if value.callee == ".submit" else None)
+            if target is not None and target.attrs and fn.cls:
+                method = program.lookup(fn.cls, target.attrs[-1])
+                if method:
+                    found.add(method)
+    for cls in program.classes.values():
+        if program.path_of[cls.qualname] in wanted:
+            for _, value in cls.instance_attrs:
+                target = dict(value.keywords).get("target")
+                if target is not None and target.attrs:
+                    method = program.lookup(cls.qualname, target.attrs[-1])
+                    if method:
+                        found.add(method)
+    return found
+
+
+def decorator_modules(program: Program, paths: Iterable[str], unloaded: Dict[str, str]) -> Set[str]:
+    """Modules defining the decorators used in these files (a decorator may lock)."""
+    wanted = set(paths)
+    modules = set()
+    for name, fn in program.functions.items():
+        if program.path_of[name] in wanted:
+            for decorator in fn.decorators:
+                module = _module_of(program.resolve(decorator.rstrip("()")), unloaded)
+                if module is not None:
+                    modules.add(module)
+    return modules
+
+
 def needed_modules(program: Program, functions: Iterable[str], unloaded: Dict[str, str]) -> Set[str]:
     """Modules among `unloaded` (module -> path) that the given functions refer to."""
     wanted: Set[str] = set()

@@ -146,32 +146,32 @@ def _analyse(gathered: _Gathered, settings: Settings, progress) -> Loaded:
             parse_now(p for p, data in sources.items() if vocabulary.matches(data))
         knowledge = knowledge_for([(f.name, f.reentrant) for f in settings.lock_factories], settings.blocking_calls)
         program = _link(results, knowledge)
-        relevant = set(program.functions)
-        frontier = set(relevant)
+        locking = set(results)  # files that take locks: their decorators and seeds matter
+        relevant: set = set()
         words: set = set()
         while not settings.full:
-            # names that take a lock without saying "Lock" (self._mu, @synchronized): files using them matter too
+            # what runs under a lock, and everything that calls on from there
+            relevant |= demand.seeds(program, locking)
+            relevant |= demand.callees(program, relevant)
+            unloaded = {f.module: p for p, f in files.items() if p in sources and p not in results}
+            needed = {unloaded[m] for m in demand.needed_modules(program, relevant, unloaded) | demand.decorator_modules(program, locking, unloaded)}
+            # names that take a lock without saying "Lock" (self._mu, @synchronized): files using them lock too
             grown = words | demand.learned_names(program)
             more = set()
             if grown != words:
                 words = grown
                 vocabulary = demand.Vocabulary(factories, words)
                 more = {p for p, data in sources.items() if p not in results and vocabulary.matches(data)}
-            unloaded = {f.module: p for p, f in files.items() if p in sources and p not in results}
-            needed = {unloaded[m] for m in demand.needed_modules(program, frontier, unloaded)}
             if not more and not needed:
                 break
             parse_now(more | needed)
+            locking |= more
             program = _link(results, knowledge)
-            # every function of a file that locks matters; of a file loaded for a name,
-            # only what the functions that matter call
-            locking = {name for name in program.functions if program.path_of[name] in more}
-            frontier = (demand.callees(program, relevant | locking) | locking) - relevant
-            relevant |= frontier
         # targets never parsed: still report syntax errors in them (CPython's parser is
         # much cheaper; libcst only confirms what it rejects)
-        unparsed = [p for p in sorted(targets) if p in sources and p not in results and not _python_parses(sources[p], cache)]
-        parse_now(unparsed)
+        unparsed = [p for p in sorted(targets) if p in sources and p not in results]
+        verdicts = store.syntax_ok([(p, sources[p]) for p in unparsed])
+        parse_now(p for p in unparsed if not verdicts[p])
         program = _link(results, knowledge)
 
     internal = 0
@@ -206,20 +206,6 @@ def _files(paths: Sequence[str], settings: Settings, stdin: Optional[Tuple[str, 
 
 def _link(results: Dict[str, Result], knowledge) -> Program:
     return Program([r.summary for _, r in sorted(results.items()) if r.summary is not None], knowledge)
-
-
-def _python_parses(data: bytes, cache: SummaryCache) -> bool:
-    key = cache.key("<syntax>", "", False, data)
-    known = cache.get(key)
-    if isinstance(known, bool):
-        return known
-    try:
-        ast.parse(data)
-        verdict = True
-    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
-        verdict = False
-    cache.put(key, verdict)
-    return verdict
 
 
 def check(loaded: Loaded, select: Sequence[str], ignore: Sequence[str]) -> List[Diagnostic]:

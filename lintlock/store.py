@@ -6,6 +6,7 @@ depend on the number of workers.
 """
 from __future__ import annotations
 
+import ast
 import os
 import sys
 import threading
@@ -108,12 +109,46 @@ class SummaryStore:
                 self.cache.put(key, result)
         return results
 
+    def syntax_ok(self, items: Sequence[Tuple[str, bytes]]) -> Dict[str, bool]:
+        """Which files CPython parses, from the cache or computed (in parallel)."""
+        verdicts: Dict[str, bool] = {}
+        todo = []
+        for path, data in items:
+            key = self.cache.key("<syntax>", "", False, data)
+            known = self.cache.get(key)
+            if isinstance(known, bool):
+                verdicts[path] = known
+            else:
+                todo.append((path, data, key))
+        datas = [data for _, data, _ in todo]
+        if self.jobs > 1 and sum(map(len, datas)) > 200_000 and self._pool_ready():
+            chunks = [datas[i :: self.jobs * 2] for i in range(self.jobs * 2)]
+            answers: List[bool] = [False] * len(datas)
+            for start, future in enumerate([self._pool.submit(_syntax_batch, chunk) for chunk in chunks]):
+                for offset, verdict in enumerate(future.result()):
+                    answers[start + offset * self.jobs * 2] = verdict
+        else:
+            answers = _syntax_batch(datas)
+        for (path, _, key), verdict in zip(todo, answers):
+            verdicts[path] = verdict
+            self.cache.put(key, verdict)
+        return verdicts
+
+    def _pool_ready(self) -> bool:
+        if self._pool is None:
+            try:
+                self._pool = ProcessPoolExecutor(max_workers=self.jobs)
+            except (OSError, ValueError):
+                self.jobs = 1
+                return False
+        return True
+
     def _compute(self, items: List[Tuple[SourceFile, bytes]]) -> List[Result]:
         size = sum(len(data) for _, data in items)
         if self.jobs == 1 or len(items) < 4 or size < 200_000:
             return _batch(items)  # starting processes would cost more than it saves
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.jobs)
+        if not self._pool_ready():
+            return _batch(items)
         # biggest first, in chunks, so the workers finish together
         order = sorted(range(len(items)), key=lambda i: -len(items[i][1]))
         chunks = [order[i :: self.jobs * 4] for i in range(min(len(order), self.jobs * 4))]
@@ -129,6 +164,19 @@ class SummaryStore:
             self._pool = None
             self.jobs = 1
             return _batch(items)
+
+
+def python_parses(data: bytes) -> bool:
+    """CPython's parser accepts it (an AST is built, nothing runs): much cheaper than libcst."""
+    try:
+        ast.parse(data)
+    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+        return False
+    return True
+
+
+def _syntax_batch(items: Sequence[bytes]) -> List[bool]:
+    return [python_parses(data) for data in items]
 
 
 def default_jobs() -> int:

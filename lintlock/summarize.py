@@ -18,6 +18,7 @@ to report.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from dataclasses import fields as dataclass_fields
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
@@ -82,6 +83,27 @@ def site_nodes(tree: cst.Module, path: str, module: str, is_package: bool) -> Di
     walker.nodes = {}
     walker.run()
     return walker.nodes
+
+
+# fields that hold only whitespace and punctuation
+_SYNTAX_FIELDS = ("whitespace", "lpar", "rpar", "comma", "semicolon", "lbracket", "rbracket", "lbrace", "rbrace", "colon", "equal", "operator", "dot", "walrus", "asynchronous", "header", "footer", "leading_lines", "trailing_whitespace", "newline", "indent", "star", "prefix", "quote", "start", "end")
+_LEAVES = frozenset({cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.Ellipsis})
+_FIELDS: Dict[type, Tuple[str, ...]] = {}
+_NODE_TYPES: Dict[type, bool] = {}
+
+
+def _expression_fields(kind: type) -> Tuple[str, ...]:
+    names = _FIELDS.get(kind)
+    if names is None:
+        names = _FIELDS[kind] = tuple(f.name for f in dataclass_fields(kind) if not f.name.startswith(_SYNTAX_FIELDS))
+    return names
+
+
+def _is_node(kind: type) -> bool:
+    known = _NODE_TYPES.get(kind)
+    if known is None:
+        known = _NODE_TYPES[kind] = issubclass(kind, cst.CSTNode) and not issubclass(kind, (cst.BaseParenthesizableWhitespace, cst.Comment, cst.Newline, cst.EmptyLine))
+    return known
 
 
 def _join(a: Optional[HeldSet], b: Optional[HeldSet]) -> Optional[HeldSet]:
@@ -982,46 +1004,49 @@ class _ModuleWalker:
         """Walk an expression. `top`: its value is not handed to anything else, so a
         `lock.acquire()` here acquires for this function (and not, say, for the
         task in `create_task(lock.acquire())`)."""
-        if isinstance(node, cst.Call):
-            return self._call(node, frame, held, awaited=False, top=top)
-        if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
-            return self._expr(node.expression, frame, held, top=top)
-        if isinstance(node, cst.Await):
-            inner = node.expression
-            if isinstance(inner, cst.Call):
-                held = self._call(inner, frame, held, awaited=True, top=True)
-            else:
-                held = self._expr(inner, frame, held)
-            frame.events.append(Await(site=self._site(node), held=held))
+        kind = type(node)  # exact types: isinstance on libcst's abstract bases is slow
+        if kind is cst.Name or kind in _LEAVES:
             return held
-        if isinstance(node, cst.Attribute):
+        if kind is cst.Call:
+            return self._call(node, frame, held, awaited=False, top=top)
+        if kind is cst.Attribute:
             held = self._expr(node.value, frame, held)
             obj = self._path(node.value, frame)
             if obj is not None and obj.scope == "local":
                 self._emit_call(node, Target("attr", node.attr.value, obj), Args(), frame, held)
             return held
-        if isinstance(node, cst.Subscript):
+        if kind is cst.UnaryOperation and type(node.operator) is cst.Not:
+            return self._expr(node.expression, frame, held, top=top)
+        if kind is cst.Await:
+            inner = node.expression
+            if type(inner) is cst.Call:
+                held = self._call(inner, frame, held, awaited=True, top=True)
+            else:
+                held = self._expr(inner, frame, held)
+            frame.events.append(Await(site=self._site(node), held=held))
+            return held
+        if kind is cst.Subscript:
             held = self._expr_children(node, frame, held)
             obj = self._path(node.value, frame)
             if obj is not None and obj.scope == "local":
                 self._emit_call(node, Target("dunder", "__getitem__", obj), Args(), frame, held)
             return held
-        if isinstance(node, cst.Comparison):
+        if kind is cst.Comparison:
             held = self._expr_children(node, frame, held)
             for comparison in node.comparisons:
-                if isinstance(comparison.operator, (cst.In, cst.NotIn)):
+                if type(comparison.operator) in (cst.In, cst.NotIn):
                     obj = self._path(comparison.comparator, frame)
                     if obj is not None and obj.scope == "local":
                         self._emit_call(node, Target("dunder", "__contains__", obj), Args(), frame, held)
             return held
-        if isinstance(node, cst.Lambda):
+        if kind is cst.Lambda:
             return held  # its body runs when (and where) it is called
-        if isinstance(node, (cst.Yield,)):
+        if kind is cst.Yield:
             if node.value is not None:
                 held = self._expr(node.value, frame, held)
             frame.yield_held = _join(frame.yield_held, held)
             return held
-        if isinstance(node, cst.NamedExpr):
+        if kind is cst.NamedExpr:
             held = self._expr(node.value, frame, held)
             self._bind_target(node.target, frame, None)
             return held
@@ -1046,9 +1071,16 @@ class _ModuleWalker:
         return tuple(found)
 
     def _expr_children(self, node: cst.CSTNode, frame: _Frame, held: HeldSet) -> HeldSet:
-        for child in node.children:
-            if isinstance(child, (cst.BaseExpression, cst.Arg, cst.BaseElement, cst.BaseDictElement, cst.BaseSlice, cst.SubscriptElement, cst.ComparisonTarget, cst.BaseComp, cst.CompFor, cst.CompIf, cst.FormattedStringExpression, cst.BaseFormattedStringContent)):
-                held = self._expr(child, frame, held)
+        """The sub-expressions of a node, in source order (reading fields directly:
+        libcst's `children` rebuilds the node to list them)."""
+        for name in _expression_fields(type(node)):
+            value = getattr(node, name)
+            if type(value) in (list, tuple):
+                for item in value:
+                    if _is_node(type(item)):
+                        held = self._expr(item, frame, held)
+            elif _is_node(type(value)):
+                held = self._expr(value, frame, held)
         return held
 
     def _call(self, node: cst.Call, frame: _Frame, held: HeldSet, awaited: bool, top: bool = False) -> HeldSet:

@@ -1,0 +1,290 @@
+"""Never crash, never lose a byte: bad input, internal errors, fuzzing, determinism, concurrency."""
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from lintlock import pipeline, store
+from lintlock.cli import main
+from lintlock.config import Settings
+from lintlock.pipeline import run
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = (ROOT / "testdata" / "ll101" / "seed_create_delete.py").read_bytes()
+STDLIB = Path(sysconfig.get_paths()["stdlib"])
+
+
+def invoke(*args, **kwargs):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False, **kwargs)
+
+
+def with_seed(tmp_path: Path) -> Path:
+    """Every bad input sits next to a real bug, which must still be found."""
+    (tmp_path / "seed.py").write_bytes(SEED)
+    return tmp_path
+
+
+def reported(result):
+    return [line for line in result.output.splitlines() if ": LL" in line]
+
+
+BAD_INPUTS = {
+    "syntax.py": (b"def f(:\n    pass\n", "syntax.py:1:7: LL001 cannot parse: invalid syntax"),
+    "python2.py": (b"print 'hello'\n", "python2.py:1:1: LL001 cannot parse: Missing parentheses in call to 'print'"),
+    "except2.py": (b"try:\n    pass\nexcept Exception, e:\n    pass\n", "except2.py:3:8: LL001 cannot parse: multiple exception types must be parenthesized"),
+    "latin1.py": (b"name = '\xe9t\xe9'\nLock = 1\n", "latin1.py:1:1: LL001 cannot decode:"),
+    "nul.py": (b"x = 1\x00\nLock = 2\n", "nul.py:1:1: LL001 "),
+    "deep_expression.py": (b"Lock = " + b"(" * 2000 + b"1" + b")" * 2000 + b"\n", "deep_expression.py:1:1: LL001 "),
+    "deep_chain.py": (b"Lock = " + b"1+" * 20000 + b"1\n", "deep_chain.py:1:1: LL001 cannot analyse: an expression nests more than 2500 levels deep"),
+    "deep_blocks.py": (b"".join(b"    " * i + b"if Lock:\n" for i in range(2000)) + b"    " * 2000 + b"pass\n", "deep_blocks.py:"),
+}
+GOOD_INPUTS = {
+    "latin1_cookie.py": b"# -*- coding: latin-1 -*-\nname = '\xe9t\xe9'\nimport threading\nLock = threading.Lock\n",
+    "bom.py": b"\xef\xbb\xbfimport threading\nlock = threading.Lock()\n",
+    "crlf.py": SEED.replace(b"\n", b"\r\n"),
+    "cr.py": SEED.replace(b"\n", b"\r"),
+    "empty.py": b"",
+    "caf\xc3\xa9_\xe2\x9c\x93.py".decode(): SEED,
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_bad_input_is_a_diagnostic(tmp_path, name):
+    data, expected = BAD_INPUTS[name]
+    with_seed(tmp_path)
+    (tmp_path / name).write_bytes(data)
+    result = invoke("--no-cache", tmp_path)
+    lines = reported(result)
+    assert result.exit_code == 1
+    assert any(line.startswith(f"{tmp_path / expected}") for line in lines), lines
+    assert any(line.startswith(f"{tmp_path / 'seed.py'}:18:17: LL101") for line in lines)
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("name", sorted(GOOD_INPUTS))
+def test_odd_but_valid_input(tmp_path, name):
+    (tmp_path / name).write_bytes(GOOD_INPUTS[name])
+    lines = reported(invoke("--no-cache", tmp_path))
+    assert not any(" LL001 " in line or " LL900 " in line for line in lines), lines
+    if GOOD_INPUTS[name] in (SEED, SEED.replace(b"\n", b"\r\n"), SEED.replace(b"\n", b"\r")):
+        assert [line.split(": ", 1)[1][:5] for line in lines] == ["LL101"]
+        assert lines[0].startswith(f"{tmp_path / name}:18:17:")
+
+
+def test_five_megabyte_file(tmp_path):
+    body = "".join(f"def f{i}(lock):\n    with lock:\n        return {i}\n" for i in range(100_000))
+    (tmp_path / "big.py").write_text("import threading\n" + body)
+    assert (tmp_path / "big.py").stat().st_size > 5_000_000
+    with_seed(tmp_path)
+    result = invoke("--no-cache", "-j", "1", tmp_path)
+    assert [line.split(": ", 1)[1][:5] for line in reported(result)] == ["LL101"]
+
+
+def test_paths_that_are_not_files(tmp_path):
+    with_seed(tmp_path)
+    (tmp_path / "dir.py").mkdir()
+    (tmp_path / "dir.py" / "inner.py").write_bytes(SEED)
+    (tmp_path / "loop_a.py").symlink_to(tmp_path / "loop_b.py")
+    (tmp_path / "loop_b.py").symlink_to(tmp_path / "loop_a.py")
+    (tmp_path / "dangling.py").symlink_to(tmp_path / "nowhere.py")
+    (tmp_path / "cycle").symlink_to(tmp_path)  # a directory symlink loop: not followed
+    result = invoke("--no-cache", tmp_path)
+    lines = reported(result)
+    assert f"{tmp_path / 'dir.py' / 'inner.py'}:18:17: LL101" in "\n".join(lines)
+    for broken in ("loop_a.py", "loop_b.py", "dangling.py"):
+        assert any(line.startswith(f"{tmp_path / broken}:1:1: LL001 cannot read:") for line in lines), lines
+    assert len([line for line in lines if " LL101 " in line]) == 2
+    assert "Traceback" not in result.output
+
+
+def test_unreadable_and_vanishing_files(tmp_path, monkeypatch):
+    with_seed(tmp_path)
+    (tmp_path / "secret.py").write_bytes(SEED)
+    (tmp_path / "gone.py").write_bytes(SEED)
+    real_open = open
+
+    def guarded_open(path, *args, **kwargs):
+        name = os.path.basename(str(path))
+        if name == "secret.py":
+            raise PermissionError(13, "Permission denied", str(path))
+        if name == "gone.py":
+            raise FileNotFoundError(2, "No such file or directory", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "open", guarded_open, raising=False)
+    lines = [(os.path.basename(f.path), f.line, f.code, f.message) for f in run([str(tmp_path)]).findings]
+    assert ("secret.py", 1, "LL001", "cannot read: Permission denied") in lines
+    assert ("gone.py", 1, "LL001", "cannot read: No such file or directory") in lines
+    assert [name for name, _, code, _ in lines if code == "LL101"] == ["seed.py"]
+
+
+def test_missing_path_argument(tmp_path):
+    result = invoke(tmp_path / "missing.py")
+    assert result.exit_code == 2
+    assert "missing.py: no such file or directory" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_internal_error_is_ll900_and_the_run_goes_on(tmp_path, monkeypatch):
+    with_seed(tmp_path)
+    (tmp_path / "trigger.py").write_text("import threading\nlock = threading.Lock()\n")
+    original = store.summarize
+
+    def buggy(source, path, *args, **kwargs):
+        if path.endswith("trigger.py"):
+            raise KeyError("a bug")
+        return original(source, path, *args, **kwargs)
+
+    monkeypatch.setattr(store, "summarize", buggy)
+    result = invoke("--no-cache", "-j", "1", tmp_path)
+    assert result.exit_code == 2
+    lines = reported(result)
+    assert any(line.startswith(f"{tmp_path / 'trigger.py'}:1:1: LL900 internal error: KeyError: 'a bug'") for line in lines)
+    assert any(" LL101 " in line for line in lines)
+    assert "Traceback" not in result.output
+    verbose = invoke("--no-cache", "-j", "1", "--verbose", tmp_path)
+    assert "Traceback (most recent call last)" in verbose.output
+
+
+# -- fuzzing ---------------------------------------------------------------------------
+
+
+def _analyse_source(tmp_path: Path, data: bytes) -> None:
+    """The whole pipeline on one file: findings or LL001, never an exception or LL900."""
+    target = tmp_path / "fuzz.py"
+    target.write_bytes(data)
+    outcome = run([str(target)], Settings(full=True))
+    assert outcome.internal_errors == 0, [f.message for f in outcome.findings if f.code == "LL900"]
+
+
+def test_generated_programs_never_crash(tmp_path_factory, slow):
+    hypothesmith = pytest.importorskip("hypothesmith")
+    from hypothesis import HealthCheck, given, settings
+
+    folder = tmp_path_factory.mktemp("fuzz")
+
+    @settings(max_examples=2000 if slow else 150, deadline=None, suppress_health_check=list(HealthCheck), derandomize=not slow)
+    @given(hypothesmith.from_node())
+    def check(source):
+        _analyse_source(folder, ("import threading\nlock = threading.Lock()\n" + source).encode("utf-8", "surrogatepass"))
+
+    check()
+
+
+def _mutants(data: bytes, rng: random.Random, count: int):
+    lines = data.split(b"\n")
+    tokens = [b"(", b")", b":", b"with ", b"    ", b"lock", b".acquire()", b"await ", b"yield", b"lambda: ", b"\\", b"'''", b"#", b","]
+    for _ in range(count):
+        mutant = list(lines)
+        for _ in range(rng.randint(1, 4)):
+            index = rng.randrange(len(mutant))
+            action = rng.randrange(4)
+            if action == 0:
+                del mutant[index]
+            elif action == 1:
+                mutant[index] = b"    " * rng.randint(0, 3) + mutant[index].lstrip()
+            elif action == 2:
+                at = rng.randint(0, len(mutant[index]))
+                mutant[index] = mutant[index][:at] + rng.choice(tokens) + mutant[index][at:]
+            else:
+                other = rng.randrange(len(mutant))
+                mutant[index], mutant[other] = mutant[other], mutant[index]
+            if not mutant:
+                mutant = [b""]
+        yield b"\n".join(mutant)
+
+
+def test_mutated_testdata_never_crashes(tmp_path, slow):
+    rng = random.Random(20261128)
+    cases = sorted((ROOT / "testdata").rglob("*.py"))
+    tried = 0
+    for case in cases:
+        for mutant in _mutants(case.read_bytes(), rng, 20 if slow else 3):
+            _analyse_source(tmp_path, mutant)
+            tried += 1
+    assert tried >= 3 * len(cases)
+
+
+def test_standard_library_with_its_tests_has_no_internal_error():
+    """Includes CPython's deliberately broken test files: LL001 for them, LL900 for nothing."""
+    outcome = run([str(STDLIB)], Settings(jobs=2, respect_gitignore=False))
+    assert outcome.internal_errors == 0
+    assert [f for f in outcome.findings if f.code == "LL900"] == []
+    assert outcome.files > 500
+
+
+# -- --fix at scale ------------------------------------------------------------------------
+
+
+def _comments(data: bytes):
+    import io
+    import tokenize
+
+    try:
+        return sorted(t.string for t in tokenize.tokenize(io.BytesIO(data).readline) if t.type == tokenize.COMMENT)
+    except (tokenize.TokenError, SyntaxError):
+        return None
+
+
+def test_fix_everything_on_stdlib_and_testdata(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "testdata", corpus / "testdata")
+    for folder in ("concurrent", "asyncio", "multiprocessing", "logging"):
+        shutil.copytree(STDLIB / folder, corpus / folder, ignore=shutil.ignore_patterns("__pycache__", "test*"))
+    shutil.copyfile(STDLIB / "threading.py", corpus / "threading_copy.py")
+    before = {p: p.read_bytes() for p in corpus.rglob("*.py")}
+    first = invoke("--fix", "--unsafe-fixes", "--no-cache", "-q", "--exit-zero", corpus)
+    assert first.exit_code == 0
+    changed = [p for p, data in before.items() if p.read_bytes() != data]
+    assert len(changed) > 10
+    import libcst
+
+    for path, data in before.items():
+        now = path.read_bytes()
+        if now == data:
+            continue
+        libcst.parse_module(now)
+        if _comments(data) is not None:
+            assert _comments(now) == _comments(data), path
+    snapshot = {p: p.read_bytes() for p in before}
+    invoke("--fix", "--unsafe-fixes", "--no-cache", "-q", "--exit-zero", corpus)
+    assert {p: p.read_bytes() for p in before} == snapshot  # a second run applies nothing
+
+
+# -- determinism and concurrency -----------------------------------------------------------
+
+
+def _lintlock(*args, env=None, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "lintlock", *args], capture_output=True, text=True, cwd=cwd, env=env)
+
+
+def test_output_does_not_depend_on_hash_seed_order_jobs_or_cache(tmp_path):
+    shutil.copytree(ROOT / "testdata", tmp_path / "testdata")
+    cases = sorted(str(p.relative_to(tmp_path)) for p in (tmp_path / "testdata").iterdir())
+    reference = _lintlock("--no-cache", "-j", "1", *cases, env=dict(os.environ, PYTHONHASHSEED="1"), cwd=tmp_path).stdout
+    assert reference.count(" LL") > 80
+    variants = [
+        _lintlock("--no-cache", "-j", "2", *reversed(cases), env=dict(os.environ, PYTHONHASHSEED="2"), cwd=tmp_path),
+        _lintlock("--cache-dir", str(tmp_path / "c"), *cases, env=dict(os.environ, PYTHONHASHSEED="3"), cwd=tmp_path),
+        _lintlock("--cache-dir", str(tmp_path / "c"), *cases, env=dict(os.environ, PYTHONHASHSEED="4"), cwd=tmp_path),
+    ]
+    for variant in variants:
+        assert variant.stdout == reference
+
+
+def test_two_concurrent_runs_share_one_cache(tmp_path):
+    shutil.copytree(ROOT / "testdata", tmp_path / "testdata")
+    expected = _lintlock("--no-cache", "testdata", cwd=tmp_path).stdout
+    command = [sys.executable, "-m", "lintlock", "--cache-dir", str(tmp_path / "shared"), "-j", "1", "testdata"]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path) for _ in range(2)]
+    outputs = [process.communicate()[0] for process in runs]
+    assert outputs == [expected, expected]
+    assert _lintlock("--cache-dir", str(tmp_path / "shared"), "testdata", cwd=tmp_path).stdout == expected
