@@ -143,9 +143,8 @@ def check(paths, config_file, select, extend_select, ignore, extend_exclude, res
         click.echo("lintlock: internal error (run with --verbose for the traceback, and please report it)", err=True)
         sys.exit(2)
     if verbose:
-        for finding in outcome.findings:
-            if finding.code == "LL900" and finding.related:
-                click.echo(finding.related[0][3], err=True)
+        for detail in outcome.tracebacks:
+            click.echo(detail, err=True)
 
     if show_diff:
         for path, before, after in outcome.new_sources:

@@ -39,6 +39,7 @@ class Outcome:
     findings: Tuple[Finding, ...]
     files: int
     internal_errors: int  # LL900: a bug in lintlock, exit status 2
+    tracebacks: Tuple[str, ...] = ()  # of the LL900s, for --verbose
     fixed: Tuple[Tuple[str, str], ...] = ()  # (path, what) for every fix applied
     new_sources: Tuple[Tuple[str, bytes, bytes], ...] = ()  # (path, before, after) of fixed files
 
@@ -62,6 +63,7 @@ class Loaded:
     internal_errors: int
     targets: FrozenSet[str]  # the files to report on (the rest is context)
     settings: Settings
+    tracebacks: Tuple[str, ...] = ()
 
     def locator(self, sites: Iterable[Site]) -> Callable[[Site], Located]:
         positions = locate_sites(sites, self.files, self.sources)
@@ -175,13 +177,16 @@ def _analyse(gathered: _Gathered, settings: Settings, progress) -> Loaded:
         program = _link(results, knowledge)
 
     internal = 0
+    tracebacks = []
     for path in sorted(results):
         result = results[path]
         if result.problem is not None and path in targets:
             problems.append(result.problem)
             internal += result.internal
+            if result.detail:
+                tracebacks.append(f"{path}:\n{result.detail}")
     summaries = {p: r.summary for p, r in results.items() if r.summary is not None}
-    return Loaded(program, files, sources, summaries, tuple(problems), internal, frozenset(targets), settings)
+    return Loaded(program, files, sources, summaries, tuple(problems), internal, frozenset(targets), settings, tuple(tracebacks))
 
 
 def _files(paths: Sequence[str], settings: Settings, stdin: Optional[Tuple[str, bytes]]) -> Tuple[Dict[str, SourceFile], set]:
@@ -290,7 +295,7 @@ def run(paths: Sequence[str], settings: Optional[Settings] = None, use_noqa: boo
         return known
     loaded = _analyse(gathered, settings, progress)
     findings = _render(loaded, check(loaded, settings.select, settings.ignore), settings.select, settings.ignore, use_noqa)
-    outcome = Outcome(tuple(findings), len(loaded.targets), loaded.internal_errors)
+    outcome = Outcome(tuple(findings), len(loaded.targets), loaded.internal_errors, loaded.tracebacks)
     if stdin is None and not outcome.internal_errors:
         cache.put(memo, outcome)
     return outcome
@@ -350,4 +355,4 @@ def fix(paths: Sequence[str], settings: Optional[Settings] = None, unsafe_fixes:
             break
     findings = _render(loaded, check(loaded, select, ignore), select, ignore, use_noqa)
     changed = tuple((p, original[p], loaded.sources[p]) for p in sorted(original) if loaded.sources[p] != original[p])
-    return Outcome(tuple(findings), len(loaded.targets), loaded.internal_errors, tuple(applied), changed)
+    return Outcome(tuple(findings), len(loaded.targets), loaded.internal_errors, loaded.tracebacks, tuple(applied), changed)

@@ -27,7 +27,7 @@ CORPUS = {
     "app/child.py": "from app.locks import Base\nfrom app import relay\n\n\nclass Child(Base):\n    def run(self):\n        with self._mu:\n            relay.forward(self)\n",
     # no lock vocabulary at all: parsed only because a locked region calls into it
     "app/relay.py": "from app import hop\n\n\ndef forward(obj):\n    hop.again(obj)\n",
-    "app/hop.py": "def again(obj):\n    obj.reset()\n",
+    "app/hop.py": "from app.locks import Base\n\n\ndef again(obj: Base):\n    obj.reset()\n",
     # a decorator that locks, used where no lock is mentioned
     "app/sync.py": "import functools\n\n\ndef synchronized(method):\n    @functools.wraps(method)\n    def wrapper(self, *args):\n        with self._mu:\n            return method(self, *args)\n\n    return wrapper\n",
     "app/user.py": "from app.locks import Base\nfrom app.sync import synchronized\n\n\nclass User(Base):\n    @synchronized\n    def save(self):\n        self.reset()\n",

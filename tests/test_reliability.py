@@ -39,8 +39,9 @@ def reported(result):
 BAD_INPUTS = {
     "syntax.py": (b"def f(:\n    pass\n", "syntax.py:1:7: LL001 cannot parse: invalid syntax"),
     "python2.py": (b"print 'hello'\n", "python2.py:1:1: LL001 cannot parse: Missing parentheses in call to 'print'"),
-    "except2.py": (b"try:\n    pass\nexcept Exception, e:\n    pass\n", "except2.py:3:8: LL001 cannot parse: multiple exception types must be parenthesized"),
-    "latin1.py": (b"name = '\xe9t\xe9'\nLock = 1\n", "latin1.py:1:1: LL001 cannot decode:"),
+    "raise2.py": (b"raise E, 'msg'\n", "raise2.py:1:8: LL001 cannot parse: invalid syntax"),
+    "octal2.py": (b"x = 0777\n", "octal2.py:1:5: LL001 cannot parse: leading zeros in decimal integer literals are not permitted"),
+    "latin1.py": (b"name = '\xe9t\xe9'\nLock = 1\n", "latin1.py:1:1: LL001 cannot parse: invalid or missing encoding declaration"),
     "nul.py": (b"x = 1\x00\nLock = 2\n", "nul.py:1:1: LL001 "),
     "deep_expression.py": (b"Lock = " + b"(" * 2000 + b"1" + b")" * 2000 + b"\n", "deep_expression.py:1:1: LL001 "),
     "deep_chain.py": (b"Lock = " + b"1+" * 20000 + b"1\n", "deep_chain.py:1:1: LL001 cannot analyse: an expression nests more than 2500 levels deep"),
@@ -52,7 +53,7 @@ GOOD_INPUTS = {
     "crlf.py": SEED.replace(b"\n", b"\r\n"),
     "cr.py": SEED.replace(b"\n", b"\r"),
     "empty.py": b"",
-    "caf\xc3\xa9_\xe2\x9c\x93.py".decode(): SEED,
+    "café_✓.py": SEED,
 }
 
 
