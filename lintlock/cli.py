@@ -56,26 +56,30 @@ def _codes(values: Tuple[str, ...]) -> List[str]:
     return codes
 
 
-def _progress(enabled: bool):
-    """A progress bar on stderr for long runs on a terminal; nothing otherwise."""
-    if not enabled or not sys.stderr.isatty():
-        return None
+class _Progress:
+    """click's progress bar on stderr, for long runs on a terminal: files summarized so far."""
 
-    class Bar:
-        def __init__(self) -> None:
-            self.bar = None
+    def __init__(self) -> None:
+        self.bar = None
+        self.done = 0
 
-        def __call__(self, done: int, total: int) -> None:
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
             if total < 50:
                 return
-            if self.bar is None:
-                self.bar = click.progressbar(length=total, label="lintlock", file=sys.stderr)
-                self.bar.__enter__()
-            self.bar.update(1)
-            if done == total:
-                self.bar.__exit__(None, None, None)
+            self.bar = click.progressbar(length=total, label="lintlock", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.done)
+        self.done = done
 
-    return Bar()
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def _progress(enabled: bool) -> Optional[_Progress]:
+    """Never when stderr is not a terminal (CI logs, editors, pipes) or with --quiet."""
+    return _Progress() if enabled and sys.stderr.isatty() else None
 
 
 FORMATS = ["text", "json", "sarif", "github"]
@@ -137,11 +141,17 @@ def check(paths, config_file, select, extend_select, ignore, extend_exclude, res
             outcome = run(list(paths), settings, use_noqa=not disable_noqa, stdin=stdin, progress=progress)
     except PathNotFound as missing:
         raise click.UsageError(f"{missing}: no such file or directory") from None
+    except KeyboardInterrupt:
+        click.echo("lintlock: interrupted", err=True)
+        sys.exit(130)
     except Exception:  # a bug in lintlock outside any one file
         if verbose:
             raise
         click.echo("lintlock: internal error (run with --verbose for the traceback, and please report it)", err=True)
         sys.exit(2)
+    finally:
+        if progress is not None:
+            progress.close()
     if verbose:
         for detail in outcome.tracebacks:
             click.echo(detail, err=True)

@@ -175,6 +175,8 @@ def _analyse(gathered: _Gathered, settings: Settings, progress) -> Loaded:
         verdicts = store.syntax_ok([(p, sources[p]) for p in unparsed])
         parse_now(p for p in unparsed if not verdicts[p])
         program = _link(results, knowledge)
+    if progress is not None:
+        progress(len(sources), len(sources))  # the files not parsed were read and checked too
 
     internal = 0
     tracebacks = []

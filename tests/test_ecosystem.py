@@ -341,3 +341,31 @@ def test_pre_commit_hook(tmp_path):
     assert result.returncode == 1, result.stdout + result.stderr
     assert "bug.py:8:9: LL101" in result.stdout
     assert "fine.py" not in result.stdout.split("lintlock", 1)[-1]
+
+
+def test_progress_bar_on_a_terminal_only(tmp_path):
+    pty = pytest.importorskip("pty")
+    for i in range(60):
+        (tmp_path / f"m{i}.py").write_text("import threading\nlock = threading.Lock()\n")
+    outputs = {}
+    for flags in ((), ("-q",)):
+        leader, follower = pty.openpty()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "lintlock", "--no-cache", "-j", "1", *flags, str(tmp_path)],
+            stdout=subprocess.PIPE, stderr=follower, cwd=tmp_path,
+        )
+        process.wait(timeout=120)
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(leader)
+        outputs[flags] = b"".join(chunks).decode("utf-8", "replace")
+    assert "lintlock" in outputs[()] and "100%" in outputs[()]
+    assert outputs[("-q",)] == ""
