@@ -299,9 +299,15 @@ class Program:
     def lock_info(self, fn: FunctionSummary, key: Key, depth: int = 0) -> LockInfo:
         """What kind of lock a key is, following Condition(lock) to the lock it wraps."""
         values, _ = self._values_of(fn, key)
-        declared = [v for v in values if v.annotation is not None and self._kind_of(Value(annotation=v.annotation)) is not None]
-        if declared:
-            values = declared  # `_lock: threading.Lock` says what every assignment holds
+        annotated = [v for v in values if v.annotation is not None]
+        kinds = [self._kind_of(Value(annotation=v.annotation)) for v in annotated]
+        known = [k for k in kinds if k is not None]
+        if known:
+            # `_lock: threading.Lock` says what every assignment holds, unless the
+            # annotations disagree (a version switch, `if ASYNC: lock: Lock else: ...`)
+            if len(known) != len(kinds) or len({(k.reentrant, k.family, k.counting) for k in known}) > 1:
+                return LockInfo(key, None, None)
+            values = [Value(annotation=next(v.annotation for v, k in zip(annotated, kinds) if k is not None))]
         kinds: List[Tuple[LockKind, Value]] = []
         for value in values:
             if value.callee is None and value.arg0 is None and value.annotation is None:

@@ -224,6 +224,8 @@ class _Frame:
     param_types: Dict[str, str] = field(default_factory=dict)  # annotated parameters
     loops: List[Tuple[LockPath, ...]] = field(default_factory=list)  # objects read by enclosing `while` tests
     guard: Optional[bool] = None  # for the acquire() of the statement being walked: is it guarded?
+    finals: List[Sequence[cst.CSTNode]] = field(default_factory=list)  # finally blocks of the enclosing trys
+    rests: List[Tuple[cst.CSTNode, Sequence[cst.CSTNode]]] = field(default_factory=list)  # enclosing statement, what follows it
 
     def is_local(self, name: str) -> bool:
         frame: Optional[_Frame] = self
@@ -633,7 +635,9 @@ class _ModuleWalker:
             lock = self._acquire_statement(stmt, frame)
             if lock is not None:
                 frame.guard = self._guarded(body, index, lock, frame) or (index == 0 and self._releases(released_by, lock, frame))
+            frame.rests.append((stmt, body[index + 1 :]))
             held = self._stmt(stmt, frame, held)
+            frame.rests.pop()
             frame.guard = None
         return held
 
@@ -662,19 +666,36 @@ class _ModuleWalker:
         """Is the lock acquired by body[index] released on every path, exceptions included?"""
         if any(entry.lock == lock for entry in frame.scoped):
             return True  # inside `with lock:`, which releases it whatever happens
+        if any(self._releases(final, lock, frame) for final in frame.finals):
+            return True  # inside a `try` whose `finally` releases it
         stmt = body[index]
         if isinstance(stmt, cst.If):
             negated = isinstance(stmt.test, cst.UnaryOperation) and isinstance(stmt.test.operator, cst.Not)
             held_branch = stmt.body.body if not negated else (stmt.orelse.body.body if isinstance(stmt.orelse, cst.Else) else None)
             if held_branch is not None:  # if lock.acquire(False): try: ... finally: lock.release()
-                return self._starts_with_try_release(held_branch, lock, frame) or self._released_safely(held_branch, lock, frame)
+                return self._protected(held_branch, lock, frame)
             if not self._exits(stmt.body.body):
                 return False
         following = list(body[index + 1 :])
+        if not following and frame.rests:
+            # `if cond: lock.acquire()` then, after the if, `try: ... finally: if cond: lock.release()`
+            parent, rest = frame.rests[-1]
+            if isinstance(parent, cst.If) and parent.orelse is None:
+                following = list(rest)
         # `ok = lock.acquire(timeout=1)` then `if not ok: return`
         while following and isinstance(following[0], cst.If) and following[0].orelse is None and self._exits(following[0].body.body):
             following.pop(0)
-        return self._starts_with_try_release(following, lock, frame) or self._released_safely(following, lock, frame)
+        return self._protected(following, lock, frame)
+
+    def _protected(self, following: Sequence[cst.CSTNode], lock: LockPath, frame: _Frame) -> bool:
+        """What follows an acquire releases it whatever happens: after simple assignments,
+        a try whose finally (or catch-all handler) releases it, or a release nothing can skip."""
+        index = 0
+        while index < len(following) and isinstance(following[index], cst.SimpleStatementLine) and all(
+            _simple_statement(small) for small in following[index].body
+        ):
+            index += 1
+        return self._starts_with_try_release(following[index:], lock, frame) or self._released_safely(following, lock, frame)
 
     def _released_safely(self, body: Sequence[cst.CSTNode], lock: LockPath, frame: _Frame) -> bool:
         """Every path reaches lock.release() through statements that cannot raise."""
@@ -691,11 +712,26 @@ class _ModuleWalker:
         return False
 
     def _starts_with_try_release(self, body: Sequence[cst.CSTNode], lock: LockPath, frame: _Frame) -> bool:
-        return bool(body) and isinstance(body[0], (cst.Try, cst.TryStar)) and body[0].finalbody is not None and self._releases(body[0].finalbody.body.body, lock, frame)
+        if not body or not isinstance(body[0], (cst.Try, cst.TryStar)):
+            return False
+        attempt = body[0]
+        if attempt.finalbody is not None and self._releases(attempt.finalbody.body.body, lock, frame):
+            return True
+        # `except BaseException: lock.release(); raise` guards the exceptional paths too
+        return any(
+            (handler.type is None or self._qualify(handler.type, frame) == "builtins.BaseException")
+            and self._releases(handler.body.body, lock, frame)
+            for handler in attempt.handlers
+        )
 
     def _releases(self, body: Sequence[cst.CSTNode], lock: LockPath, frame: _Frame) -> bool:
+        """Some statement in body (or nested in its if/try blocks) calls lock.release()."""
         for stmt in body:
-            if isinstance(stmt, cst.If) and self._releases(stmt.body.body, lock, frame):
+            if isinstance(stmt, cst.If):
+                branches = [stmt.body.body] + ([stmt.orelse.body.body] if isinstance(stmt.orelse, cst.Else) else [])
+                if any(self._releases(branch, lock, frame) for branch in branches):
+                    return True
+            if isinstance(stmt, (cst.Try, cst.TryStar)) and self._releases(stmt.body.body, lock, frame):
                 return True
             if isinstance(stmt, cst.SimpleStatementLine):
                 for small in stmt.body:
@@ -813,6 +849,7 @@ class _ModuleWalker:
 
     def _try(self, stmt, frame: _Frame, held: HeldSet) -> Optional[HeldSet]:
         final = stmt.finalbody.body.body if stmt.finalbody is not None else ()
+        frame.finals.append(final)  # guards acquires in the body, handlers and else (not in itself)
         end = self._block(stmt.body.body, frame, held, released_by=final)
         # an exception can come from anywhere in the body
         handler_start = _join(held, end) if end is not None else held
@@ -826,6 +863,7 @@ class _ModuleWalker:
             if handler.name is not None:
                 self._bind_target(handler.name.name, frame, None)
             ends.append(self._suite(handler.body, frame, start))
+        frame.finals.pop()
         after: Optional[HeldSet] = None
         for e in ends:
             after = _join(after, e)

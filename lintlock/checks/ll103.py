@@ -102,15 +102,15 @@ class BlockingWaitUnderLock:
                 return None  # an unbounded queue's put() never blocks
         else:
             return None
-        if timed:
-            return self._polling(program, fn, event, held, writes)
         own_lock = None
-        if spec.releases:  # Condition.wait releases its own lock, and only that one
+        if spec is not None and spec.releases:  # Condition.wait releases its own lock, and only that one
             info = program.canonical(fn, target.receiver)
             own_lock = program.class_id(fn, info.key)
         candidates = {lock_id: lock for lock_id, lock in held.items() if lock_id != own_lock}
         if not candidates:
             return None
+        if timed:
+            return self._polling(program, fn, event, candidates, writes)
         if spec.wakers in (("target",), ("submitted",)):
             return self._runs_function(program, fn, spec, value, candidates)
         field = program.field_id(fn, target.receiver)
