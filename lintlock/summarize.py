@@ -731,8 +731,11 @@ class _ModuleWalker:
                 branches = [stmt.body.body] + ([stmt.orelse.body.body] if isinstance(stmt.orelse, cst.Else) else [])
                 if any(self._releases(branch, lock, frame) for branch in branches):
                     return True
-            if isinstance(stmt, (cst.Try, cst.TryStar)) and self._releases(stmt.body.body, lock, frame):
-                return True
+            if isinstance(stmt, (cst.Try, cst.TryStar)):
+                blocks = [stmt.body.body] + [h.body.body for h in stmt.handlers]
+                blocks += [b.body.body for b in (stmt.orelse, stmt.finalbody) if b is not None]
+                if any(self._releases(block, lock, frame) for block in blocks):
+                    return True
             if isinstance(stmt, cst.SimpleStatementLine):
                 for small in stmt.body:
                     value = small.value if isinstance(small, cst.Expr) else None

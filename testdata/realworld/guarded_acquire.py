@@ -14,8 +14,11 @@ class Client:
         try:
             return conn.send()
         finally:
-            if self._single:
-                self._lock.release()
+            try:
+                conn.reconnect()
+            finally:
+                if self._single:
+                    self._lock.release()
 
     def inside_try(self, pool):
         try:
