@@ -105,10 +105,12 @@ def lintlock(folders, cwd: Path):
 
 
 def load_triage():
+    """(verdicts by finding, the false-positive causes fixed so far)."""
     if not TRIAGE.exists():
-        return {}
-    entries = tomllib.loads(TRIAGE.read_text(encoding="utf-8")).get("finding", [])
-    return {(e["project"], e["path"], e["code"], e["line"]): e for e in entries}
+        return {}, []
+    document = tomllib.loads(TRIAGE.read_text(encoding="utf-8"))
+    entries = document.get("finding", [])
+    return {(e["project"], e["path"], e["code"], e["line"]): e for e in entries}, document.get("fixed", [])
 
 
 def main() -> None:
@@ -116,7 +118,7 @@ def main() -> None:
     parser.add_argument("--only", help="comma-separated distributions to run (default: all, and the standard library)")
     args = parser.parse_args()
     only = set(args.only.split(",")) if args.only else None
-    triage = load_triage()
+    triage, fixed = load_triage()
     rows, summary = [], []
     with tempfile.TemporaryDirectory(prefix="lintlock-realworld-") as temporary:
         work = Path(temporary)
@@ -142,11 +144,11 @@ def main() -> None:
                 verdict = entry["verdict"] if entry else "untriaged"
                 reason = entry.get("reason", "") if entry else ""
                 rows.append((name, path, f["line"], f["code"], verdict, reason, f["message"]))
-    write_report(summary, rows)
+    write_report(summary, rows, fixed)
     print(REPORT.read_text(encoding="utf-8"))
 
 
-def write_report(summary, rows) -> None:
+def write_report(summary, rows, fixed) -> None:
     total = len(rows)
     verdicts = Counter(r[4] for r in rows)
     good = verdicts["real bug"] + verdicts["real risk"]
@@ -178,6 +180,19 @@ def write_report(summary, rows) -> None:
     ]
     for name, path, line, code, verdict, reason, message in rows:
         lines.append(f"| {name} | `{path}:{line}` | {code} | {verdict} | {reason or message.replace('|', '/')} |")
+    if fixed:
+        lines += [
+            "",
+            "## False positives fixed",
+            "",
+            f"Earlier runs reported {sum(f['count'] for f in fixed)} more findings, all false positives. Each came from a",
+            "general cause, fixed in the analysis and reproduced by a test case:",
+            "",
+            "| where | count | cause | case |",
+            "|---|---:|---|---|",
+        ]
+        for entry in fixed:
+            lines.append(f"| {entry['projects']} | {entry['count']} | {entry['cause']} | `{entry['case']}` |")
     REPORT.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

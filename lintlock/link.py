@@ -133,9 +133,13 @@ class Program:
         self.reach  # computed together
         return self._class_reach
 
+    def each_function(self):
+        """(qualified name, summary, file) of every function, in a fixed order."""
+        for name in sorted(self.functions):
+            yield name, self.functions[name], self.path_of[name]
+
     def short_name(self, qualname: str) -> str:
         """`pkg.mod.Task.delete` -> `Task.delete`, for messages."""
-        fn = self.functions.get(qualname)
         module = self.modules_by_path[self.path_of[qualname]].module if qualname in self.path_of else ""
         short = qualname[len(module) + 1 :] if module and qualname.startswith(module + ".") else qualname
         return short.replace(".<locals>", "")

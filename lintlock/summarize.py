@@ -227,30 +227,28 @@ class _Frame:
     finals: List[Sequence[cst.CSTNode]] = field(default_factory=list)  # finally blocks of the enclosing trys
     rests: List[Tuple[cst.CSTNode, Sequence[cst.CSTNode]]] = field(default_factory=list)  # enclosing statement, what follows it
 
-    def is_local(self, name: str) -> bool:
+    def _scopes(self):
+        """This function, then the functions it is nested in (not the module)."""
         frame: Optional[_Frame] = self
         while frame is not None and not frame.is_module:
-            if name in frame.locals:
-                return True
+            yield frame
             frame = frame.parent
-        return False
+
+    def is_local(self, name: str) -> bool:
+        return any(name in frame.locals for frame in self._scopes())
 
     def alias(self, name: str) -> Optional[LockPath]:
-        frame: Optional[_Frame] = self
-        while frame is not None and not frame.is_module:
+        for frame in self._scopes():
             if name in frame.locals:
                 return frame.aliases.get(name)
-            frame = frame.parent
         return None
 
     def local_def(self, name: str) -> Optional[str]:
-        frame: Optional[_Frame] = self
-        while frame is not None and not frame.is_module:
+        for frame in self._scopes():
             if name in frame.local_defs:
                 return frame.local_defs[name]
             if name in frame.locals:
                 return None
-            frame = frame.parent
         return None
 
 

@@ -62,10 +62,8 @@ class SelfDeadlock:
     code = "LL101"
 
     def check(self, program: Program) -> Iterator[Diagnostic]:
-        for name in sorted(program.functions):
-            fn = program.functions[name]
+        for name, fn, path in program.each_function():
             entry = program.entry_held(fn)
-            path = program.path_of[name]
             for event in fn.events:
                 if not isinstance(event, (Acquire, Call)):
                     continue

@@ -81,9 +81,7 @@ def inversions(witnesses: Dict[Tuple[str, str], OrderWitness]) -> List[Tuple[Ord
 def order_witnesses(program: Program) -> Dict[Tuple[str, str], OrderWitness]:
     """The earliest path in the tree for every ordered pair of locks (held A, then took B)."""
     found: Dict[Tuple[str, str], OrderWitness] = {}
-    for name in sorted(program.functions):
-        fn = program.functions[name]
-        path = program.path_of[name]
+    for name, fn, path in program.each_function():
         for event in fn.events:
             if not (isinstance(event, Acquire) and event.blocking) and not isinstance(event, Call):
                 continue

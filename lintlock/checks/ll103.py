@@ -42,9 +42,7 @@ class BlockingWaitUnderLock:
     def check(self, program: Program) -> Iterator[Diagnostic]:
         table = program.knowledge.blocking
         writes, calls = self._uses(program)
-        for name in sorted(program.functions):
-            fn = program.functions[name]
-            path = program.path_of[name]
+        for name, fn, path in program.each_function():
             for event in fn.events:
                 if not isinstance(event, Call) or not (event.held or fn.decorators):
                     continue
@@ -63,8 +61,7 @@ class BlockingWaitUnderLock:
         """Where every field is written (`self._done = ...`) and its methods called (`self._evt.set()`)."""
         writes: Dict[str, List[Use]] = {}
         calls: Dict[Tuple[str, str], List[Use]] = {}
-        for name in sorted(program.functions):
-            fn = program.functions[name]
+        for name, fn, _ in program.each_function():
             for event in fn.events:
                 if not isinstance(event, Call) or event.target.receiver is None:
                     continue

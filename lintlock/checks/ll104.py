@@ -30,11 +30,9 @@ class AwaitUnderThreadLock:
     code = "LL104"
 
     def check(self, program: Program) -> Iterator[Diagnostic]:
-        for name in sorted(program.functions):
-            fn = program.functions[name]
+        for _, fn, path in program.each_function():
             if not fn.is_async:
                 continue
-            path = program.path_of[name]
             for event in fn.events:
                 if not isinstance(event, Await) or not event.held:
                     continue

@@ -30,9 +30,7 @@ class UnguardedAcquire:
         for fn in program.functions.values():
             if fn.parent is not None:
                 nested.setdefault(fn.parent, []).append(fn)
-        for name in sorted(program.functions):
-            fn = program.functions[name]
-            path = program.path_of[name]
+        for name, fn, path in program.each_function():
             for event in fn.events:
                 if not isinstance(event, Acquire) or event.how != "acquire" or event.guarded:
                     continue
