@@ -156,6 +156,8 @@ def check(paths, config_file, select, extend_select, ignore, extend_exclude, res
         for detail in outcome.tracebacks:
             click.echo(detail, err=True)
 
+    for path, why in outcome.dropped:
+        click.echo(f"{path}: {why}", err=True)
     if show_diff:
         for path, before, after in outcome.new_sources:
             click.echo(unified_diff(path, before, after), nl=False)

@@ -41,6 +41,7 @@ class Outcome:
     internal_errors: int  # LL900: a bug in lintlock, exit status 2
     tracebacks: Tuple[str, ...] = ()  # of the LL900s, for --verbose
     fixed: Tuple[Tuple[str, str], ...] = ()  # (path, what) for every fix applied
+    dropped: Tuple[Tuple[str, str], ...] = ()  # (path, why) for fixes that did not verify
     new_sources: Tuple[Tuple[str, bytes, bytes], ...] = ()  # (path, before, after) of fixed files
 
 
@@ -329,6 +330,7 @@ def fix(paths: Sequence[str], settings: Optional[Settings] = None, unsafe_fixes:
     loaded = load(paths, settings, stdin, progress)
     original = dict(loaded.sources)
     applied: List[Tuple[str, str]] = []
+    dropped: List[Tuple[str, str]] = []
     rejected: set = set()
     for _ in range(rounds):
         diagnostics = check(loaded, select, ignore)
@@ -345,10 +347,17 @@ def fix(paths: Sequence[str], settings: Optional[Settings] = None, unsafe_fixes:
                 continue
             candidate = loaded.with_source(path, planned.tree.bytes)
             after = _counts(candidate, select, ignore) if candidate is not None else None
-            if after is None or after.get((path, diagnostic.code), 0) >= before.get((path, diagnostic.code), 0) or any(
-                count > before.get(key, 0) for key, count in after.items()
-            ):
+            if after is None:
+                why = "the fixed source does not parse"
+            elif after.get((path, diagnostic.code), 0) >= before.get((path, diagnostic.code), 0):
+                why = "the finding would remain"
+            elif any(count > before.get(key, 0) for key, count in after.items()):
+                why = "it would cause a new finding"
+            else:
+                why = ""
+            if why:
                 rejected.add((path, planned.tree.code))
+                dropped.append((path, f"{planned.title}: not applied, {why}"))
                 continue
             loaded, before = candidate, after
             applied.append((path, planned.title))
@@ -357,4 +366,4 @@ def fix(paths: Sequence[str], settings: Optional[Settings] = None, unsafe_fixes:
             break
     findings = _render(loaded, check(loaded, select, ignore), select, ignore, use_noqa)
     changed = tuple((p, original[p], loaded.sources[p]) for p in sorted(original) if loaded.sources[p] != original[p])
-    return Outcome(tuple(findings), len(loaded.targets), loaded.internal_errors, loaded.tracebacks, tuple(applied), changed)
+    return Outcome(tuple(findings), len(loaded.targets), loaded.internal_errors, loaded.tracebacks, tuple(applied), tuple(dropped), changed)

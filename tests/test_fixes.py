@@ -130,3 +130,17 @@ def test_fixing_every_case_in_testdata(tmp_path):
     assert len(after.findings) == len(before.findings) - len(first.fixed)
     again = fix([str(tree)])
     assert again.fixed == () and again.new_sources == ()
+
+
+def test_a_fix_that_does_not_verify_is_dropped_and_said_so(tmp_path):
+    target = tmp_path / "nested.py"
+    source = (
+        "import threading\n\n\nclass C:\n    def __init__(self):\n        self._a = threading.Lock()\n        self._b = threading.Lock()\n\n"
+        "    def outer(self):\n        with self._b:\n            with self._a:\n                self.inner()\n\n"
+        "    def inner(self):\n        with self._a:\n            with self._b:\n                pass\n"
+    )
+    target.write_text(source)
+    result = invoke("--fix", "--no-cache", target)
+    assert target.read_text() == source
+    assert f"{target}: move the call after the release: not applied, the finding would remain" in result.output
+    assert " LL101 " in result.output
