@@ -258,31 +258,26 @@ class Program:
                 return ("g", self.resolve(f"{owner}.{path.attrs[0]}"), ()) if len(path.attrs) == 1 else ("g", self.resolve(f"{owner}.{path.attrs[0]}"), path.attrs[1:])
         return ("l", path.base, path.attrs[:_MAX_ATTRS])
 
-    def _values_of(self, fn: FunctionSummary, key: Key) -> Tuple[List[Value], Optional[str]]:
-        """Declarations of the object a key names, and the prefix context for Condition(lock)."""
+    def _values_of(self, fn: FunctionSummary, key: Key) -> List[Value]:
+        """Every assignment (or declaration) of the object a key names."""
         scope, base, attrs = key
         if scope == "g":
             if attrs:
-                return [], None
+                return []
             owner, _, member = base.rpartition(".")
             if owner in self.modules:
-                return [v for name, v in self.modules[owner].globals if name == member], None
+                return [v for name, v in self.modules[owner].globals if name == member]
             if owner in self.classes:
                 instance, class_values, _ = self._attr_values(owner, member)
-                return class_values + instance, None
-            return [], None
+                return class_values + instance
+            return []
         if not attrs:
-            return [v for name, v in fn.local_values if name == base], None
-        cls = self._class_of_local(fn, base)
-        for attr in attrs[:-1]:
-            if cls is None:
-                return [], None
-            instance, class_values, _ = self._attr_values(cls, attr)
-            cls = self._single_class(instance + class_values)
+            return [v for name, v in fn.local_values if name == base]
+        cls = self.class_of_path(fn, LockPath(base, attrs[:-1]))
         if cls is None:
-            return [], None
+            return []
         instance, class_values, _ = self._attr_values(cls, attrs[-1])
-        return instance + class_values, None
+        return instance + class_values
 
     def _single_class(self, values: Sequence[Value]) -> Optional[str]:
         classes = {self.class_of_value(v) for v in values if v.callee is not None or v.annotation is not None}
@@ -302,7 +297,7 @@ class Program:
 
     def lock_info(self, fn: FunctionSummary, key: Key, depth: int = 0) -> LockInfo:
         """What kind of lock a key is, following Condition(lock) to the lock it wraps."""
-        values, _ = self._values_of(fn, key)
+        values = self._values_of(fn, key)
         annotated = [v for v in values if v.annotation is not None]
         kinds = [self._kind_of(Value(annotation=v.annotation)) for v in annotated]
         known = [k for k in kinds if k is not None]
@@ -583,7 +578,7 @@ class Program:
 
     def type_of(self, fn: FunctionSummary, path: LockPath) -> Tuple[Optional[str], Optional[Value]]:
         """(qualified constructor, its Value) of what a path holds, when every assignment agrees."""
-        values, _ = self._values_of(fn, self.key_of(fn, path))
+        values = self._values_of(fn, self.key_of(fn, path))
         types = set()
         chosen = None
         for value in values:
@@ -609,18 +604,8 @@ class Program:
         return result
 
     def class_chain(self, fn_name: str, lock_id: str) -> List[Tuple[str, Hop]]:
-        hops: List[Tuple[str, Hop]] = []
-        seen = set()
-        while (fn_name, lock_id) not in seen:
-            seen.add((fn_name, lock_id))
-            hop = self.class_reach.get(fn_name, {}).get(lock_id)
-            if hop is None:
-                break
-            hops.append((fn_name, hop))
-            if hop.callee is None:
-                break
-            fn_name = hop.callee
-        return hops
+        """The hops from fn to an acquisition of the class-level lock (LL102, LL103)."""
+        return self._hops(self.class_reach, fn_name, lock_id)
 
     def _components(self) -> List[List[str]]:
         """Strongly connected components, callees before callers (iterative Tarjan)."""
@@ -669,11 +654,15 @@ class Program:
 
     def chain(self, fn_name: str, key: Key) -> List[Tuple[str, Hop]]:
         """The hops from fn to the acquisition of key: [(function, hop), ...]."""
+        return self._hops(self.reach, fn_name, key)
+
+    @staticmethod
+    def _hops(table: Dict[str, Dict], fn_name: str, key: object) -> List[Tuple[str, Hop]]:
         hops: List[Tuple[str, Hop]] = []
         seen = set()
         while (fn_name, key) not in seen:
             seen.add((fn_name, key))
-            hop = self.reach.get(fn_name, {}).get(key)
+            hop = table.get(fn_name, {}).get(key)
             if hop is None:
                 break
             hops.append((fn_name, hop))
