@@ -29,10 +29,11 @@ class LockKind:
 
 def rules_dir():
     """The rule catalogue: lintlock/rules inside a wheel, ./rules in a source checkout."""
-    try:
-        return resources.files("lintlock.rules")
-    except ModuleNotFoundError:  # running from the repository (editable install, tests)
-        return resources.files("lintlock").joinpath("..", "rules")
+    package = resources.files("lintlock")
+    shipped = package.joinpath("rules")
+    if shipped.is_dir():
+        return shipped
+    return package.joinpath("..", "rules")  # running from the repository (editable install, tests)
 
 
 def read_rules_file(name: str) -> str:
