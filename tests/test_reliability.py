@@ -38,9 +38,9 @@ def reported(result):
 
 BAD_INPUTS = {
     "syntax.py": (b"def f(:\n    pass\n", "syntax.py:1:7: LL001 cannot parse: invalid syntax"),
-    "python2.py": (b"print 'hello'\n", "python2.py:1:1: LL001 cannot parse: Missing parentheses in call to 'print'"),
+    "python2.py": (b"print 'hello'\n", "python2.py:1:"),  # position and wording are CPython's, per version
     "raise2.py": (b"raise E, 'msg'\n", "raise2.py:1:8: LL001 cannot parse: invalid syntax"),
-    "octal2.py": (b"x = 0777\n", "octal2.py:1:5: LL001 cannot parse: leading zeros in decimal integer literals are not permitted"),
+    "octal2.py": (b"x = 0777\n", "octal2.py:1:"),
     "latin1.py": (b"name = '\xe9t\xe9'\nLock = 1\n", "latin1.py:1:1: LL001 cannot parse: invalid or missing encoding declaration"),
     "nul.py": (b"x = 1\x00\nLock = 2\n", "nul.py:1:1: LL001 "),
     "deep_expression.py": (b"Lock = " + b"(" * 2000 + b"1" + b")" * 2000 + b"\n", "deep_expression.py:1:1: LL001 "),
@@ -65,7 +65,9 @@ def test_bad_input_is_a_diagnostic(tmp_path, name):
     result = invoke("--no-cache", tmp_path)
     lines = reported(result)
     assert result.exit_code == 1
-    assert any(line.startswith(f"{tmp_path / expected}") for line in lines), lines
+    mine = [line for line in lines if line.startswith(str(tmp_path / name) + ":")]
+    assert mine and all(" LL001 " in line for line in mine), lines
+    assert any(line.startswith(f"{tmp_path / expected}") for line in mine), lines
     assert any(line.startswith(f"{tmp_path / 'seed.py'}:18:17: LL101") for line in lines)
     assert "Traceback" not in result.output
 
