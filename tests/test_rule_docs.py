@@ -67,3 +67,19 @@ def test_rules_ship_inside_the_wheel():
     for module in package.rglob("*.py"):
         assert "lintlock/" + module.relative_to(package).as_posix() in shipped
     assert read_rules_file("LL101.md").startswith("# LL101")
+
+
+EXACT = {
+    "LL101": [(17, 17, "self.delete() is called while holding self._mu (acquired at line 14); Task.delete acquires self._mu again at line 20, and threading.Lock is not reentrant: this thread waits for itself forever")],
+    "LL102": [(9, 14, "lock-order inversion between example.accounts_lock and example.audit_lock: path 1: transfer holds example.accounts_lock (line 8) and takes example.audit_lock at line 9; path 2: report holds example.audit_lock (line 14) and takes example.accounts_lock at line 15. Two threads on these paths each hold one lock and wait forever for the other")],
+    "LL103": [(13, 17, "time.sleep(0.5) blocks while holding self._mu (acquired at line 11) until self._done changes; but TaskMonitor.complete does that only while holding TaskMonitor._mu (at line 17), so it waits for this thread to release it: neither ever proceeds")],
+    "LL104": [(10, 20, '`await session.get("/")` suspends this coroutine while holding self._lock (threading.Lock, acquired at line 9); other tasks run on this thread meanwhile, and the first one that needs self._lock blocks the event loop, so this task never resumes to release it. Use an asyncio.Lock, or release before awaiting')],
+    "LL105": [(8, 5, "lock.acquire() is not followed by try/finally: if anything before lock.release() raises or returns early, the threading.Lock stays held and every later acquire hangs forever. Use `with lock:` or try/finally")],
+}
+
+
+@pytest.mark.parametrize("code", sorted(EXACT))
+def test_example_messages_are_exact(code, tmp_path):
+    example = tmp_path / "example.py"
+    example.write_text(section((RULES / f"{code}.md").read_text(encoding="utf-8"), "## Example"))
+    assert [(f.line, f.column, f.message) for f in run([str(example)]).findings] == EXACT[code]

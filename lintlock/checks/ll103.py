@@ -49,12 +49,11 @@ class BlockingWaitUnderLock:
                 held = program.held_ids(fn, event.held)
                 if not held:
                     continue
-                found = self._check_call(program, table, fn, event, held, writes, calls)
+                site = Site(path, event.site)
+                found = self._check_call(program, table, fn, event, held, writes, calls, site)
                 if found is not None:
-                    site = Site(path, event.site)
-                    message = BlockedWakerMessage(found[1], found[0], site, *found[2:])
-                    related = ((found[1].site, f"{found[1].text} acquired here"), (found[4], f"{found[3]} needs {found[1].text} here"))
-                    yield Diagnostic(self.code, site, message, related, lock=found[1].text)
+                    related = ((found.held.site, f"{found.held.text} acquired here"), (found.waker_site, f"{found.waker} needs {found.held.text} here"))
+                    yield Diagnostic(self.code, site, found, related, lock=found.held.text)
 
     @staticmethod
     def _uses(program: Program) -> Tuple[Dict[str, List[Use]], Dict[Tuple[str, str], List[Use]]]:
@@ -78,7 +77,7 @@ class BlockingWaitUnderLock:
                         calls.setdefault((field, event.target.name), []).append((name, event))
         return writes, calls
 
-    def _check_call(self, program: Program, table, fn: FunctionSummary, event: Call, held: Dict[str, HeldLock], writes, calls):
+    def _check_call(self, program: Program, table, fn: FunctionSummary, event: Call, held: Dict[str, HeldLock], writes, calls, site: Site) -> Optional[BlockedWakerMessage]:
         target = event.target
         spec: Optional[WaitSpec] = None
         value = None
@@ -107,21 +106,22 @@ class BlockingWaitUnderLock:
         if not candidates:
             return None
         if timed:
-            return self._polling(program, fn, event, candidates, writes)
+            return self._polling(program, fn, event, candidates, writes, site)
         if spec.wakers in (("target",), ("submitted",)):
-            return self._runs_function(program, fn, spec, value, candidates)
+            return self._runs_function(program, fn, spec, value, candidates, site)
         field = program.field_id(fn, target.receiver)
         uses = [use for waker in spec.wakers for use in calls.get((field, waker), [])] if field else []
         found = self._all_under(program, uses, candidates)
         if found is None:
             return None
         lock_id, (waker_fn, waker_event) = found
-        return (
-            lock_id,
-            candidates[lock_id],
-            f"{target.receiver.text()}.{'/'.join(spec.wakers)}() is called",
-            program.short_name(waker_fn),
-            Site(program.path_of[waker_fn], waker_event.site),
+        return BlockedWakerMessage(
+            held=candidates[lock_id],
+            lock_id=lock_id,
+            wait=site,
+            waiting_for=f"{target.receiver.text()}.{'/'.join(spec.wakers)}() is called",
+            waker=program.short_name(waker_fn),
+            waker_site=Site(program.path_of[waker_fn], waker_event.site),
         )
 
     @staticmethod
@@ -134,17 +134,19 @@ class BlockingWaitUnderLock:
                 return lock_id, uses[0]
         return None
 
-    def _polling(self, program: Program, fn: FunctionSummary, event: Call, held, writes):
+    def _polling(self, program: Program, fn: FunctionSummary, event: Call, held, writes, site: Site) -> Optional[BlockedWakerMessage]:
         for read in event.loop:
             field = program.field_id(fn, read)
             found = self._all_under(program, writes.get(field, []) if field else [], held)
             if found is not None:
                 lock_id, (writer, write) = found
-                return (lock_id, held[lock_id], f"{read.text()} changes", program.short_name(writer), Site(program.path_of[writer], write.site))
+                return BlockedWakerMessage(
+                    held[lock_id], lock_id, site, f"{read.text()} changes", program.short_name(writer), Site(program.path_of[writer], write.site)
+                )
         return None
 
     @staticmethod
-    def _runs_function(program: Program, fn: FunctionSummary, spec: WaitSpec, value, candidates):
+    def _runs_function(program: Program, fn: FunctionSummary, spec: WaitSpec, value, candidates, site: Site) -> Optional[BlockedWakerMessage]:
         """Thread.join() / Future.result(): the thread's target or the submitted callable must take the lock."""
         if value is None:
             return None
@@ -166,5 +168,5 @@ class BlockingWaitUnderLock:
                 hops = program.class_chain(callee, lock_id)
                 last_fn, last_hop = hops[-1]
                 what = "the thread finishes" if spec.wakers == ("target",) else "the submitted call returns"
-                return lock_id, lock, what, program.short_name(callee), Site(program.path_of[last_fn], last_hop.site), True
+                return BlockedWakerMessage(lock, lock_id, site, what, program.short_name(callee), Site(program.path_of[last_fn], last_hop.site), runs_to_end=True)
         return None
