@@ -253,20 +253,20 @@ def _plans(loaded: Loaded, diagnostics: Sequence[Diagnostic]) -> Dict[Diagnostic
 _NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*)*))?", re.IGNORECASE)
 
 
-def suppressed(finding: Finding, source: Optional[bytes]) -> bool:
+def suppressed(code: str, line: int, source: Optional[bytes]) -> bool:
     """flake8's `# noqa` / `# noqa: LL101,LL102` on the reported line."""
-    if source is None or finding.code == "LL900":
+    if source is None or code == "LL900":
         return False
     lines = source.splitlines()
-    if not 0 < finding.line <= len(lines):
+    if not 0 < line <= len(lines):
         return False
-    match = _NOQA.search(lines[finding.line - 1].decode("utf-8", "replace"))
+    match = _NOQA.search(lines[line - 1].decode("utf-8", "replace"))
     if match is None:
         return False
     codes = match.group("codes")
     if not codes:
         return True
-    return any(finding.code.startswith(code.upper()) for code in re.split(r"[,\s]+", codes) if code)
+    return any(code.startswith(listed.upper()) for listed in re.split(r"[,\s]+", codes) if listed)
 
 
 def _render(loaded: Loaded, diagnostics: Sequence[Diagnostic], select, ignore, use_noqa: bool = True) -> List[Finding]:
@@ -283,7 +283,7 @@ def _render(loaded: Loaded, diagnostics: Sequence[Diagnostic], select, ignore, u
             Finding(diagnostic.site.path, where.line, where.column, where.end_line, where.end_column, diagnostic.code, message, fix, diagnostic.lock, diagnostic.chain, related)
         )
     if use_noqa:
-        findings = [f for f in findings if not suppressed(f, loaded.sources.get(f.path))]
+        findings = [f for f in findings if not suppressed(f.code, f.line, loaded.sources.get(f.path))]
     return sorted(set(findings), key=Finding.sort_key)
 
 
@@ -312,9 +312,10 @@ def _run_inputs(gathered: _Gathered, settings: Settings, use_noqa: bool) -> tupl
     return (contents, decided, modules, gathered.problems, use_noqa)
 
 
-def _counts(loaded: Loaded, select, ignore) -> Dict[Tuple[str, str], int]:
+def _counts(diagnostics: Iterable[Diagnostic]) -> Dict[Tuple[str, str], int]:
+    """Findings per (file, code): a fix must lower its own and raise none."""
     counts: Dict[Tuple[str, str], int] = {}
-    for diagnostic in check(loaded, select, ignore):
+    for diagnostic in diagnostics:
         key = (diagnostic.site.path, diagnostic.code)
         counts[key] = counts.get(key, 0) + 1
     return counts
@@ -334,19 +335,18 @@ def fix(paths: Sequence[str], settings: Optional[Settings] = None, unsafe_fixes:
     rejected: set = set()
     for _ in range(rounds):
         diagnostics = check(loaded, select, ignore)
-        if use_noqa:
-            shown = {(f.path, f.line, f.code) for f in _render(loaded, diagnostics, select, ignore, use_noqa=True)}
+        before = _counts(diagnostics)
+        if use_noqa:  # a finding the user suppressed is left alone
             locate = loaded.locator([d.site for d in diagnostics])
-            diagnostics = [d for d in diagnostics if (d.site.path, locate(d.site).line, d.code) in shown]
+            diagnostics = [d for d in diagnostics if not suppressed(d.code, locate(d.site).line, loaded.sources.get(d.site.path))]
         plans = _plans(loaded, diagnostics)
-        before = _counts(loaded, select, ignore)
         done: set = set()  # one fix per file per round: the file's sites change
         for diagnostic, planned in sorted(plans.items(), key=lambda item: (not item[1].safe, item[0].site.path, item[0].site.site)):
             path = diagnostic.site.path
             if path in done or (not planned.safe and not unsafe_fixes) or (path, planned.tree.code) in rejected:
                 continue
             candidate = loaded.with_source(path, planned.tree.bytes)
-            after = _counts(candidate, select, ignore) if candidate is not None else None
+            after = _counts(check(candidate, select, ignore)) if candidate is not None else None
             if after is None:
                 why = "the fixed source does not parse"
             elif after.get((path, diagnostic.code), 0) >= before.get((path, diagnostic.code), 0):

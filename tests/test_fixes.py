@@ -144,3 +144,14 @@ def test_a_fix_that_does_not_verify_is_dropped_and_said_so(tmp_path):
     assert target.read_text() == source
     assert f"{target}: move the call after the release: not applied, the finding would remain" in result.output
     assert " LL101 " in result.output
+
+
+def test_a_suppressed_finding_is_not_fixed(tmp_path):
+    target = tmp_path / "tail.py"
+    source = (FIXES / "tail.py").read_text().replace("self.trim()  # error: LL101", "self.trim()  # noqa: LL101")
+    target.write_text(source)
+    result = invoke("--fix", "--no-cache", target)
+    assert target.read_text() == source
+    assert result.exit_code == 0
+    invoke("--fix", "--no-cache", "--disable-noqa", target)
+    assert target.read_text() != source
