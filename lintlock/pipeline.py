@@ -8,14 +8,12 @@ them. Nothing here imports or executes the code under analysis.
 """
 from __future__ import annotations
 
-import ast
 import os
 import re
 from hashlib import sha256
 from dataclasses import dataclass, replace
 from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
-import libcst as cst
 
 from . import demand
 from . import fix as fixer
@@ -29,7 +27,7 @@ from .locate import UNKNOWN, Located, locate_sites
 from .model import Diagnostic, ModuleSummary, Site
 from .problems import Finding, read_error
 from .store import Result, SummaryStore, on_big_stack, summarize_file
-from .summarize import parse, summarize
+from .summarize import parse
 
 __all__ = ["Finding", "Outcome", "Loaded", "load", "run", "fix"]
 

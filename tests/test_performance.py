@@ -10,7 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 from lintlock import cache as cache_module
 from lintlock import store
