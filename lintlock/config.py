@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+from fnmatch import fnmatchcase
 import subprocess
 import sys
 from dataclasses import dataclass, replace
@@ -62,10 +63,6 @@ class Settings:
         relative = _relative(path, self.root)
         return any(_matches(relative, pattern) for pattern in self.exclude)
 
-    def analysis_key(self) -> Tuple:
-        """Everything in the settings that changes what a file's summary or the analysis says."""
-        return (self.lock_factories, self.blocking_calls)
-
 
 def _relative(path: str, root: Optional[str]) -> str:
     absolute = os.path.abspath(path)
@@ -81,8 +78,6 @@ def _relative(path: str, root: Optional[str]) -> str:
 
 def _matches(relative: str, pattern: str) -> bool:
     """A glob against the path from the root, its tail, or any folder or file name in it."""
-    from fnmatch import fnmatchcase
-
     pattern = pattern.rstrip("/")
     if fnmatchcase(relative, pattern) or fnmatchcase(relative, pattern + "/*"):
         return True

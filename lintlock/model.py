@@ -106,9 +106,6 @@ class Await:
     how: str = "await"  # "await", "async for", "async with"
 
 
-Event = object  # Acquire | Call | Await
-
-
 @dataclass(frozen=True)
 class Value:
     """The right-hand side of an assignment that may create a lock or object."""

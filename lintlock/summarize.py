@@ -790,7 +790,7 @@ class _ModuleWalker:
             iterated = self._path(stmt.iter, frame)
             if iterated is not None and iterated.scope == "local":
                 self._emit_call(stmt.iter, Target("dunder", "__iter__", iterated), Args(), frame, held)
-            self._bind_target(stmt.target, frame, None)
+            self._bind_target(stmt.target, frame)
             end = self._suite(stmt.body, frame, held)
             after = _join(held, end)
             if stmt.orelse is not None and after is not None:
@@ -862,7 +862,7 @@ class _ModuleWalker:
             if handler.type is not None:
                 start = self._expr(handler.type, frame, start)
             if handler.name is not None:
-                self._bind_target(handler.name.name, frame, None)
+                self._bind_target(handler.name.name, frame)
             ends.append(self._suite(handler.body, frame, start))
         frame.finals.pop()
         after: Optional[HeldSet] = None
@@ -907,7 +907,7 @@ class _ModuleWalker:
             added.append(entry)
             frame.scoped.append(entry)
             if item.asname is not None:
-                self._bind_target(item.asname.name, frame, None)
+                self._bind_target(item.asname.name, frame)
         end = self._suite(stmt.body, frame, held)
         del frame.scoped[len(frame.scoped) - len(added) :]
         if end is None:
@@ -973,7 +973,7 @@ class _ModuleWalker:
                 self._emit_call(target, Target("dunder", "__delitem__", obj), Args(), frame, held)
         return held
 
-    def _bind_target(self, target: cst.CSTNode, frame: _Frame, value: Optional[cst.BaseExpression]) -> None:
+    def _bind_target(self, target: cst.CSTNode, frame: _Frame) -> None:
         """A name assigned in a function is local to it (for later lookups)."""
         if frame.is_module:
             return
@@ -984,9 +984,9 @@ class _ModuleWalker:
             frame.local_values.pop(target.value, None)
         elif isinstance(target, (cst.Tuple, cst.List)):
             for element in target.elements:
-                self._bind_target(element.value, frame, None)
+                self._bind_target(element.value, frame)
         elif isinstance(target, cst.StarredElement):
-            self._bind_target(target.value, frame, None)
+            self._bind_target(target.value, frame)
 
     def _assign(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression], annotation, frame: _Frame, held: HeldSet) -> HeldSet:
         if isinstance(target, cst.Name):
@@ -996,7 +996,7 @@ class _ModuleWalker:
                     self.globals.append((name, self._value(value, frame, annotation)))
                 return held
             path = self._path(value, frame) if value is not None else None
-            self._bind_target(target, frame, value)
+            self._bind_target(target, frame)
             if isinstance(value, cst.Lambda):
                 frame.local_defs[name] = self._lambda(value, name, frame)
             elif path is not None and path.scope == "local" and path.base != name:
@@ -1087,7 +1087,7 @@ class _ModuleWalker:
             return held
         if kind is cst.NamedExpr:
             held = self._expr(node.value, frame, held)
-            self._bind_target(node.target, frame, None)
+            self._bind_target(node.target, frame)
             return held
         return self._expr_children(node, frame, held)
 
