@@ -103,9 +103,11 @@ def order_witnesses(program: Program) -> Dict[Tuple[str, str], OrderWitness]:
                         taken.append((lock_id, Site(program.path_of[last_fn], last_hop.site), last_hop.text, names))
             site = Site(path, event.site)
             for second, acquire_site, text, chain in taken:
+                if second in held:
+                    # taken again while already held: an RLock's re-entry orders nothing, and a
+                    # non-reentrant lock taken again is LL101's self-deadlock, not an inversion
+                    continue
                 for first, lock in held.items():
-                    if first == second:
-                        continue
                     known = found.get((first, second))
                     if known is not None and (known.site.path, known.site.site) <= (path, event.site):
                         continue  # keep the earliest path in the tree, so reports are stable
