@@ -272,12 +272,46 @@ class Program:
                 return class_values + instance
             return []
         if not attrs:
-            return [v for name, v in fn.local_values if name == base]
+            return self._values_of_name(fn, base)
         cls = self.class_of_path(fn, LockPath(base, attrs[:-1]))
         if cls is None:
-            return []
+            return self._lock_attribute(self._declared_type(fn, base) if len(attrs) == 1 else None, attrs[-1])
         instance, class_values, _ = self._attr_values(cls, attrs[-1])
-        return instance + class_values
+        return instance + class_values or self._lock_attribute(self._lock_class(cls), attrs[-1])
+
+    def _values_of_name(self, fn: FunctionSummary, base: str) -> List[Value]:
+        """A local's assignments; else the instance when its class is a lock class, or a parameter's annotation."""
+        values = [v for name, v in fn.local_values if name == base]
+        if not values and base == self.self_param(fn):
+            lock_class = self._lock_class(fn.cls)  # `self.acquire()` in a subclass of logging.Handler
+            values = [Value(callee=lock_class)] if lock_class else []
+        return values or [Value(annotation=t) for name, t in fn.param_types if name == base]
+
+    def _lock_class(self, cls: str) -> Optional[str]:
+        """The lock class (rules/locks.toml) an in-tree class is or derives from: `class H(logging.Handler)`."""
+        kinds = self.knowledge.kinds
+        for klass in self.mro(cls):
+            if klass in kinds:
+                return klass
+            for base in self.classes[klass].bases:
+                resolved = self.resolve(base)
+                if resolved not in self.classes and resolved in kinds:
+                    return resolved
+        return None
+
+    def _lock_attribute(self, owner: Optional[str], attr: str) -> List[Value]:
+        """`handler.lock`: an attribute the lock table declares on a class outside the tree."""
+        name = f"{owner}.{attr}"
+        return [Value(callee=name)] if owner is not None and name in self.knowledge.kinds else []
+
+    def _declared_type(self, fn: FunctionSummary, base: str) -> Optional[str]:
+        """The class a parameter is annotated with, or a local is constructed from, in the tree or not."""
+        for name, annotation in fn.param_types:
+            if name == base:
+                return self.resolve(annotation)
+        callees = {v.callee for name, v in fn.local_values if name == base}
+        callee = callees.pop() if len(callees) == 1 else None
+        return self.resolve(callee) if callee and not callee.startswith(".") else None
 
     def _single_class(self, values: Sequence[Value]) -> Optional[str]:
         classes = {self.class_of_value(v) for v in values if v.callee is not None or v.annotation is not None}
@@ -360,6 +394,9 @@ class Program:
                 return kinds[resolved]
             if name in kinds:
                 return kinds[name]
+            lock_class = self._lock_class(resolved) if resolved in self.classes else None
+            if lock_class is not None:
+                return kinds[lock_class]  # an instance of a subclass of a lock class
             factory = self.functions.get(resolved)
             if factory is not None and factory.returns_value is not None and depth < 5:
                 found = self._kind_of(factory.returns_value, depth + 1)
