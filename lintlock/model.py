@@ -87,6 +87,7 @@ class Acquire:
     blocking: bool  # False for acquire(blocking=False) and acquire(timeout=...)
     how: str  # "with", "async with", "acquire"
     guarded: bool = True  # acquire(): a try/finally that releases it follows
+    free: Tuple[LockPath, ...] = ()  # locks a try-acquire found free on this path: this thread holds none of them
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,11 @@ class Call:
     held: Tuple[Held, ...]
     awaited: bool = False
     loop: Tuple[LockPath, ...] = ()  # inside `while <test>`: the objects the test reads
+    free: Tuple[LockPath, ...] = ()  # locks a try-acquire found free on this path: this thread holds none of them
+    # "call": an ordinary call; "consumed": its result is iterated right here (`for x in f()`,
+    # `list(f())`), so a generator's body runs here; "iterates": an earlier call's result
+    # (`it = f()`) is iterated here, which runs only a generator's body
+    runs: str = "call"
 
 
 @dataclass(frozen=True)
@@ -129,6 +135,7 @@ class FunctionSummary:
     parent: Optional[str] = None  # enclosing function, for nested defs and lambdas
     kind: str = "function"  # function, method, classmethod, staticmethod, property, setter
     is_async: bool = False
+    is_generator: bool = False  # has `yield`: calling it runs none of its body
     decorators: Tuple[str, ...] = ()
     param_types: Tuple[Tuple[str, str], ...] = ()  # parameter -> qualified annotation
     local_defs: Tuple[Tuple[str, str], ...] = ()  # local name -> nested function qualname
