@@ -423,6 +423,11 @@ class Program:
             return []
         if target.is_async and not call.awaited:
             return []  # a coroutine that is not awaited does not run here
+        generator = target.is_generator and not self.is_context_manager(target)
+        if generator and call.runs == "call":
+            return []  # calling a generator function runs none of its body; iterating the result does
+        if not generator and call.runs == "iterates":
+            return []  # iterating what an ordinary function returned does not call it again
         edges = [Edge(callee, self._bind(target, receiver, call.args), call.site)]
         # a decorator's wrapper is a plain function: the receiver is its first argument
         wrapper_args = call.args
@@ -552,6 +557,8 @@ class Program:
                 for event in fn.events:
                     if isinstance(event, Acquire) and event.blocking:
                         info = self.canonical(fn, event.lock)
+                        if event.free and info.key in self.free_keys(fn, event):
+                            continue  # after a try-acquire of this lock succeeded: no holder of it gets here
                         hop = Hop(event.site, text=event.lock.text())
                         direct.setdefault(info.key, hop)
                         lock_id = self.class_id(fn, info.key) if info.kind is not None else None
@@ -567,15 +574,21 @@ class Program:
                     mine = self._reach[name]
                     mine_by_class = self._class_reach[name]
                     for edge in self.edges_of(name):
+                        free = self.free_keys(fn, self.event_at(fn, edge.site))
                         for key in list(self._reach.get(edge.callee, {})):
                             mapped = self.map_key(fn, edge, key)
-                            if mapped is not None and mapped not in mine:
+                            if mapped is not None and mapped not in mine and mapped not in free:
                                 mine[mapped] = Hop(edge.site, edge.callee, key)
                                 changed = True
                         for lock_id in list(self._class_reach.get(edge.callee, {})):
                             if lock_id not in mine_by_class:
                                 mine_by_class[lock_id] = Hop(edge.site, edge.callee, lock_id)
                                 changed = True
+
+    def free_keys(self, fn: FunctionSummary, event) -> set:
+        """The locks a try-acquire found free where `event` runs: a thread that holds one never gets there."""
+        free = getattr(event, "free", ())
+        return {self.canonical(fn, path).key for path in free} | {self.key_of(fn, path) for path in free}
 
     def class_id(self, fn: FunctionSummary, key: Key) -> Optional[str]:
         """Class-level identity of an object (`pkg.mod.Cache._lock`), the same for every instance."""

@@ -70,6 +70,9 @@ class SelfDeadlock:
                 if not event.held and not entry:
                     continue
                 held = self._non_reentrant(program, fn, entry + program.held_locks(fn, event.held))
+                if held and event.free:  # under a successful try-acquire of a lock, this thread does not hold it
+                    free = program.free_keys(fn, event)
+                    held = {key: lock for key, lock in held.items() if key not in free}
                 if not held:
                     continue
                 found = self._acquire(program, fn, event, held) if isinstance(event, Acquire) else self._call(program, fn, event, held)
