@@ -1,0 +1,166 @@
+"""Call stacks, cheaply: captured as (code, line, instruction) triples, formatted only when reported.
+
+A stack holds code objects, never frames: frames would keep the caller's
+local variables alive and delay their finalizers (a change of behaviour).
+"""
+from __future__ import annotations
+
+import linecache
+import os
+import re
+import sys
+import sysconfig
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional, Tuple
+
+HERE = os.path.normcase(os.path.dirname(os.path.abspath(__file__)))
+_STDLIB = tuple(sorted({os.path.normcase(os.path.abspath(sysconfig.get_paths()[k])) + os.sep for k in ("stdlib", "platstdlib")}))
+_THIRD_PARTY = re.compile(r"[\\/](site|dist)-packages[\\/]")
+# `self._mu = threading.Lock()`, `lock: Lock = Lock()`, `LOCK = threading.RLock()`
+_ASSIGNED = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*(?::[^=]*)?=[^=]")
+
+OURS, STDLIB, USER = 0, 1, 2
+CompactStack = Tuple[Tuple[object, int, int], ...]
+
+
+@dataclass(frozen=True)
+class Frame:
+    path: str
+    line: int
+    column: int
+    function: str
+
+
+@dataclass(frozen=True)
+class Stack:
+    """One labelled call stack, innermost frame last (as tracebacks print them)."""
+
+    label: str
+    frames: Tuple[Frame, ...]
+
+
+@lru_cache(maxsize=4096)
+def origin(filename: str) -> int:
+    """Whose code a file is: lintlock.runtime's, the standard library's, or the user's (anything else)."""
+    if filename.startswith("<"):
+        return STDLIB if filename.startswith("<frozen") else USER
+    path = os.path.normcase(os.path.abspath(filename))
+    if path.startswith(HERE + os.sep):
+        return OURS
+    if path.startswith(_STDLIB) and not _THIRD_PARTY.search(path):
+        return STDLIB
+    return USER
+
+
+def capture(limit: int, skip: int = 1) -> CompactStack:
+    """The caller's stack, innermost first, at most `limit` frames (lintlock's own frames included)."""
+    frame = sys._getframe(skip)
+    frames = []
+    while frame is not None and len(frames) < limit:
+        frames.append((frame.f_code, frame.f_lineno, frame.f_lasti))
+        frame = frame.f_back
+    return tuple(frames)
+
+
+def created_by_stdlib(skip: int = 2) -> bool:
+    """Whether the first frame outside lintlock.runtime is in the standard library (Event, Queue internals)."""
+    frame = sys._getframe(skip)
+    while frame is not None and origin(frame.f_code.co_filename) == OURS:
+        frame = frame.f_back
+    return frame is None or origin(frame.f_code.co_filename) == STDLIB
+
+
+def _column(code, line: int, lasti: int) -> int:
+    positions = getattr(code, "co_positions", None)
+    if positions is not None and lasti >= 0:
+        try:
+            for index, (start, _, column, _) in enumerate(positions()):
+                if index == lasti // 2:
+                    if start == line and column is not None:
+                        return column + 1
+                    break
+        except (ValueError, TypeError):
+            pass
+    text = linecache.getline(code.co_filename, line)
+    return len(text) - len(text.lstrip()) + 1 if text.strip() else 1
+
+
+def display_path(filename: str) -> str:
+    """Relative to the working directory when under it, as the static checker prints paths."""
+    if filename.startswith("<"):
+        return filename
+    try:
+        relative = os.path.relpath(filename)
+    except ValueError:
+        return filename
+    return filename if relative.startswith(os.pardir) else relative
+
+
+def user_frames(stack: CompactStack) -> Tuple[Frame, ...]:
+    """The stack without lintlock's frames, outermost first."""
+    result = []
+    for code, line, lasti in reversed(stack):
+        kind = origin(code.co_filename)
+        if kind == OURS or (kind == STDLIB and not result):
+            continue  # and the interpreter's own start (threading's bootstrap, runpy)
+        name = getattr(code, "co_qualname", code.co_name)
+        result.append(Frame(display_path(code.co_filename), line, _column(code, line, lasti), name))
+    return tuple(result)
+
+
+def site(stack: CompactStack) -> Optional[Frame]:
+    """Where the user's code did it: the innermost frame that is neither lintlock's nor the standard library's."""
+    for code, line, lasti in stack:
+        if origin(code.co_filename) == USER:
+            return Frame(display_path(code.co_filename), line, _column(code, line, lasti), getattr(code, "co_qualname", code.co_name))
+    frames = user_frames(stack)
+    return frames[-1] if frames else None
+
+
+def creation_key(kind: str, limit: int = 4) -> Tuple[Tuple[Tuple[str, int], ...], str]:
+    """A lock's class, as in lockdep: the user line that created it, and a name for it.
+
+    When that line does not store the lock (`return threading.Lock()` in a
+    helper), the callers' lines are added until one does, so that locks
+    made by one helper for different owners are different classes.
+    """
+    frame = sys._getframe(1)
+    key = []
+    label = ""
+    while frame is not None and len(key) < limit:
+        filename = frame.f_code.co_filename
+        if origin(filename) == USER:
+            key.append((filename, frame.f_lineno))
+            name = stored_name(filename, frame.f_lineno)
+            if name:
+                label = _qualify(name, frame)
+                break
+        frame = frame.f_back
+    if not label:
+        label = f"{kind} at {display_path(key[0][0])}:{key[0][1]}" if key else f"{kind} (created outside user code)"
+    return tuple(key), label
+
+
+def stored_name(filename: str, line: int) -> str:
+    match = _ASSIGNED.match(linecache.getline(filename, line))
+    return match.group(1) if match else ""
+
+
+def _qualify(name: str, frame) -> str:
+    """`Task._mu` for `self._mu = Lock()` in a method of Task, `module.NAME` at module level."""
+    code = frame.f_code
+    if code.co_name == "<module>":
+        module = frame.f_globals.get("__name__", "?")
+        if module == "__main__":  # a script: its file's name, as the static checker names modules
+            module = os.path.splitext(os.path.basename(code.co_filename))[0]
+        return f"{module}.{name}"
+    qualname = getattr(code, "co_qualname", "")
+    if name.startswith(("self.", "cls.")):
+        owner = qualname.rsplit(".", 1)[0] if "." in qualname else ""
+        if not owner:
+            first = frame.f_locals.get(code.co_varnames[0]) if code.co_argcount else None
+            owner = type(first).__qualname__ if first is not None else ""
+        owner = owner.replace(".<locals>", "")
+        return owner + name[name.index("."):] if owner else name
+    return f"{(qualname or code.co_name).replace('.<locals>', '')}.{name}"

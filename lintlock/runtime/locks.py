@@ -1,0 +1,338 @@
+"""Tracked stand-ins for threading.Lock, RLock, Condition, Semaphore and BoundedSemaphore.
+
+Each wraps the real primitive and behaves exactly like it; the tracker only
+watches. Locks that the standard library creates for itself (inside Event,
+Queue, Thread, ...) are left real: the waits on those objects are tracked as
+waits instead (lintlock.runtime.waits).
+"""
+from __future__ import annotations
+
+import _thread
+import threading
+from typing import Optional
+
+from time import monotonic as tracker_clock
+
+from .frames import capture, created_by_stdlib, creation_key
+from .state import Held
+from .tracker import Tracker
+
+REAL_LOCK = _thread.allocate_lock
+REAL_RLOCK = threading.RLock
+REAL_CONDITION = threading.Condition
+REAL_SEMAPHORE = threading.Semaphore
+REAL_BOUNDED_SEMAPHORE = threading.BoundedSemaphore
+
+
+class _Binding:
+    """The tracker the patched factories report to (one per process, set by install())."""
+
+    tracker: Optional[Tracker] = None
+    # False after uninstall(): new locks are real again, while the tracked ones
+    # already made keep working (and reporting to the last tracker)
+    active = False
+
+
+def _forever(blocking, timeout) -> bool:
+    return bool(blocking) and (timeout is None or timeout < 0)
+
+
+class TrackedLock:
+    """threading.Lock, watched."""
+
+    __slots__ = ("_real", "_cls", "_owner", "__weakref__")
+    _kind = "threading.Lock"
+
+    def __init__(self, cls) -> None:
+        self._real = REAL_LOCK()
+        self._cls = cls
+        self._owner = None
+
+    def acquire(self, blocking=True, timeout=-1):
+        tracker = _Binding.tracker
+        state = tracker.state()
+        if _forever(blocking, timeout):
+            if self._owner == state.ident and tracker.self_deadlock(state, self, self._cls, self._grace):
+                self._took(state)
+                return True
+            if state.held or state.future is not None or state.producer.waits or self._cls not in state.producer.classes:
+                tracker.before_blocking(state, self._cls)
+        if not self._real.acquire(False):
+            if not blocking:
+                return False
+            state.blocked = ("lock", self, tracker_clock(), None)
+            try:
+                if not self._real.acquire(blocking, timeout):
+                    return False
+            finally:
+                state.blocked = None
+        self._took(state)
+        return True
+
+    def _grace(self, seconds: float) -> bool:
+        return self._real.acquire(True, seconds) if seconds > 0 else self._real.acquire(False)
+
+    def _took(self, state) -> None:
+        self._owner = state.ident
+        state.held.append(Held(self, self._cls, capture(_Binding.tracker.settings.stack_limit, 3)))
+
+    def release(self):
+        owner, self._owner = self._owner, None
+        tracker = _Binding.tracker
+        state = tracker.existing_state()
+        if state is not None and owner == state.ident:
+            state.drop(self)
+        elif owner is not None:
+            tracker.released_elsewhere(self, self._cls, owner)
+        self._real.release()
+
+    def locked(self):
+        return self._real.locked()
+
+    def _is_owned(self):
+        # what Condition concludes for a plain lock: owned when locked (by anyone)
+        return self._real.locked()
+
+    __enter__ = acquire
+
+    def __exit__(self, *exc_info):
+        self.release()
+
+    def _at_fork_reinit(self):
+        self._real = REAL_LOCK()
+        self._owner = None
+
+    def __repr__(self) -> str:
+        return f"<tracked {self._kind} {self._cls.label} {'locked' if self.locked() else 'unlocked'}>"
+
+
+class TrackedRLock:
+    """threading.RLock, watched: only the outermost acquisition is a hold."""
+
+    __slots__ = ("_real", "_cls", "_owner", "_depth", "__weakref__")
+    _kind = "threading.RLock"
+
+    def __init__(self, cls) -> None:
+        self._real = REAL_RLOCK()
+        self._cls = cls
+        self._owner = None
+        self._depth = 0
+
+    def acquire(self, blocking=True, timeout=-1):
+        tracker = _Binding.tracker
+        state = tracker.state()
+        if self._owner == state.ident:
+            if self._real.acquire(blocking, timeout):
+                self._depth += 1
+                return True
+            return False
+        if _forever(blocking, timeout) and (state.held or state.future is not None or state.producer.waits or self._cls not in state.producer.classes):
+            tracker.before_blocking(state, self._cls)
+        if not self._real.acquire(False):
+            if not blocking:
+                return False
+            state.blocked = ("lock", self, tracker_clock(), None)
+            try:
+                if not self._real.acquire(blocking, timeout):
+                    return False
+            finally:
+                state.blocked = None
+        self._owner, self._depth = state.ident, 1
+        state.held.append(Held(self, self._cls, capture(tracker.settings.stack_limit, 2)))
+        return True
+
+    def release(self):
+        if self._owner == _thread.get_ident():
+            if self._depth == 1:
+                self._owner, self._depth = None, 0
+                state = _Binding.tracker.existing_state()
+                if state is not None:
+                    state.drop(self)
+            else:
+                self._depth -= 1
+        self._real.release()  # raises, as the real one does, when this thread does not own it
+
+    __enter__ = acquire
+
+    def __exit__(self, *exc_info):
+        self.release()
+
+    # Condition.wait() releases an RLock completely and restores its depth after
+    def _release_save(self):
+        depth = self._depth
+        self._owner, self._depth = None, 0
+        state = _Binding.tracker.existing_state()
+        if state is not None:
+            state.drop(self)
+        return (self._real._release_save(), depth)
+
+    def _acquire_restore(self, saved):
+        real_state, depth = saved
+        tracker = _Binding.tracker
+        state = tracker.state()
+        if state.held:
+            tracker.before_blocking(state, self._cls)
+        self._real._acquire_restore(real_state)
+        self._owner, self._depth = state.ident, depth
+        state.held.append(Held(self, self._cls, capture(tracker.settings.stack_limit, 2)))
+
+    def _is_owned(self):
+        return self._real._is_owned()
+
+    def _at_fork_reinit(self):
+        self._real._at_fork_reinit()
+        self._owner, self._depth = None, 0
+
+    def __repr__(self) -> str:
+        return f"<tracked {self._kind} {self._cls.label} owner={self._owner} count={self._depth}>"
+
+
+def _new_class(kind: str, reentrant: bool):
+    key, label = creation_key(kind)
+    return _Binding.tracker.lock_class(key, kind, label, reentrant)
+
+
+def Lock():  # noqa: N802 (it replaces threading.Lock)
+    if not _Binding.active or created_by_stdlib():
+        return REAL_LOCK()
+    return TrackedLock(_new_class("threading.Lock", False))
+
+
+def RLock(*args, **kwargs):  # noqa: N802
+    if not _Binding.active or created_by_stdlib():
+        return REAL_RLOCK(*args, **kwargs)
+    return TrackedRLock(_new_class("threading.RLock", True))
+
+
+class Condition(REAL_CONDITION):
+    """threading.Condition; a Condition made without a lock gets a tracked RLock (as the real one gets an RLock)."""
+
+    def __new__(cls, lock=None):
+        if cls is Condition and (not _Binding.active or created_by_stdlib()):
+            return REAL_CONDITION(lock)
+        return super().__new__(cls)
+
+    def __init__(self, lock=None):
+        if lock is None:
+            lock = TrackedRLock(_new_class("threading.RLock", True))
+        super().__init__(lock)
+        self._ll_class = getattr(lock, "_cls", None)
+
+    def wait(self, timeout=None):
+        tracker = _Binding.tracker
+        state = tracker.existing_state() if tracker is not None else None
+        if state is None:
+            return super().wait(timeout)
+        if timeout is None and state.held:
+            tracker.rendezvous("Condition.wait", self, state, True, self._ll_class)
+        state_before, state.blocked = state.blocked, ("Condition.wait", self, tracker_clock(), None)
+        try:
+            return super().wait(timeout)
+        finally:
+            state.blocked = state_before
+
+    def notify(self, n=1):
+        tracker = _Binding.tracker
+        state = tracker.existing_state() if tracker is not None else None
+        if state is not None and state.held:
+            tracker.rendezvous("Condition.notify", self, state, False, self._ll_class)
+        super().notify(n)
+
+
+class _TrackedSemaphoreMixin:
+    """Semaphore holds: a permit is held by the thread that took it until some thread gives one back."""
+
+    _ll_kind = "threading.Semaphore"
+
+    def _ll_setup(self, value: int) -> None:
+        self._ll_class = _new_class(self._ll_kind, False)
+        self._ll_initial = value
+        self._ll_holders: list = []
+
+    def acquire(self, blocking=True, timeout=None):
+        tracker = _Binding.tracker
+        state = tracker.state()
+        if _forever(blocking, timeout):
+            if self._ll_initial == 1 and state.ident in self._ll_holders and self._value == 0:
+                if tracker.self_deadlock(state, self, self._ll_class, lambda s: super(_TrackedSemaphoreMixin, self).acquire(True, s)):
+                    self._ll_took(state)
+                    return True
+            if state.held or state.future is not None or state.producer.waits or self._ll_class not in state.producer.classes:
+                tracker.before_blocking(state, self._ll_class)
+        if not super().acquire(False):
+            if not blocking:
+                return False
+            state.blocked = ("lock", self, tracker_clock(), None)
+            try:
+                if not super().acquire(True, timeout):
+                    return False
+            finally:
+                state.blocked = None
+        self._ll_took(state)
+        return True
+
+    def _ll_took(self, state) -> None:
+        self._ll_holders.append(state.ident)
+        state.held.append(Held(self, self._ll_class, capture(_Binding.tracker.settings.stack_limit, 3)))
+
+    def release(self, n=1):
+        super().release(n)
+        me = _thread.get_ident()
+        tracker = _Binding.tracker
+        for _ in range(n):
+            if me in self._ll_holders:
+                self._ll_holders.remove(me)
+                state = tracker.existing_state()
+                if state is not None:
+                    state.drop(self)
+            elif self._ll_holders:
+                tracker.released_elsewhere(self, self._ll_class, self._ll_holders.pop(0))
+
+    __enter__ = acquire
+
+    def __exit__(self, *exc_info):
+        self.release()
+
+
+class Semaphore(_TrackedSemaphoreMixin, REAL_SEMAPHORE):
+    def __new__(cls, value=1):
+        if cls is Semaphore and (not _Binding.active or created_by_stdlib()):
+            return REAL_SEMAPHORE(value)
+        return super().__new__(cls)
+
+    def __init__(self, value=1):
+        super().__init__(value)
+        self._ll_setup(value)
+
+
+class BoundedSemaphore(_TrackedSemaphoreMixin, REAL_BOUNDED_SEMAPHORE):
+    _ll_kind = "threading.BoundedSemaphore"
+
+    def __new__(cls, value=1):
+        if cls is BoundedSemaphore and (not _Binding.active or created_by_stdlib()):
+            return REAL_BOUNDED_SEMAPHORE(value)
+        return super().__new__(cls)
+
+    def __init__(self, value=1):
+        super().__init__(value)
+        self._ll_setup(value)
+
+
+FACTORIES = {"Lock": Lock, "RLock": RLock, "Condition": Condition, "Semaphore": Semaphore, "BoundedSemaphore": BoundedSemaphore}
+
+
+def patch(tracker: Tracker) -> dict:
+    """Point threading's factories at the tracked ones; returns what to restore."""
+    _Binding.tracker = tracker
+    _Binding.active = True
+    saved = {name: getattr(threading, name) for name in FACTORIES}
+    for name, factory in FACTORIES.items():
+        setattr(threading, name, factory)
+    return saved
+
+
+def unpatch(saved: dict) -> None:
+    for name, original in saved.items():
+        setattr(threading, name, original)
+    _Binding.active = False
+
