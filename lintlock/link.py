@@ -585,10 +585,14 @@ class Program:
                                 mine_by_class[lock_id] = Hop(edge.site, edge.callee, lock_id)
                                 changed = True
 
-    def free_keys(self, fn: FunctionSummary, event) -> set:
-        """The locks a try-acquire found free where `event` runs: a thread that holds one never gets there."""
-        free = getattr(event, "free", ())
-        return {self.canonical(fn, path).key for path in free} | {self.key_of(fn, path) for path in free}
+    def free_keys(self, fn: FunctionSummary, event) -> Dict[Key, int]:
+        """The locks a try-acquire found free where `event` runs (a thread that held one before
+        never gets there), with the site of that try-acquire."""
+        found: Dict[Key, int] = {}
+        for tried in getattr(event, "free", ()):
+            found[self.key_of(fn, tried.lock)] = tried.site
+            found[self.canonical(fn, tried.lock).key] = tried.site
+        return found
 
     def class_id(self, fn: FunctionSummary, key: Key) -> Optional[str]:
         """Class-level identity of an object (`pkg.mod.Cache._lock`), the same for every instance."""

@@ -87,7 +87,7 @@ class Acquire:
     blocking: bool  # False for acquire(blocking=False) and acquire(timeout=...)
     how: str  # "with", "async with", "acquire"
     guarded: bool = True  # acquire(): a try/finally that releases it follows
-    free: Tuple[LockPath, ...] = ()  # locks a try-acquire found free on this path: this thread holds none of them
+    free: Tuple[Held, ...] = ()  # the try-acquires that succeeded on this path (site, lock): the lock was free there
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ class Call:
     held: Tuple[Held, ...]
     awaited: bool = False
     loop: Tuple[LockPath, ...] = ()  # inside `while <test>`: the objects the test reads
-    free: Tuple[LockPath, ...] = ()  # locks a try-acquire found free on this path: this thread holds none of them
+    free: Tuple[Held, ...] = ()  # the try-acquires that succeeded on this path (site, lock): the lock was free there
     # "call": an ordinary call; "consumed": its result is iterated right here (`for x in f()`,
     # `list(f())`), so a generator's body runs here; "iterates": an earlier call's result
     # (`it = f()`) is iterated here, which runs only a generator's body

@@ -9,8 +9,10 @@ from ..model import Acquire, Call, Diagnostic, FixRequest, FunctionSummary, Site
 from .common import WAITS_FOR, Locate, where
 
 
-def _subject(call: Target, text: str) -> str:
+def _subject(call: Target, text: str, iterates: bool = False) -> str:
     """How the event that runs the callee reads in a message."""
+    if iterates:
+        return f"iterating over {text} runs the generator's body"
     if call.kind == "attr":
         return f"property {text} is {'set' if call.name.endswith('=') else 'read'}"
     if call.kind == "dunder":
@@ -35,6 +37,7 @@ class SelfDeadlockMessage:
     target: Optional[Target] = None
     chain: Tuple[str, ...] = ()  # function names from the callee to the acquirer
     hops: Tuple[Tuple[Site, str], ...] = ()  # the calls along the chain, for related locations
+    iterates: bool = False  # the event iterates an earlier call's generator (`it = f()` ... `list(it)`)
 
     def render(self, here: str, locate: Locate) -> str:
         how = "" if self.held.how in ("", "acquire") else self.held.how + " "
@@ -43,7 +46,7 @@ class SelfDeadlockMessage:
         waits = WAITS_FOR[self.family]
         if self.call is None or self.target is None:
             return f"{self.acquire_text} is acquired again while already held: {held}; {self.kind} is not reentrant: {waits}"
-        subject = _subject(self.target, locate(self.call).text)
+        subject = _subject(self.target, locate(self.call).text, self.iterates)
         if len(self.chain) == 1:
             return (
                 f"{subject} while holding {held}; {self.chain[0]} acquires {self.acquire_text} again at {again}, "
@@ -70,9 +73,9 @@ class SelfDeadlock:
                 if not event.held and not entry:
                     continue
                 held = self._non_reentrant(program, fn, entry + program.held_locks(fn, event.held))
-                if held and event.free:  # under a successful try-acquire of a lock, this thread does not hold it
+                if held and event.free:  # a try-acquire succeeded: this thread did not hold that lock before it
                     free = program.free_keys(fn, event)
-                    held = {key: lock for key, lock in held.items() if key not in free}
+                    held = {key: lock for key, lock in held.items() if not (key in free and lock[0].site.site < free[key])}
                 if not held:
                     continue
                 found = self._acquire(program, fn, event, held) if isinstance(event, Acquire) else self._call(program, fn, event, held)
@@ -147,6 +150,7 @@ class SelfDeadlock:
                     call=Site(program.path_of[fn.qualname], event.site),
                     target=event.target,
                     chain=tuple(names),
+                    iterates=event.runs == "iterates",
                 )
         return None
 
