@@ -143,3 +143,67 @@ def test_two_instances_of_one_class_are_not_a_self_deadlock(tmp_path):
         },
     )
     assert got == []
+
+
+def test_ll105_messages_say_what_is_lost(tmp_path):
+    got = findings(
+        tmp_path,
+        {
+            "pool.py": """
+                import logging
+                import threading
+
+                slots = threading.Semaphore(4)
+                mutex = threading.Lock()
+
+
+                def borrow(work):
+                    slots.acquire()
+                    work()
+                    slots.release()
+
+
+                def timed(work):
+                    if not mutex.acquire(timeout=1):
+                        return
+                    work()
+                    mutex.release()
+
+
+                def flush(handler: logging.Handler):
+                    handler.acquire()
+                    handler.flush()
+                    handler.release()
+            """,
+        },
+    )
+    assert got == [
+        ("pool.py", 10, "LL105", "slots.acquire() is not followed by try/finally: if anything before slots.release() raises or returns early, that permit of the threading.Semaphore is never given back, and once every permit is lost, acquire() blocks. Use `with slots:` or try/finally"),
+        ("pool.py", 16, "LL105", "mutex.acquire() is not followed by try/finally: if anything before mutex.release() raises or returns early, the threading.Lock stays held, and later acquires of it time out or block. Use try/finally"),
+        ("pool.py", 23, "LL105", "handler.acquire() is not followed by try/finally: if anything before handler.release() raises or returns early, the threading.RLock of Handler stays held and every other thread that acquires it hangs forever. Use `with handler.lock:` or try/finally"),
+    ]
+
+
+def test_semaphore_permit_handed_on_is_not_a_leak(tmp_path):
+    source = """
+        import threading
+
+        class Sender:
+            def __init__(self, transport):
+                self._transport = transport
+                self._slots = threading.BoundedSemaphore(8)
+
+            def send(self, message):
+                self._slots.acquire()
+                if not self._transport.connected:
+                    self._slots.release()
+                    raise ConnectionError(message)
+                self._transport.write(message, callback=self.done)
+
+            def done(self, _result):
+                self._slots.release()
+    """
+    assert findings(tmp_path, {"sender.py": source}) == []
+    # the same function releasing it on its normal path too: a leak on the error path
+    leaky = source.replace("self._transport.write(message, callback=self.done)", "self._transport.write(message)\n                self._slots.release()")
+    assert [(line, code) for _, line, code, _ in findings(tmp_path, {"sender.py": leaky})] == [(10, "LL105")]
