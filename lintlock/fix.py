@@ -1,30 +1,47 @@
-"""Stage 5b: autofixes for LL101 that move the offending call after the release.
+"""Stage 5b: autofixes for LL101.
 
-Each fix is a libcst edit of one locked region (a `with` block, or the `try`
-whose `finally` releases an `acquire()`), planned only for shapes where the
-rewrite provably keeps control flow:
+Three families of fixes, each a libcst edit planned only for shapes where the
+rewrite provably keeps control flow (lintlock/rules/LL101.md shows each):
 
-  tail      the call is the last statement of the region: move it after.
-  deferred  the call sits in an `if` branch or `except` handler of the region:
-            record the decision under the lock (`pending_x = True`), make the
-            call after the release (the seed's two-phase fix). A branch that
-            then leaves (`return`, `raise`) keeps doing so after the call, and
-            what followed the branch under the lock moves to an `else:` so the
-            early exit still skips it. A re-raised exception is kept and raised
-            after the call: the same object, with its traceback.
+  move     the call runs after the lock is released (_Mover):
+    tail      the call is the last statement of the locked region (a `with`
+              block, or the `try` whose `finally` releases an `acquire()`):
+              move it after; a region left empty is dropped.
+    deferred  the call sits in an `if` branch or `except` handler of the
+              region: record the decision under the lock (`pending_x = True`),
+              make the call after the release (the seed's two-phase fix). A
+              branch that then leaves (`return`, `raise`) keeps doing so after
+              the call, and what followed the branch under the lock moves to
+              an `else:` so the early exit still skips it. A re-raised
+              exception is kept and raised after the call.
+    loop      the call is the last thing a `for` loop of the region does:
+              collect its arguments under the lock (`to_x.append(item)`),
+              make the calls in a loop after the release (_LoopDeferral).
+  split    the function that takes the lock again is one `with lock:` around
+           its work: that work becomes `name_locked()`, which expects the
+           caller to hold the lock, `name()` takes the lock and calls it, and
+           the call made under the lock calls `name_locked()` (_Splitter).
+           Behaviour, atomicity included, is kept exactly.
+  rlock    a private `threading.Lock()` becomes an RLock (unsafe: it hides
+           the design problem).
 
-A fix is *safe* when nothing else runs under the lock after the call on its
-path; when statements would now run before the call, it is *unsafe* (only
-with --unsafe-fixes). Switching a private lock to RLock is unsafe too.
+Moves are preferred when safe (the callee's critical section is its own, and
+the caller's gets shorter); the split when no move is safe; then unsafe moves
+(statements that followed the call under the lock now run before it); the
+RLock last. A fix is *safe* when it keeps what runs under the lock and in
+which order. No safe fix is offered in a function whose control flow tests a
+lock (`if lock.acquire(False):`, `lock.locked()`): if the finding were wrong,
+the fix would change which code runs.
 
-Call arguments must be constants or local names that the region does not
-reassign after the call: anything else is a value read under the lock, and
-reading it after the release could see another thread's write.
+Call arguments of a moved call must be constants or local names that the
+region does not reassign after the call: anything else is a value read under
+the lock, and reading it after the release could see another thread's write.
 """
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Set, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
@@ -32,6 +49,7 @@ from .model import FixRequest
 from .summarize import site_nodes
 
 Block = Sequence[cst.BaseStatement]
+_BUILTINS = frozenset(dir(builtins))
 
 
 @dataclass(frozen=True)
@@ -46,11 +64,26 @@ class _Unfixable(Exception):
 
 
 def plan(tree: cst.Module, nodes: Dict[int, cst.CSTNode], request: FixRequest) -> Optional[PlannedFix]:
-    """The fix for one finding, or None."""
-    try:
-        return _Planner(tree, nodes, request).plan()
-    except _Unfixable:
-        return _rlock_fix(tree, nodes, request)
+    """The fix for one finding, or None: a safe move, else the split, else an unsafe move, else RLock."""
+    parents = _parents(tree)
+    tested = _lock_tested(parents, nodes.get(request.call_site))
+    unsafe: Optional[PlannedFix] = None
+    why_not = request.split_why
+    for shape in (_Mover, _Splitter):
+        try:
+            planned = shape(tree, nodes, request, parents).plan()
+        except _Unfixable as error:
+            why_not = why_not or (str(error) if shape is _Splitter else "")
+            continue
+        if planned.safe and not tested:
+            return planned
+        unsafe = unsafe or PlannedFix(False, planned.title, planned.tree)
+    if unsafe is not None:
+        return unsafe
+    fallback = _rlock_fix(tree, nodes, request)
+    if fallback is not None and why_not:
+        fallback = PlannedFix(False, f"{fallback.title}; no _locked split: {why_not}", fallback.tree)
+    return fallback
 
 
 def nodes_of(tree: cst.Module, path: str, module: str, is_package: bool) -> Dict[int, cst.CSTNode]:
@@ -181,6 +214,91 @@ def _exits_anywhere(stmts: Sequence[cst.CSTNode]) -> bool:
     return bool(found)
 
 
+def _callee_name(call: cst.Call) -> str:
+    func = call.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else "call"
+    return name.lstrip("_") or "call"
+
+
+def _last_statement_path(block: Block, call: cst.Call) -> Optional[cst.BaseStatement]:
+    """The statement of `call` if it is the last thing `block` does (through `if`/`else`), else None."""
+    if not block:
+        return None
+    index = _statement_of(block, call)
+    if index is not None:
+        return block[index] if index == len(block) - 1 else None
+    last = block[-1]
+    while isinstance(last, cst.If):
+        for branch in (last.body, last.orelse.body if isinstance(last.orelse, cst.Else) else None):
+            if isinstance(branch, cst.IndentedBlock) and _contains(branch, call):
+                return _last_statement_path(branch.body, call)
+        last = last.orelse if isinstance(last.orelse, cst.If) else None
+    return None
+
+
+def _uses(node: cst.CSTNode, own: Optional[str], local: Set[str]) -> Tuple[Set[str], bool]:
+    """(what `node` reads or writes: `.attr` of the object named `own`, other non-local names;
+    whether it also uses that object in ways we cannot see into: `own.method()`, `len(own)`)."""
+    used: Set[str] = set()
+    opaque = []
+
+    class Uses(cst.CSTVisitor):
+        def visit_Attribute(self, attribute: cst.Attribute) -> bool:
+            if isinstance(attribute.value, cst.Name) and attribute.value.value == own:
+                used.add("." + attribute.attr.value)
+                return False
+            attribute.value.visit(self)
+            return False
+
+        def visit_Call(self, call: cst.Call) -> None:
+            func = call.func
+            if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == own:
+                opaque.append(call)
+
+        def visit_Name(self, name: cst.Name) -> None:
+            if name.value == own:
+                opaque.append(name)  # the object itself, handed to something
+            elif name.value not in local and name.value not in _BUILTINS:
+                used.add(name.value)
+
+    node.visit(Uses())
+    return used, bool(opaque)
+
+
+def _leaves(stmts: Sequence[cst.CSTNode]) -> bool:
+    """A `return` or `raise` (not `break`/`continue`) in these statements."""
+    found = []
+
+    class Leaves(cst.CSTVisitor):
+        def visit_Return(self, node: cst.Return) -> None:
+            found.append(node)
+
+        def visit_Raise(self, node: cst.Raise) -> None:
+            found.append(node)
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return False
+
+    for stmt in stmts:
+        stmt.visit(Leaves())
+    return bool(found)
+
+
+def _names_outside(scope: cst.CSTNode, inner: cst.CSTNode) -> Set[str]:
+    found: Set[str] = set()
+
+    class Names(cst.CSTVisitor):
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            if node is inner:
+                return False
+            if isinstance(node, cst.Name):
+                found.add(node.value)
+            return True
+
+    scope.visit(Names())
+    return found
+
+
 def _parent_block(tree: cst.Module, target: cst.CSTNode) -> cst.CSTNode:
     """The Module or IndentedBlock whose body holds `target`."""
     stack: List[cst.CSTNode] = [tree]
@@ -193,16 +311,116 @@ def _parent_block(tree: cst.Module, target: cst.CSTNode) -> cst.CSTNode:
     raise _Unfixable("no parent block")
 
 
-class _Planner:
-    def __init__(self, tree: cst.Module, nodes: Dict[int, cst.CSTNode], request: FixRequest) -> None:
+def _parents(tree: cst.Module) -> Dict[int, cst.CSTNode]:
+    """id(node) -> its parent, for walking up from a site."""
+    parents: Dict[int, cst.CSTNode] = {}
+    stack: List[cst.CSTNode] = [tree]
+    while stack:
+        node = stack.pop()
+        for child in node.children:
+            parents[id(child)] = node
+            stack.append(child)
+    return parents
+
+
+def _enclosing(parents: Dict[int, cst.CSTNode], node: Optional[cst.CSTNode], kind: type) -> Optional[cst.CSTNode]:
+    while node is not None:
+        node = parents.get(id(node))
+        if isinstance(node, kind):
+            return node
+    return None
+
+
+_LOCK_TESTS = {"acquire", "acquire_lock", "locked"}
+
+
+def _lock_tested(parents: Dict[int, cst.CSTNode], call: Optional[cst.CSTNode]) -> bool:
+    """The function holding `call` decides by a lock test: `lock.acquire(False)`,
+    `acquire(timeout=...)`, `lock.locked()` (a blocking `acquire()` decides nothing)."""
+    function = _enclosing(parents, call, cst.FunctionDef)
+    found: List[cst.Call] = []
+
+    class Tests(cst.CSTVisitor):
+        def visit_Call(self, node: cst.Call) -> None:
+            func = node.func
+            if isinstance(func, cst.Attribute) and func.attr.value in _LOCK_TESTS:
+                if func.attr.value == "locked" or any(not (isinstance(a.value, cst.Name) and a.value.value == "True") for a in node.args):
+                    found.append(node)
+
+    if function is not None:
+        function.visit(Tests())
+    return bool(found)
+
+
+class _Replace(cst.CSTTransformer):
+    """Replace nodes by identity (a statement may become several)."""
+
+    def __init__(self, replacements: Dict[int, object]) -> None:
+        super().__init__()
+        self.replacements = replacements
+
+    def on_leave(self, original_node, updated_node):
+        return self.replacements.get(id(original_node), updated_node)
+
+
+def _comments(node: cst.CSTNode, skip: cst.CSTNode) -> List[cst.EmptyLine]:
+    """The comments in `node` outside `skip`, as comment lines (for code that is dropped)."""
+    found: List[cst.EmptyLine] = []
+
+    class Comments(cst.CSTVisitor):
+        def on_visit(self, visited: cst.CSTNode) -> bool:
+            if visited is skip:
+                return False
+            if isinstance(visited, cst.Comment):
+                found.append(cst.EmptyLine(comment=visited))
+            return True
+
+    node.visit(Comments())
+    return found
+
+
+class _Edit:
+    """What every shape needs: the tree, the sites, fresh names, statements in the file's style."""
+
+    def __init__(self, tree: cst.Module, nodes: Dict[int, cst.CSTNode], request: FixRequest, parents: Dict[int, cst.CSTNode]) -> None:
         self.tree = tree
         self.nodes = nodes
         self.request = request
+        self.parents = parents
         self.config = tree.config_for_parsing
 
     def statement(self, code: str) -> cst.BaseStatement:
         return cst.parse_statement(code, config=self.config)
 
+    def fresh(self, near: cst.CSTNode, candidates: Sequence[str]) -> str:
+        """The first candidate (else the last one numbered) that the function around `near` does not use."""
+        scope = _enclosing(self.parents, near, cst.FunctionDef) or self.tree
+        taken = _names(scope)
+        for name in candidates:
+            if name not in taken:
+                return name
+        number = 2
+        while f"{candidates[-1]}_{number}" in taken:
+            number += 1
+        return f"{candidates[-1]}_{number}"
+
+    def replace_in_parent(self, container: cst.CSTNode, before: cst.CSTNode, new_container: Sequence[cst.BaseStatement], prefix: List[cst.BaseStatement], suffix: List[cst.BaseStatement]) -> cst.Module:
+        """The tree with `container` replaced (by nothing, one or more statements), `prefix`
+        put before `before` and `suffix` after the container."""
+        parent = _parent_block(self.tree, container)
+        body: List[cst.BaseStatement] = []
+        for stmt in parent.body:
+            if stmt is before:
+                body.extend(prefix)
+            if stmt is container:
+                body.extend(new_container)
+                body.extend(suffix)
+            elif not (stmt is before and not new_container):
+                body.append(stmt)
+        return self.tree.deep_replace(parent, parent.with_changes(body=body))
+
+
+class _Mover(_Edit):
     def plan(self) -> PlannedFix:
         call = self.nodes.get(self.request.call_site)
         if not isinstance(call, cst.Call):
@@ -210,7 +428,7 @@ class _Planner:
         container, region, before = self._region()
         found = self._locate(region.body, call)
         if found is None:
-            raise _Unfixable("call not in a movable position")
+            return _LoopDeferral(self.tree, self.nodes, self.request, self.parents).plan_in(container, region, before, call)
         branch, index = found
         if branch:
             top = branch[0][0]
@@ -296,39 +514,40 @@ class _Planner:
 
     # -- shapes ---------------------------------------------------------------
 
-    def _unique(self, base: str) -> str:
-        taken = _names(self.tree)
-        name, number = base, 2
-        while name in taken:
-            name, number = f"{base}_{number}", number + 1
-        return name
-
-    def _flag(self, call: cst.Call) -> str:
-        func = call.func
-        method = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else "call"
-        return self._unique("pending_" + method.lstrip("_"))
-
-    def _replace_in_parent(self, container: cst.CSTNode, before: cst.CSTNode, new_container: cst.CSTNode, prefix: List[cst.BaseStatement], suffix: List[cst.BaseStatement]) -> cst.Module:
-        parent = _parent_block(self.tree, container)
-        body: List[cst.BaseStatement] = []
-        for stmt in parent.body:
-            if stmt is before:
-                body.extend(prefix)
-            if stmt is container:
-                body.append(new_container)
-                body.extend(suffix)
-            else:
-                body.append(stmt)
-        return self.tree.deep_replace(parent, parent.with_changes(body=body))
+    def _flag(self, call: cst.Call, owner: cst.CSTNode) -> str:
+        """`pending_delete`; a second one in the function says what it records:
+        `pending_delete_item` (its argument), `pending_reload_on_keyerror` (its handler)."""
+        method = _callee_name(call)
+        names = [a.value.value for a in call.args if isinstance(a.value, cst.Name) and a.value.value not in ("None", "True", "False")]
+        candidates = [f"pending_{method}"]
+        if names:
+            candidates.append(f"pending_{method}_{'_'.join(names)}")
+        if isinstance(owner, cst.ExceptHandler) and owner.type is not None:
+            caught = sorted(_names(owner.type) - {"builtins"})
+            candidates.append(f"pending_{method}_on_{'_'.join(caught).lower()}")
+        if isinstance(owner, cst.If):
+            tested = sorted(_names(owner.test) - {"self", "cls", "None", "True", "False", "not", "is"})
+            if tested:
+                candidates.append(f"pending_{method}_if_{'_'.join(tested).lower()}")
+        return self.fresh(call, candidates)
 
     def _tail(self, container, region: cst.IndentedBlock, before, index: int) -> PlannedFix:
         statements = list(region.body)
         moved = statements.pop(index)
         safe = index == len(region.body) - 1
-        if not statements:
-            statements = [self.statement("pass\n")]
-        new_container = container.with_changes(body=region.with_changes(body=statements))
-        tree = self._replace_in_parent(container, before, new_container, [], [moved])
+        if statements:
+            new_container: List[cst.BaseStatement] = [container.with_changes(body=region.with_changes(body=statements))]
+        elif isinstance(container, cst.With) and container.items[0].asname is not None:
+            new_container = [container.with_changes(body=region.with_changes(body=[self.statement("pass\n")]))]
+        else:
+            # nothing else was under the lock: drop the region (its comments stay)
+            lead = list(before.leading_lines)
+            dropped = _comments(before.with_changes(leading_lines=()), moved)
+            if before is not container:
+                dropped += _comments(container, moved)
+            moved = moved.with_changes(leading_lines=lead + dropped + list(moved.leading_lines))
+            new_container = []
+        tree = self.replace_in_parent(container, before, new_container, [], [moved])
         return PlannedFix(safe, "move the call after the release", tree)
 
     def _deferred(self, container, region: cst.IndentedBlock, before, branch, index: int, call: cst.Call) -> PlannedFix:
@@ -338,7 +557,7 @@ class _Planner:
         top = branch[0][0]  # the if/try that sits directly in the region
         top_index = next(i for i, s in enumerate(region.body) if s is top)
         after_top = list(region.body[top_index + 1 :])
-        flag = self._flag(call)
+        flag = self._flag(call, owner)
 
         if isinstance(owner, cst.ExceptHandler) and rest and isinstance(_exit_kind(rest[0]), cst.Raise) and _exit_kind(rest[0]).exc is None:
             return self._deferred_reraise(container, region, before, top, owner, index, statement, rest, after_top, flag)
@@ -384,7 +603,7 @@ class _Planner:
         followup = [statement] + ([exit_stmt] if exit_stmt is not None else [])
         after = cst.If(test=cst.Name(flag), body=cst.IndentedBlock(body=followup))
         new_container = container.with_changes(body=region.with_changes(body=region_body))
-        tree = self._replace_in_parent(container, before, new_container, [self.statement(f"{flag} = False\n")], [after])
+        tree = self.replace_in_parent(container, before, [new_container], [self.statement(f"{flag} = False\n")], [after])
         return PlannedFix(safe, "record the call under the lock, make it after the release", tree)
 
     def _deferred_reraise(self, container, region, before, top: cst.Try, handler: cst.ExceptHandler, index, statement, rest, after_top, flag) -> PlannedFix:
@@ -397,9 +616,9 @@ class _Planner:
             caught = handler.name.name.value
             new_handler = handler
         else:
-            caught = self._unique("exc")
+            caught = self.fresh(handler, ["exc"])
             new_handler = handler.with_changes(name=cst.AsName(name=cst.Name(caught)))
-        pending = self._unique(flag.replace("pending_", "pending_error_", 1))
+        pending = self.fresh(handler, [flag.replace("pending_", "pending_error_", 1)])
         new_body = list(handler.body.body[:index]) + [self.statement(f"{pending} = {caught}\n")]
         new_handler = new_handler.with_changes(body=handler.body.with_changes(body=new_body))
         new_top = top.with_changes(handlers=[new_handler])
@@ -412,7 +631,7 @@ class _Planner:
             body=cst.IndentedBlock(body=[statement, self.statement(f"raise {pending}\n")]),
         )
         new_container = container.with_changes(body=region.with_changes(body=region_body))
-        tree = self._replace_in_parent(container, before, new_container, [self.statement(f"{pending} = None\n")], [after])
+        tree = self.replace_in_parent(container, before, [new_container], [self.statement(f"{pending} = None\n")], [after])
         return PlannedFix(True, "keep the exception, make the call and re-raise after the release", tree)
 
     def _check_exit(self, exit_node: cst.BaseSmallStatement, region: cst.IndentedBlock) -> None:
@@ -431,6 +650,369 @@ class _Planner:
             if isinstance(exc, cst.Name) and exc.value not in unstable:
                 return
             raise _Unfixable("raised value read under the lock")
+
+
+class _LoopDeferral(_Edit):
+    """`for item in items: self.delete(item)` under the lock -> `to_delete.append(item)`
+    under the lock, `for item in to_delete: self.delete(item)` after the release."""
+
+    def plan_in(self, container: cst.CSTNode, region: cst.IndentedBlock, before: cst.CSTNode, call: cst.Call) -> PlannedFix:
+        index = next((i for i, s in enumerate(region.body) if isinstance(s, cst.For) and _contains(s, call)), None)
+        if index is None:
+            raise _Unfixable("call not in a movable position")
+        loop = region.body[index]
+        if loop.asynchronous is not None or loop.orelse is not None or not isinstance(loop.body, cst.IndentedBlock):
+            raise _Unfixable("async for, for-else or one-line for")
+        statement = _last_statement_path(loop.body.body, call)
+        if statement is None:
+            raise _Unfixable("something runs after the call in the loop")
+        later = list(region.body[index + 1 :])
+        if _leaves(loop.body.body) or _exits_anywhere(later):
+            raise _Unfixable("a return or raise would now skip the calls")
+        recorded = self._recorded(loop, region, call)
+        listed = self.fresh(call, [f"to_{_callee_name(call)}"])
+        item = recorded[0] if len(recorded) == 1 else f"({', '.join(recorded)})"
+        target = recorded[0] if len(recorded) == 1 else ", ".join(recorded)
+        append = self.statement(f"{listed}.append({item})\n").with_changes(leading_lines=())
+        new_loop = loop.deep_replace(statement, append)
+        after = self.statement(f"for {target} in {listed}:\n    pass\n")
+        after = after.with_changes(body=after.body.with_changes(body=[statement.with_changes(leading_lines=())]), leading_lines=statement.leading_lines)
+        new_container = container.with_changes(body=region.with_changes(body=list(region.body[:index]) + [new_loop] + later))
+        tree = self.replace_in_parent(container, before, [new_container], [self.statement(f"{listed} = []\n")], [after])
+        safe = not later and self._independent(loop, call)
+        return PlannedFix(safe, "collect the calls under the lock, make them after the release", tree)
+
+    def _independent(self, loop: cst.For, call: cst.Call) -> bool:
+        """Nothing the loop reads is something the callee touches (attributes of the receiver,
+        module names), so making the calls after the loop does not change what it sees."""
+        name_node = self.nodes.get(self.request.split_site)
+        callee = self.parents.get(id(name_node))
+        receiver = call.func.value if isinstance(call.func, cst.Attribute) else None
+        if self.request.split_via or not isinstance(callee, cst.FunctionDef) or not isinstance(receiver, (cst.Name, type(None))):
+            return False
+        params = [p.name.value for p in list(callee.params.posonly_params) + list(callee.params.params)]
+        own = params[0] if receiver is not None and params else None
+        touched, opaque = _uses(callee.body, own, _assigned([callee.body]) | set(params))
+        read, reads_opaque = _uses(loop.with_changes(body=loop.body.deep_replace(call, cst.Name("None"))), receiver.value if receiver is not None else None, set())
+        return not opaque and not (reads_opaque and touched) and not (touched & read)
+
+    def _recorded(self, loop: cst.For, region: cst.IndentedBlock, call: cst.Call) -> List[str]:
+        """The loop's names the call reads, in order: the arguments are locals or constants;
+        names the loop binds are recorded, the others must keep their value."""
+        func = call.func
+        receiver = func.value if isinstance(func, cst.Attribute) else func
+        unstable = _assigned(region.body)
+        if not isinstance(receiver, cst.Name) or receiver.value in unstable:
+            raise _Unfixable("receiver read under the lock")
+        bound = _assigned([loop])
+        recorded: List[str] = []
+        for arg in call.args:
+            if arg.star or not (_constant(arg.value) or isinstance(arg.value, cst.Name)):
+                raise _Unfixable("argument read under the lock")
+            if isinstance(arg.value, cst.Name) and not _constant(arg.value):
+                name = arg.value.value
+                if name in bound and name not in recorded:
+                    recorded.append(name)
+                elif name not in bound and name in unstable:
+                    raise _Unfixable("argument rebound under the lock")
+        if not recorded:
+            raise _Unfixable("the call does not depend on the loop")
+        function = _enclosing(self.parents, loop, cst.FunctionDef)
+        if function is not None and set(recorded) & _names_outside(function, loop):
+            raise _Unfixable("the loop's names are used after it")
+        return recorded
+
+
+# builtins whose call is the dunder method's result, unchanged (not hash(): it truncates)
+_SAME_AS_DUNDER = {"len": "__len__", "iter": "__iter__", "next": "__next__", "str": "__str__", "repr": "__repr__", "bool": "__bool__", "reversed": "__reversed__"}
+_PLAIN_DECORATORS = {"staticmethod", "classmethod", "property"}
+
+
+@dataclass(frozen=True)
+class _Locked:
+    """A function whose body is one locked region around its work."""
+
+    function: cst.FunctionDef
+    docstring: List[cst.BaseStatement]
+    work: cst.IndentedBlock
+    rebuild: Callable[[List[cst.BaseStatement]], List[cst.BaseStatement]]  # the region around other statements
+    lock: str  # the lock as written
+
+
+class _Splitter(_Edit):
+    """`name()` is `with lock: <work>`: <work> becomes `name_locked()`, which expects the lock
+    held; `name()` takes the lock and calls it; the call made under the lock calls it directly."""
+
+    def plan(self) -> PlannedFix:
+        request = self.request
+        name_node, call = self.nodes.get(request.split_site), self.nodes.get(request.split_call)
+        function = self.parents.get(id(name_node))
+        if not isinstance(function, cst.FunctionDef) or function.name is not name_node or call is None:
+            raise _Unfixable("")  # no split was asked for
+        if _contains(function, call):
+            raise _Unfixable(f"{function.name.value} calls itself")
+        for name in request.split_via:
+            if sum(1 for n in _name_nodes(self.tree) if n == name) != 2:
+                raise _Unfixable(f"{name} is used elsewhere too, maybe without the lock")
+        locked = self._shape(function)
+        forward = self._forward(function)
+        existing = self._existing(locked, forward)
+        if existing is not None:
+            tree = self.tree.visit(_Replace(dict([self._call_site(call, existing, function)])))
+            return PlannedFix(True, f"call {existing}() here: {function.name.value}() only takes the lock around it", tree)
+        new_name, note = self._name(function)
+        text = forward.replace("{}", new_name)
+        call_line = self.statement(("return " if _returns_value(locked.work) else "") + text + "\n")
+        new_function = function.with_changes(body=function.body.with_changes(body=locked.docstring + locked.rebuild([call_line])))
+        variant = self._variant(locked, new_name)
+        replacements = dict([self._call_site(call, new_name, function), (id(function), cst.FlattenSentinel([new_function, variant]))])
+        tree = self.tree.visit(_Replace(replacements))
+        title = f"split {function.name.value}(): its work under the lock becomes {new_name}(){note}, called here directly"
+        return PlannedFix(True, title, tree)
+
+    # -- the function -----------------------------------------------------------
+
+    def _shape(self, function: cst.FunctionDef) -> _Locked:
+        """`with lock: <work>`, or `lock.acquire()` + `try: <work> finally: lock.release()`, after a docstring."""
+        for decorator in function.decorators:
+            named = decorator.decorator
+            if not (isinstance(named, cst.Name) and named.value in _PLAIN_DECORATORS or isinstance(named, cst.Attribute) and named.attr.value == "setter"):
+                raise _Unfixable(f"{function.name.value}() has a decorator")
+        if not isinstance(function.body, cst.IndentedBlock):
+            raise _Unfixable("one-line def")
+        statements = list(function.body.body)
+        docstring = statements[:1] if statements and _is_docstring(statements[0]) else []
+        rest = statements[len(docstring) :]
+        anchor = self.nodes.get(self.request.split_lock)
+        shape = self._with_shape(rest, anchor) or self._acquire_shape(rest, anchor)
+        if shape is None:
+            raise _Unfixable(f"{function.name.value}() does more than take the lock around its work")
+        work, rebuild, lock = shape
+        if _yields(work):
+            raise _Unfixable(f"{function.name.value}() is a generator")
+        return _Locked(function, docstring, work, rebuild, lock)
+
+    def _with_shape(self, rest: Block, anchor):
+        if len(rest) != 1 or not isinstance(rest[0], cst.With):
+            return None
+        region = rest[0]
+        if len(region.items) != 1 or region.items[0].item is not anchor or region.items[0].asname is not None or not isinstance(region.body, cst.IndentedBlock):
+            return None
+
+        def rebuild(inner: List[cst.BaseStatement]) -> List[cst.BaseStatement]:
+            return [region.with_changes(body=region.body.with_changes(body=inner, footer=()))]
+
+        return region.body, rebuild, self.tree.code_for_node(anchor)
+
+    def _acquire_shape(self, rest: Block, anchor):
+        if len(rest) != 2 or not isinstance(rest[1], cst.Try) or _statement_of(rest[:1], anchor) != 0:
+            return None
+        acquire, region = rest
+        lock = self.tree.code_for_node(anchor.func.value) if isinstance(anchor, cst.Call) and isinstance(anchor.func, cst.Attribute) else None
+        final = region.finalbody.body.body if region.finalbody is not None and isinstance(region.finalbody.body, cst.IndentedBlock) else []
+        if lock is None or region.handlers or region.orelse is not None or len(final) != 1 or not isinstance(region.body, cst.IndentedBlock):
+            return None
+        if self.tree.code_for_node(final[0]).strip() != f"{lock}.release()" or anchor.args:
+            return None
+
+        def rebuild(inner: List[cst.BaseStatement]) -> List[cst.BaseStatement]:
+            return [acquire, region.with_changes(body=region.body.with_changes(body=inner, footer=()))]
+
+        return region.body, rebuild, lock
+
+    def _forward(self, function: cst.FunctionDef) -> str:
+        """The call that passes the function's own parameters on: `self.{}(key, *args, k=k)`."""
+        params = function.params
+        positional = [p.name.value for p in list(params.posonly_params) + list(params.params)]
+        every = list(params.posonly_params) + list(params.params) + list(params.kwonly_params)
+        if any(p.default is not None and not _simple(p.default) for p in every):
+            raise _Unfixable("a default value computed at definition time")  # the variant would get its own copy
+        receiver = ""
+        kind = self.request.split_kind
+        if kind in ("method", "property", "setter", "classmethod"):
+            if not positional:
+                raise _Unfixable("no self parameter")
+            receiver = positional.pop(0) + "."
+        elif kind == "staticmethod":
+            owner = _enclosing(self.parents, function, cst.ClassDef)
+            if owner is None or not isinstance(self.parents.get(id(owner)), cst.Module):
+                raise _Unfixable("a staticmethod of a nested class")
+            receiver = owner.name.value + "."
+        elif kind != "function":
+            raise _Unfixable(f"a {kind}")
+        args = positional
+        if isinstance(params.star_arg, cst.Param):
+            args.append("*" + params.star_arg.name.value)
+        args += [f"{p.name.value}={p.name.value}" for p in params.kwonly_params]
+        if isinstance(params.star_kwarg, cst.Param):
+            args.append("**" + params.star_kwarg.name.value)
+        awaited = "await " if function.asynchronous is not None else ""
+        return f"{awaited}{receiver}{{}}({', '.join(args)})"
+
+    def _existing(self, locked: _Locked, forward: str) -> Optional[str]:
+        """The function already only calls a variant under the lock (split before): its name."""
+        if len(locked.work.body) != 1 or not isinstance(locked.work.body[0], cst.SimpleStatementLine):
+            return None
+        line = self.tree.code_for_node(locked.work.body[0].body[0]).strip()
+        line = line[len("return ") :] if line.startswith("return ") else line
+        before, after = forward.split("{}")
+        name = line[len(before) : len(line) - len(after)] if line.startswith(before) and line.endswith(after) else ""
+        return name if name.isidentifier() and name != locked.function.name.value else None
+
+    def _name(self, function: cst.FunctionDef) -> Tuple[str, str]:
+        """`lookup_locked`; `_len_locked` for `__len__`; `set_size_locked` for a setter.
+        If taken (in this file or the class hierarchy): `_lock_held`, `_holding_lock`, then numbered."""
+        name = function.name.value
+        bare = name.lstrip("_")
+        if name.startswith("__") and name.endswith("__"):
+            stem = "_" + name.strip("_")
+        elif self.request.split_kind == "setter":
+            stem = f"{name[: len(name) - len(bare)]}set_{bare}"
+        else:
+            stem = name
+        candidates = [f"{stem}_locked", f"{stem}_lock_held", f"{stem}_holding_lock"]
+        taken = _names(self.tree) | set(self.request.taken)
+        chosen = next((c for c in candidates if c not in taken), None)
+        number = 2
+        while chosen is None:
+            chosen = f"{candidates[0]}_{number}" if f"{candidates[0]}_{number}" not in taken else None
+            number += 1
+        return chosen, "" if chosen == candidates[0] else f" ({candidates[0]} is taken)"
+
+    def _variant(self, locked: _Locked, new_name: str) -> cst.FunctionDef:
+        function = locked.function
+        lock = locked.lock if locked.lock.isprintable() and '"' not in locked.lock and "\\" not in locked.lock else "the lock"
+        kind, name = self.request.split_kind, function.name.value
+        what = f"property {name}" if kind == "property" else f"setting {name}" if kind == "setter" else f"{name}()"
+        docstring = self.statement(f'"""The work of {what}, for a caller that already holds {lock}."""\n')
+        work = [s for s in locked.work.body if not (isinstance(s, cst.SimpleStatementLine) and all(isinstance(b, cst.Pass) for b in s.body))]
+        kept = [d for d in function.decorators if isinstance(d.decorator, cst.Name) and d.decorator.value in ("staticmethod", "classmethod")]
+        blank = [line for line in function.leading_lines if line.comment is None]
+        if not blank:
+            blank = [cst.EmptyLine()] * (2 if isinstance(self.parents.get(id(function)), cst.Module) else 1)
+        body = locked.work.with_changes(body=[docstring] + work, header=cst.TrailingWhitespace())
+        return function.with_changes(name=cst.Name(new_name), decorators=kept, body=body, leading_lines=blank)
+
+    # -- the call ---------------------------------------------------------------
+
+    def _call_site(self, node: cst.CSTNode, new_name: str, function: cst.FunctionDef) -> Tuple[int, cst.CSTNode]:
+        """(id of the node to replace, its replacement): the call, made to the variant."""
+        how = self.request.split_target
+        if how in ("method", "super", "global") and isinstance(node, cst.Call):
+            func = node.func
+            if isinstance(func, cst.Attribute):
+                return id(node), node.with_changes(func=func.with_changes(attr=cst.Name(new_name)))
+            if isinstance(func, cst.Name):
+                return id(node), node.with_changes(func=cst.Name(new_name))
+        if how == "dunder":
+            return self._dunder_site(node, new_name, function.name.value)
+        if how == "attr" and isinstance(node, cst.Attribute):
+            return self._property_site(node, new_name)
+        raise _Unfixable(f"a call through {how}")
+
+    def _dunder_site(self, node: cst.CSTNode, new_name: str, dunder: str) -> Tuple[int, cst.CSTNode]:
+        """`len(x)`, `iter(x)`, `for _ in x`, `x[k]`, `x[k] = v`, `del x[k]`, `k in x` -> `x.<variant>(...)`."""
+        parent = self.parents.get(id(node))
+
+        def made(obj: cst.BaseExpression, *args: cst.BaseExpression) -> cst.Call:
+            return cst.Call(func=cst.Attribute(value=obj, attr=cst.Name(new_name)), args=[cst.Arg(a) for a in args])
+
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and _SAME_AS_DUNDER.get(node.func.value) == dunder:
+            if len(node.args) == 1 and not node.args[0].star and node.args[0].keyword is None:
+                return id(node), made(node.args[0].value)
+        if dunder == "__iter__" and isinstance(parent, cst.For) and parent.iter is node:
+            return id(node), made(node)
+        if isinstance(node, cst.Subscript):
+            key = _index(node)
+            if dunder == "__getitem__" and not isinstance(parent, (cst.AssignTarget, cst.AugAssign, cst.Del)):
+                return id(node), made(node.value, key)
+            assign = self.parents.get(id(parent))
+            if dunder == "__setitem__" and isinstance(parent, cst.AssignTarget) and isinstance(assign, cst.Assign) and len(assign.targets) == 1:
+                if _simple(key) and _simple(assign.value):  # else the order they are evaluated in changes
+                    return id(assign), cst.Expr(made(node.value, key, assign.value))
+            if dunder == "__delitem__" and isinstance(parent, cst.Del):
+                return id(parent), cst.Expr(made(node.value, key))
+        if dunder == "__contains__" and isinstance(node, cst.Comparison) and len(node.comparisons) == 1 and _simple(node.left):
+            comparison = node.comparisons[0]
+            asked = made(comparison.comparator, node.left)
+            if isinstance(comparison.operator, cst.NotIn):
+                return id(node), cst.UnaryOperation(operator=cst.Not(), expression=asked)
+            tested = isinstance(parent, (cst.If, cst.While)) and parent.test is node or isinstance(parent, cst.UnaryOperation)
+            return id(node), asked if tested else cst.Call(func=cst.Name("bool"), args=[cst.Arg(asked)])
+        raise _Unfixable(f"{dunder} reached this way")
+
+    def _property_site(self, node: cst.Attribute, new_name: str) -> Tuple[int, cst.CSTNode]:
+        parent = self.parents.get(id(node))
+        method = cst.Attribute(value=node.value, attr=cst.Name(new_name))
+        if self.request.split_kind == "setter":
+            assign = self.parents.get(id(parent))
+            if isinstance(parent, cst.AssignTarget) and isinstance(assign, cst.Assign) and len(assign.targets) == 1 and _simple(node.value):
+                return id(assign), cst.Expr(cst.Call(func=method, args=[cst.Arg(assign.value)]))
+        elif self.request.split_kind == "property" and not isinstance(parent, (cst.AssignTarget, cst.AugAssign, cst.Del)):
+            return id(node), cst.Call(func=method)
+        raise _Unfixable("a property used this way")
+
+
+def _is_docstring(stmt: cst.BaseStatement) -> bool:
+    return isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Expr) and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+
+
+def _simple(node: cst.BaseExpression) -> bool:
+    """A constant or a name: evaluating it has no effect, and twice gives the same object."""
+    return _constant(node) or isinstance(node, cst.Name) or isinstance(node, cst.SimpleString) or isinstance(node, cst.Attribute) and _simple(node.value)
+
+
+def _index(node: cst.Subscript) -> cst.BaseExpression:
+    if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index) or node.slice[0].slice.star is not None:
+        raise _Unfixable("a slice or several indices")
+    return node.slice[0].slice.value
+
+
+def _in_function(node: cst.CSTNode, kind: type) -> bool:
+    """A `kind` node in this code, not counting nested functions and classes."""
+    found = []
+
+    class Find(cst.CSTVisitor):
+        def on_visit(self, visited: cst.CSTNode) -> bool:
+            if isinstance(visited, kind):
+                found.append(visited)
+            return not isinstance(visited, (cst.FunctionDef, cst.ClassDef, cst.Lambda))
+
+    node.visit(Find())
+    return bool(found)
+
+
+def _returns_value(block: cst.IndentedBlock) -> bool:
+    found = []
+
+    class Returns(cst.CSTVisitor):
+        def visit_Return(self, node: cst.Return) -> None:
+            if node.value is not None:
+                found.append(node)
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return False
+
+        def visit_Lambda(self, node: cst.Lambda) -> bool:
+            return False
+
+    block.visit(Returns())
+    return bool(found)
+
+
+def _yields(block: cst.IndentedBlock) -> bool:
+    return _in_function(block, cst.Yield)
+
+
+def _name_nodes(tree: cst.CSTNode) -> List[str]:
+    found: List[str] = []
+
+    class Names(cst.CSTVisitor):
+        def visit_Name(self, name: cst.Name) -> None:
+            found.append(name.value)
+
+    tree.visit(Names())
+    return found
 
 
 def _rlock_fix(tree: cst.Module, nodes: Dict[int, cst.CSTNode], request: FixRequest) -> Optional[PlannedFix]:

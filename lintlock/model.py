@@ -186,9 +186,18 @@ class FixRequest:
 
     path: str
     call_site: int
-    lock_site: int  # the `with` item, or the acquire() call
-    lock_how: str  # "with" | "acquire"
+    lock_site: int  # the `with` item, or the acquire() call; -1: not a region of this function
+    lock_how: str  # "with" | "acquire" | "" (moving the call is not offered)
     declaration_site: int = -1  # `self._lock = threading.Lock()` in this file (for the RLock fix)
+    # the `_locked` split of the function that takes the lock again (in this file):
+    split_site: int = -1  # its name in its `def`
+    split_lock: int = -1  # its acquisition: the `with` item or the acquire() call
+    split_call: int = -1  # the call to point at the new variant: the finding's, or the chain's last hop
+    split_target: str = ""  # how that call names the function (a Target kind: method, super, dunder, attr...)
+    split_kind: str = ""  # the function's kind (method, staticmethod, classmethod, property, setter, function)
+    split_via: Tuple[str, ...] = ()  # names of the functions between the call and that one (each called only there)
+    split_why: str = ""  # why the split is not offered, when the analysis can tell
+    taken: Tuple[str, ...] = ()  # member names of the class hierarchy, which a new method must not reuse
 
 
 @dataclass(frozen=True)

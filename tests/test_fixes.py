@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from lintlock import write
 from lintlock.cli import main
-from lintlock.pipeline import fix, run
+from lintlock.pipeline import check, fix, load, run
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXES = ROOT / "testdata" / "fixes"
@@ -44,8 +44,24 @@ def test_fix_gives_the_expected_source(case, tmp_path):
 
 def test_no_fix_case_offers_nothing():
     findings = run([str(FIXES / "no_fix.py")]).findings
-    assert [f.line for f in findings] == [20, 26, 31, 36, 44]
+    assert [f.line for f in findings] == [21, 27, 32, 38, 46, 62, 82]
     assert {f.fix for f in findings} == {""}
+
+
+def test_why_the_split_is_not_offered():
+    """The analysis says why it cannot split: a hop also called without the lock, an override."""
+    loaded = load([str(FIXES / "no_fix.py")])
+    why = sorted(d.fix.split_why for d in check(loaded, ("LL",), ()) if d.fix is not None and d.fix.split_why)
+    assert why == ["Chain._helper is also called from Chain.unlocked, maybe without the lock", "Derived overrides step"]
+
+
+def test_a_lock_test_gets_no_safe_fix(tmp_path):
+    """`if other.acquire(False):` decides whether the call runs: only an unsafe fix is offered."""
+    assert [(f.line, f.fix) for f in run([str(FIXES / "lock_test.py")]).findings] == [(16, "unsafe")]
+    target = tmp_path / "lock_test.py"
+    shutil.copyfile(FIXES / "lock_test.py", target)
+    assert "Fixed " in invoke("--fix", "--unsafe-fixes", "--no-cache", target).output
+    assert target.read_bytes() != (FIXES / "lock_test.py").read_bytes()
 
 
 def test_unsafe_fixes_are_marked_but_hidden(tmp_path):

@@ -87,18 +87,22 @@ class SelfDeadlock:
 
     @staticmethod
     def _fix_request(program: Program, fn: FunctionSummary, event: Call, found: SelfDeadlockMessage) -> Optional[FixRequest]:
-        """Fixes move calls out of a region this function locks itself (`with` or acquire())."""
+        """Fixes move calls out of a region this function locks itself (`with` or acquire()),
+        or split the function that takes the lock again into a `_locked` variant."""
         path = program.path_of[fn.qualname]
         lock = found.held
-        if lock.site.path != path or lock.how not in ("", "acquire") or event.target.kind not in ("method", "global", "local"):
-            return None
+        movable = lock.site.path == path and lock.how in ("", "acquire") and event.target.kind in ("method", "global", "local")
         declaration = -1
         lock_id = program.class_id(fn, program.lock_info(fn, lock.key).key)
         if lock_id is not None:
             site, _ = program.declaration(lock_id)
             if site is not None and site.path == path and lock_id.rsplit(".", 1)[-1].startswith("_"):
                 declaration = site.site  # a private lock: switching it to RLock is an option
-        return FixRequest(path, event.site, lock.site.site, "acquire" if lock.how == "acquire" else "with", declaration)
+        split = _split_fields(program, fn, event, lock.key, path)
+        if not movable and not split:
+            return None
+        region = (lock.site.site, "acquire" if lock.how == "acquire" else "with") if movable else (-1, "")
+        return FixRequest(path, event.site, region[0], region[1], declaration, **split)
 
     @staticmethod
     def _non_reentrant(program: Program, fn: FunctionSummary, held: List[HeldLock]) -> Dict[Key, Tuple[HeldLock, str, str]]:
@@ -154,3 +158,68 @@ class SelfDeadlock:
                 )
         return None
 
+
+
+# -- the `_locked` split (lintlock.fix): which function, and whether every hop holds the lock
+
+
+def _split_fields(program: Program, fn: FunctionSummary, event: Call, key: Key, path: str) -> Dict[str, object]:
+    """FixRequest fields for splitting the function that acquires `key` again; {} if there is none."""
+    for edge in program.callees(fn, event):
+        for callee_key in program.reach.get(edge.callee, {}):
+            if program.map_key(fn, edge, callee_key) == key:
+                return _split_of(program, (fn.qualname, event.site), edge.decorated, program.chain(edge.callee, callee_key), path)
+    return {}
+
+
+def _split_of(program: Program, first: Tuple[str, int], decorated: Optional[str], hops, path: str) -> Dict[str, object]:
+    acquirer, acquire = hops[-1]
+    target = program.functions[acquirer]
+    if acquire.callee is not None or decorated is not None or target.parent is not None:
+        return {}  # a decorator's wrapper or a nested function takes it: no method to split
+    if program.path_of[acquirer] != path:
+        return {"split_why": f"{program.short_name(acquirer)} is in another file"}
+    calls = [first] + [(f, hop.site) for f, hop in hops[:-1]]  # the call into each function of the chain
+    caller, site = calls[-1]
+    call = program.event_at(program.functions[caller], site)
+    why = _why_not_split(program, hops, calls, target, call.target.kind)
+    if why:
+        return {"split_why": why}
+    return {
+        "split_site": target.site,
+        "split_lock": acquire.site,
+        "split_call": site,
+        "split_target": call.target.kind,
+        "split_kind": target.kind,
+        "split_via": tuple(program.functions[f].name for f, _ in hops[:-1]),
+        "taken": _members(program, target.cls),
+    }
+
+
+def _why_not_split(program: Program, hops, calls: List[Tuple[str, int]], target: FunctionSummary, how: str) -> str:
+    """Every function between the call and the acquirer must run only with the lock held:
+    called from the chain alone. A call dispatched on the object must not reach an override."""
+    between = {f: calls[i] for i, (f, _) in enumerate(hops[:-1])}
+    for f in between:
+        if program.path_of[f] != program.path_of[target.qualname] or program.wrappers(program.functions[f]):
+            return f"{program.short_name(f)} is in another file or decorated"
+    if between:
+        for name in sorted(program.functions):
+            for edge in program.edges_of(name):
+                if edge.callee in between and between[edge.callee] != (name, edge.site):
+                    return f"{program.short_name(edge.callee)} is also called from {program.short_name(name)}, maybe without the lock"
+    if how in ("method", "dunder", "attr") and target.cls is not None:
+        for cls in sorted(program.classes.values(), key=lambda c: c.qualname):
+            if target.cls in program.mro(cls.qualname)[1:] and any(n.split(".")[0] == target.name for n, _ in cls.methods):
+                return f"{cls.name} overrides {target.name}"
+    return ""
+
+
+def _members(program: Program, cls: Optional[str]) -> Tuple[str, ...]:
+    """Names a new method of `cls` must not take: members of its bases and of its subclasses."""
+    if cls is None or cls not in program.classes:
+        return ()
+    related = [c for c in program.classes.values() if c.qualname in program.mro(cls) or cls in program.mro(c.qualname)]
+    names = {n.split(".")[0] for c in related for n, _ in c.methods}
+    names |= {n for c in related for n, _ in c.class_attrs + c.instance_attrs}
+    return tuple(sorted(names))

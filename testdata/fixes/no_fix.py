@@ -1,4 +1,4 @@
-"""Shapes where moving the call would change behaviour: no fix is offered."""
+"""Shapes where no fix keeps behaviour: nothing is offered."""
 import threading
 
 
@@ -14,6 +14,7 @@ class Task:
         self.lock = threading.Lock()  # public: switching it to RLock is not offered
         self.pid = None
         self.items = []
+        self.deleted = 0
 
     def result_used(self):
         with self.lock:
@@ -29,6 +30,7 @@ class Task:
         with self.lock:
             for item in self.items:
                 self.delete(item)  # error: LL101
+                self.pid = item
 
     def in_try_body(self):
         with self.lock:
@@ -45,5 +47,45 @@ class Task:
             item = None
 
     def delete(self, item=None):
+        self.deleted += 1  # work outside the lock: delete() cannot be split
         with self.lock:
             self.pid = None
+
+
+class Chain:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.count = 0
+
+    def outer(self):
+        with self.lock:
+            return self._helper()  # error: LL101
+
+    def unlocked(self):
+        return self._helper()  # _helper() also runs without the lock: a split would not hold it there
+
+    def _helper(self):
+        return self.reset()
+
+    def reset(self):
+        with self.lock:
+            self.count = 0
+
+
+class Base:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.done = False
+
+    def run(self):
+        with self.lock:
+            return self.step()  # error: LL101
+
+    def step(self):
+        with self.lock:
+            self.done = True
+
+
+class Derived(Base):
+    def step(self):  # an override: self.step() may not run Base.step
+        self.done = None

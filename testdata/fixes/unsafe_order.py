@@ -13,6 +13,7 @@ class Task:
             self._log.append("stopped")
 
     def flush(self):
+        self._flushes = getattr(self, "_flushes", 0) + 1  # work outside the lock: no split
         with self._lock:
             self._log.clear()
 
@@ -27,5 +28,6 @@ class Counter:
             self._value = self.read() + 1  # error: LL101
 
     def read(self):
+        self._reads = getattr(self, "_reads", 0) + 1  # work outside the lock: no split
         with self._lock:
             return self._value
