@@ -9,14 +9,11 @@ import os
 import re
 from fnmatch import fnmatchcase
 import subprocess
-import sys
 from dataclasses import dataclass, replace
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.9/3.10 only
-    import tomli as tomllib
+from .discover import DEFAULT_EXCLUDE, in_package
+from .knowledge import tomllib
 
 _CODE = re.compile(r"^LL\d{0,3}$")
 _QUALIFIED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
@@ -36,7 +33,7 @@ class LockFactory:
 class Settings:
     select: Tuple[str, ...] = ("LL",)
     ignore: Tuple[str, ...] = ()
-    exclude: Tuple[str, ...] = ()
+    exclude: Tuple[str, ...] = DEFAULT_EXCLUDE  # configuring `exclude` replaces the defaults
     per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
     lock_factories: Tuple[LockFactory, ...] = ()
     blocking_calls: Tuple[str, ...] = ()
@@ -46,9 +43,13 @@ class Settings:
     full: bool = False  # parse every file up front instead of on demand
     jobs: int = 1  # processes for parsing
     cache_dir: Optional[str] = None  # None: no cache
+    force_exclude: bool = False  # exclusions apply to files named on the command line too
 
     def default_cache_dir(self) -> str:
-        return os.path.join(self.root or os.getcwd(), ".lintlock_cache")
+        """The user's cache folder, one subfolder per project: outside the analysed tree."""
+        from .cache import user_cache_dir
+
+        return user_cache_dir(self.root)
 
     def ignored_in(self, path: str) -> Tuple[str, ...]:
         """Codes per-file-ignores drops for this file."""
@@ -61,7 +62,28 @@ class Settings:
 
     def excluded(self, path: str) -> bool:
         relative = _relative(path, self.root)
-        return any(_matches(relative, pattern) for pattern in self.exclude)
+        for pattern in self.exclude:
+            if pattern in DEFAULT_EXCLUDE:  # a default: not where the folder is part of a package
+                if _default_folder_on(path, relative, pattern):
+                    return True
+            elif _matches(relative, pattern):
+                return True
+        return False
+
+
+def _default_folder_on(path: str, relative: str, name: str) -> bool:
+    """A folder called `name` on the relative path that is not part of a package."""
+    parts = relative.split("/")
+    absolute = os.path.abspath(path)
+    for depth in range(len(parts)):
+        if parts[depth] == name:
+            up = len(parts) - depth - 1
+            folder = absolute
+            for _ in range(up):
+                folder = os.path.dirname(folder)
+            if os.path.isdir(folder) and not in_package(folder):
+                return True
+    return False
 
 
 def _relative(path: str, root: Optional[str]) -> str:
@@ -85,9 +107,6 @@ def _matches(relative: str, pattern: str) -> bool:
     if "/" not in pattern:
         return any(fnmatchcase(part, pattern) for part in parts)
     return any(fnmatchcase("/".join(parts[i:]), pattern) or fnmatchcase("/".join(parts[i:]), pattern + "/*") for i in range(len(parts)))
-
-
-DEFAULT_EXCLUDE = (".git", ".hg", ".svn", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".lintlock_cache")
 
 
 def find_project_root(paths: Sequence[str]) -> Tuple[Optional[str], Optional[str]]:
@@ -139,7 +158,6 @@ def git_ignored(paths: Sequence[str], cwd: str) -> set:
 
 # -- reading [tool.lintlock] -------------------------------------------------
 
-_KEYS = {"select", "ignore", "extend-select", "extend-ignore", "exclude", "extend-exclude", "per-file-ignores", "lock-factories", "blocking-calls", "respect-gitignore"}
 
 
 def _strings(value: Any, key: str, where: str) -> Tuple[str, ...]:
@@ -148,12 +166,27 @@ def _strings(value: Any, key: str, where: str) -> Tuple[str, ...]:
     return tuple(value)
 
 
-def _codes(value: Any, key: str, where: str) -> Tuple[str, ...]:
-    codes = tuple(c.strip().upper() for c in _strings(value, key, where))
+def known_codes() -> Tuple[str, ...]:
+    """Every code lintlock can report."""
+    from .checks import RULES
+
+    return tuple(sorted({"LL001", "LL900"} | {rule.code for rule in RULES}))
+
+
+def parse_codes(values: Iterable[str], where: str) -> Tuple[str, ...]:
+    """Codes or prefixes (comma separated in each value), each naming at least one known code."""
+    codes = tuple(c.strip().upper() for v in values for c in v.split(",") if c.strip())
+    known = known_codes()
     for code in codes:
         if not _CODE.match(code):
-            raise ConfigError(f"{where}: `{key}` has {code!r}, which is not a rule code or prefix (like LL101 or LL1)")
+            raise ConfigError(f"{where}: {code!r} is not a rule code or prefix (like LL101 or LL1)")
+        if not any(k.startswith(code) for k in known):
+            raise ConfigError(f"{where}: unknown rule code {code!r} (known: {', '.join(known)})")
     return codes
+
+
+def _codes(value: Any, key: str, where: str) -> Tuple[str, ...]:
+    return parse_codes(_strings(value, key, where), f"{where}: `{key}`")
 
 
 def read_config(path: str, required: bool) -> Dict[str, Any]:
@@ -178,43 +211,59 @@ def read_config(path: str, required: bool) -> Dict[str, Any]:
     return table
 
 
+def _bool(value: Any, key: str, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: `{key}` must be true or false")
+    return value
+
+
+def _per_file_ignores(value: Any, where: str) -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: `per-file-ignores` must be a table of glob = [codes]")
+    return tuple((glob, _codes(codes, f"per-file-ignores.{glob}", where)) for glob, codes in sorted(value.items()))
+
+
+def _blocking_calls(value: Any, where: str) -> Tuple[str, ...]:
+    calls = _strings(value, "blocking-calls", where)
+    for call in calls:
+        if not _QUALIFIED.match(call):
+            raise ConfigError(f"{where}: `blocking-calls` has {call!r}, which is not a qualified name like `mylib.wait_for`")
+    return calls
+
+
+def _cache_dir(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{where}: `cache-dir` must be a folder name")
+    # relative to the configuration file, as the other paths in it
+    return os.path.join(os.path.dirname(os.path.abspath(where)), os.path.expanduser(value))
+
+
+# key -> how it changes the settings (in this order: `extend-*` after the key it extends)
+_APPLY = (
+    ("select", lambda s, v, w: replace(s, select=_codes(v, "select", w))),
+    ("extend-select", lambda s, v, w: replace(s, select=s.select + _codes(v, "extend-select", w))),
+    ("ignore", lambda s, v, w: replace(s, ignore=_codes(v, "ignore", w))),
+    ("extend-ignore", lambda s, v, w: replace(s, ignore=s.ignore + _codes(v, "extend-ignore", w))),
+    ("exclude", lambda s, v, w: replace(s, exclude=_strings(v, "exclude", w))),
+    ("extend-exclude", lambda s, v, w: replace(s, exclude=s.exclude + _strings(v, "extend-exclude", w))),
+    ("force-exclude", lambda s, v, w: replace(s, force_exclude=_bool(v, "force-exclude", w))),
+    ("per-file-ignores", lambda s, v, w: replace(s, per_file_ignores=_per_file_ignores(v, w))),
+    ("lock-factories", lambda s, v, w: replace(s, lock_factories=_factories(v, w))),
+    ("blocking-calls", lambda s, v, w: replace(s, blocking_calls=_blocking_calls(v, w))),
+    ("respect-gitignore", lambda s, v, w: replace(s, respect_gitignore=_bool(v, "respect-gitignore", w))),
+    ("cache-dir", lambda s, v, w: replace(s, cache_dir=_cache_dir(v, w))),
+)
+_KEYS = frozenset(key for key, _ in _APPLY)
+
+
 def settings_from(table: Dict[str, Any], where: str, base: Settings) -> Settings:
     unknown = sorted(set(table) - _KEYS)
     if unknown:
         raise ConfigError(f"{where}: unknown key `{unknown[0]}` in [tool.lintlock] (known: {', '.join(sorted(_KEYS))})")
     settings = base
-    if "select" in table:
-        settings = replace(settings, select=_codes(table["select"], "select", where))
-    if "extend-select" in table:
-        settings = replace(settings, select=settings.select + _codes(table["extend-select"], "extend-select", where))
-    if "ignore" in table:
-        settings = replace(settings, ignore=_codes(table["ignore"], "ignore", where))
-    if "extend-ignore" in table:
-        settings = replace(settings, ignore=settings.ignore + _codes(table["extend-ignore"], "extend-ignore", where))
-    if "exclude" in table:
-        settings = replace(settings, exclude=DEFAULT_EXCLUDE + _strings(table["exclude"], "exclude", where))
-    if "extend-exclude" in table:
-        settings = replace(settings, exclude=settings.exclude + _strings(table["extend-exclude"], "extend-exclude", where))
-    if "per-file-ignores" in table:
-        value = table["per-file-ignores"]
-        if not isinstance(value, dict):
-            raise ConfigError(f"{where}: `per-file-ignores` must be a table of glob = [codes]")
-        settings = replace(
-            settings,
-            per_file_ignores=tuple((glob, _codes(codes, f"per-file-ignores.{glob}", where)) for glob, codes in sorted(value.items())),
-        )
-    if "lock-factories" in table:
-        settings = replace(settings, lock_factories=_factories(table["lock-factories"], where))
-    if "blocking-calls" in table:
-        calls = _strings(table["blocking-calls"], "blocking-calls", where)
-        for call in calls:
-            if not _QUALIFIED.match(call):
-                raise ConfigError(f"{where}: `blocking-calls` has {call!r}, which is not a qualified name like `mylib.wait_for`")
-        settings = replace(settings, blocking_calls=calls)
-    if "respect-gitignore" in table:
-        if not isinstance(table["respect-gitignore"], bool):
-            raise ConfigError(f"{where}: `respect-gitignore` must be true or false")
-        settings = replace(settings, respect_gitignore=table["respect-gitignore"])
+    for key, apply in _APPLY:
+        if key in table:
+            settings = apply(settings, table[key], where)
     return settings
 
 
@@ -237,9 +286,9 @@ def _factories(value: Any, where: str) -> Tuple[LockFactory, ...]:
 
 
 def load_settings(paths: Sequence[str], config_file: Optional[str] = None) -> Settings:
-    """The settings for a run: the project's file (or the one given), not yet the CLI flags."""
+    """The settings for the project of the first path: its file (or the one given), not yet the CLI flags."""
     root, pyproject = find_project_root(paths)
-    base = Settings(exclude=DEFAULT_EXCLUDE, root=root)
+    base = Settings(root=root)
     if config_file is not None:
         return replace(settings_from(read_config(config_file, required=True), config_file, base), config_file=config_file)
     if pyproject is None:
@@ -247,20 +296,53 @@ def load_settings(paths: Sequence[str], config_file: Optional[str] = None) -> Se
     return replace(settings_from(read_config(pyproject, required=False), pyproject, base), config_file=pyproject)
 
 
-def with_cli(settings: Settings, select: Iterable[str], extend_select: Iterable[str], ignore: Iterable[str], extend_exclude: Iterable[str], respect_gitignore: Optional[bool]) -> Settings:
-    """Command-line flags override (select, ignore) or extend the file's settings."""
-    select, extend_select, ignore = tuple(select), tuple(extend_select), tuple(ignore)
-    if select:
-        settings = replace(settings, select=select)
-    if extend_select:
-        settings = replace(settings, select=settings.select + extend_select)
-    if ignore:
-        settings = replace(settings, ignore=ignore)
-    if extend_exclude:
-        settings = replace(settings, exclude=settings.exclude + tuple(extend_exclude))
-    if respect_gitignore is not None:
-        settings = replace(settings, respect_gitignore=respect_gitignore)
-    return settings
+def project_groups(paths: Sequence[str], config_file: Optional[str] = None) -> List[Tuple[Settings, Tuple[str, ...]]]:
+    """The paths grouped by project (the nearest pyproject.toml, else the git work tree), each
+    with its project's settings, in the order of the roots: the same whatever the order of `paths`."""
+    by_folder: Dict[str, Tuple[Optional[str], Optional[str]]] = {}
+    groups: Dict[Tuple[str, str], List[str]] = {}
+    for path in paths:
+        absolute = os.path.abspath(path)
+        folder = absolute if os.path.isdir(absolute) else os.path.dirname(absolute)
+        if folder not in by_folder:
+            by_folder[folder] = find_project_root([folder])
+        root, pyproject = by_folder[folder]
+        groups.setdefault((root or "", pyproject or ""), []).append(path)
+    result = []
+    for (root, _), members in sorted(groups.items()):
+        settings = load_settings(members[:1], config_file)
+        result.append((settings, tuple(members)))
+    return result
 
 
-__all__ = ["ConfigError", "LockFactory", "Settings", "load_settings", "with_cli", "find_project_root", "git_ignored"]
+@dataclass(frozen=True)
+class Overrides:
+    """What the command line says about the settings: it wins over the file."""
+
+    select: Tuple[str, ...] = ()
+    extend_select: Tuple[str, ...] = ()
+    ignore: Tuple[str, ...] = ()
+    extend_ignore: Tuple[str, ...] = ()
+    exclude: Optional[Tuple[str, ...]] = None
+    extend_exclude: Tuple[str, ...] = ()
+    respect_gitignore: Optional[bool] = None
+    force_exclude: Optional[bool] = None
+
+
+def with_cli(settings: Settings, flags: Overrides) -> Settings:
+    """Command-line flags override (select, ignore, exclude) or extend the file's settings."""
+    changes: Dict[str, Any] = {}
+    select = flags.select or settings.select
+    ignore = flags.ignore or settings.ignore
+    changes["select"] = select + flags.extend_select
+    changes["ignore"] = ignore + flags.extend_ignore
+    exclude = settings.exclude if flags.exclude is None else flags.exclude
+    changes["exclude"] = exclude + flags.extend_exclude
+    if flags.respect_gitignore is not None:
+        changes["respect_gitignore"] = flags.respect_gitignore
+    if flags.force_exclude is not None:
+        changes["force_exclude"] = flags.force_exclude
+    return replace(settings, **changes)
+
+
+__all__ = ["ConfigError", "LockFactory", "Overrides", "Settings", "load_settings", "project_groups", "parse_codes", "with_cli", "find_project_root", "git_ignored"]

@@ -10,7 +10,14 @@ import os
 from dataclasses import dataclass
 from typing import Callable, Dict, Iterable, List, Set, Tuple
 
-SKIPPED_DIRS = frozenset({"__pycache__", "build", "dist", ".tox", ".nox", "node_modules", "venv", ".venv", "site-packages"})
+# Folders skipped by default, by name, at any depth: the default of `exclude`
+# (configuring `exclude` replaces it). A folder that is a package, or sits in
+# one (`pkg/build/`), is code and is still checked.
+DEFAULT_EXCLUDE = (
+    ".bzr", ".direnv", ".eggs", ".git", ".hg", ".lintlock_cache", ".mypy_cache", ".nox", ".pytest_cache",
+    ".ruff_cache", ".svn", ".tox", ".venv", "__pycache__", "__pypackages__", "_build", "buck-out", "build",
+    "dist", "node_modules", "site-packages", "venv",
+)
 
 
 class PathNotFound(Exception):
@@ -39,9 +46,18 @@ def module_name(path: str) -> Tuple[str, bool]:
 
 
 def _skip_dir(parent: str, name: str) -> bool:
-    if name.startswith(".") or name in SKIPPED_DIRS:
-        return True
-    return os.path.isfile(os.path.join(parent, name, "pyvenv.cfg"))
+    """Hidden folders and virtual environments are never walked into."""
+    return name.startswith(".") or os.path.isfile(os.path.join(parent, name, "pyvenv.cfg"))
+
+
+def in_package(directory: str) -> bool:
+    """The folder is a package or lies in one: its code is the project's, whatever its name."""
+    return os.path.isfile(os.path.join(directory, "__init__.py")) or os.path.isfile(os.path.join(os.path.dirname(directory), "__init__.py"))
+
+
+def default_excluded(path: str) -> bool:
+    """A folder named like a default exclusion that is not part of a package (checked as the walk descends)."""
+    return os.path.basename(path) in DEFAULT_EXCLUDE and os.path.isdir(path) and not in_package(path)
 
 
 def _walk(root: str, excluded: Callable[[str], bool]) -> Iterable[str]:
@@ -53,22 +69,27 @@ def _walk(root: str, excluded: Callable[[str], bool]) -> Iterable[str]:
                 yield path
 
 
-def _never(path: str) -> bool:
-    return False
-
-
-def discover(paths: Iterable[str], excluded: Callable[[str], bool] = _never, walked_filter: Callable[[List[str]], List[str]] = list) -> List[SourceFile]:
+def discover(
+    paths: Iterable[str],
+    excluded: Callable[[str], bool] = default_excluded,
+    walked_filter: Callable[[List[str]], List[str]] = list,
+    force_exclude: bool = False,
+) -> List[SourceFile]:
     """Files below `paths`, sorted and without duplicates.
 
-    Files named on the command line are always included; `excluded` and
-    `walked_filter` (.gitignore) apply to what directories bring in.
+    Files named on the command line are included unless `force_exclude`
+    (pre-commit passes every changed file); `excluded` and `walked_filter`
+    (.gitignore) apply to what directories bring in.
     """
     found: List[SourceFile] = []
     seen: Set[str] = set()
     for given in paths:
         if not os.path.lexists(given):
             raise PathNotFound(given)
-        candidates = walked_filter(list(_walk(given, excluded))) if os.path.isdir(given) else [given]
+        if os.path.isdir(given):
+            candidates = walked_filter(list(_walk(given, excluded)))
+        else:
+            candidates = [] if force_exclude and excluded(given) else [given]
         for candidate in candidates:
             shown = os.path.normpath(candidate)
             key = os.path.realpath(shown)

@@ -29,9 +29,11 @@ class Edge:
 
 
 def lock_graph(loaded: Loaded) -> Tuple[List[Node], List[Edge]]:
+    """The edges witnessed in the target files (the rest of the project is context, as for `check`)."""
     program = loaded.program
-    witnesses = order_witnesses(program)
-    inverted = {pair for here, other in inversions(witnesses) for pair in ((here.first, here.second), (other.first, other.second))}
+    every = order_witnesses(program)
+    inverted = {pair for here, other in inversions(every) for pair in ((here.first, here.second), (other.first, other.second))}
+    witnesses = {pair: w for pair, w in every.items() if w.site.path in loaded.targets}
     locks = sorted({lock for pair in witnesses for lock in pair})
     declarations = {lock: program.declaration(lock) for lock in locks}
     locate = loaded.locator([w.site for w in witnesses.values()] + [site for site, _ in declarations.values() if site is not None])
@@ -45,6 +47,13 @@ def lock_graph(loaded: Loaded) -> Tuple[List[Node], List[Edge]]:
         for (first, second), w in sorted(witnesses.items())
     ]
     return nodes, edges
+
+
+def merge_graphs(parts: List[Tuple[List[Node], List[Edge]]]) -> Tuple[List[Node], List[Edge]]:
+    """The graphs of several projects as one (each lock once)."""
+    nodes = {node.lock: node for part_nodes, _ in parts for node in part_nodes}
+    edges = {(edge.first, edge.second): edge for _, part_edges in parts for edge in part_edges}
+    return [nodes[lock] for lock in sorted(nodes)], [edges[pair] for pair in sorted(edges)]
 
 
 def _quote(text: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from hashlib import sha256
 from dataclasses import dataclass, replace
 from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
@@ -17,7 +18,9 @@ from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence
 
 from . import demand
 from . import fix as fixer
+from . import model
 from .cache import SummaryCache
+from .codec import Codec, dataclasses_and_enums
 from .checks import RULES
 from .config import Settings, git_ignored
 from .discover import SourceFile, unique_modules, discover, module_name
@@ -25,7 +28,7 @@ from .knowledge import knowledge_for
 from .link import Program
 from .locate import UNKNOWN, Located, locate_sites
 from .model import Diagnostic, ModuleSummary, Site
-from .problems import Finding, read_error
+from .problems import Finding, not_a_file, read_error
 from .store import Result, SummaryStore, on_big_stack, summarize_file
 from .summarize import parse
 
@@ -41,6 +44,8 @@ class Outcome:
     fixed: Tuple[Tuple[str, str], ...] = ()  # (path, what) for every fix applied
     dropped: Tuple[Tuple[str, str], ...] = ()  # (path, why) for fixes that did not verify
     new_sources: Tuple[Tuple[str, bytes, bytes], ...] = ()  # (path, before, after) of fixed files
+    empty: Tuple[str, ...] = ()  # folders given without a Python file in them
+    before_fixes: Tuple[Tuple[str, int], ...] = ()  # (path, findings) of the fixed files before fixing
 
 
 def selected(code: str, select: Sequence[str], ignore: Sequence[str]) -> bool:
@@ -85,7 +90,7 @@ def _discover(paths: Sequence[str], settings: Settings) -> List[SourceFile]:
         ignored = git_ignored(walked, settings.root or os.getcwd())
         return [p for p in walked if os.path.abspath(p) not in ignored]
 
-    return discover(paths, settings.excluded, unignored)
+    return discover(paths, settings.excluded, unignored, settings.force_exclude)
 
 
 def load(paths: Sequence[str], settings: Optional[Settings] = None, stdin: Optional[Tuple[str, bytes]] = None, progress: Optional[Callable[[int, int], None]] = None) -> Loaded:
@@ -107,6 +112,7 @@ class _Gathered:
     targets: FrozenSet[str]
     sources: Dict[str, bytes]
     problems: Tuple[Finding, ...]  # files that could not be read
+    empty: Tuple[str, ...] = ()  # folders given without a Python file in them
 
 
 def _gather(paths: Sequence[str], settings: Settings, stdin: Optional[Tuple[str, bytes]]) -> _Gathered:
@@ -118,18 +124,53 @@ def _gather(paths: Sequence[str], settings: Settings, stdin: Optional[Tuple[str,
             sources[path] = stdin[1]
             continue
         try:
-            with open(path, "rb") as handle:
-                sources[path] = handle.read()
+            sources[path] = _read_regular(path)
         except OSError as error:
             if path in targets:
                 problems.append(read_error(path, error))
-    return _Gathered(files, frozenset(targets), sources, tuple(problems))
+        except NotRegularFile as error:  # a FIFO would block the run forever
+            if path in targets:
+                problems.append(not_a_file(path, str(error)))
+    return _Gathered(files, frozenset(targets), sources, tuple(problems), _empty(paths, targets) if stdin is None else ())
+
+
+class NotRegularFile(Exception):
+    """A FIFO, socket or device named like a Python file."""
+
+
+def _read_regular(path: str) -> bytes:
+    # open without blocking (a FIFO with no writer), then look at what was opened
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotRegularFile(_kind_of(mode))
+        return handle.read()
+
+
+def _kind_of(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a directory")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def _empty(paths: Sequence[str], targets: Iterable[str]) -> Tuple[str, ...]:
+    """The folders given that hold no Python file to check (worth a warning)."""
+    found = [os.path.abspath(t) for t in targets]
+    empty = []
+    for given in paths:
+        if os.path.isdir(given):
+            folder = os.path.join(os.path.abspath(given), "")
+            if not any(t.startswith(folder) for t in found):
+                empty.append(given)
+    return tuple(empty)
 
 
 def _analyse(gathered: _Gathered, settings: Settings, progress) -> Loaded:
     files, targets, sources = gathered.files, gathered.targets, gathered.sources
     problems = list(gathered.problems)
-    cache = SummaryCache(settings.cache_dir)
+    cache = _cache(settings)
     results: Dict[str, Result] = {}
     with SummaryStore(cache, settings.jobs) as store:
 
@@ -288,18 +329,25 @@ def _render(loaded: Loaded, diagnostics: Sequence[Diagnostic], select, ignore, u
 def run(paths: Sequence[str], settings: Optional[Settings] = None, use_noqa: bool = True, stdin: Optional[Tuple[str, bytes]] = None, progress=None) -> Outcome:
     settings = settings or Settings()
     gathered = _gather(paths, settings, stdin)
-    # nothing changed since a previous run with the same settings: its answer stands
-    cache = SummaryCache(settings.cache_dir)
-    memo = cache.key("<run>", repr(_run_inputs(gathered, settings, use_noqa)), False, b"")
-    known = cache.get(memo) if stdin is None else None
-    if isinstance(known, Outcome):
+    # nothing changed since a previous run of this command: its answer stands
+    cache = _cache(settings)
+    memo = repr((os.getcwd(), sorted(paths), sorted(gathered.targets), use_noqa))
+    inputs = cache.check(repr(_run_inputs(gathered, settings, use_noqa)))
+    known = cache.get("runs", memo, inputs, Outcome) if stdin is None else None
+    if known is not None:
         return known
     loaded = _analyse(gathered, settings, progress)
     findings = _render(loaded, check(loaded, settings.select, settings.ignore), settings.select, settings.ignore, use_noqa)
-    outcome = Outcome(tuple(findings), len(loaded.targets), loaded.internal_errors, loaded.tracebacks)
+    outcome = Outcome(tuple(findings), len(loaded.targets), loaded.internal_errors, loaded.tracebacks, empty=gathered.empty)
     if stdin is None and not outcome.internal_errors:
-        cache.put(memo, outcome)
+        cache.put("runs", memo, inputs, outcome)
+        cache.prune()
     return outcome
+
+
+def _cache(settings: Settings) -> SummaryCache:
+    """The on-disk cache of summaries and runs (data only: lintlock.codec builds just these classes)."""
+    return SummaryCache(settings.cache_dir, Codec(dataclasses_and_enums(model) + (Finding, Result, Outcome)))
 
 
 def _run_inputs(gathered: _Gathered, settings: Settings, use_noqa: bool) -> tuple:
@@ -326,8 +374,10 @@ def fix(paths: Sequence[str], settings: Optional[Settings] = None, unsafe_fixes:
     decides (--diff prints, --fix writes)."""
     settings = settings or Settings()
     select, ignore = settings.select, settings.ignore
-    loaded = load(paths, settings, stdin, progress)
+    gathered = _gather(paths, settings, stdin)
+    loaded = _analyse(gathered, settings, progress)
     original = dict(loaded.sources)
+    initial: Optional[Dict[str, int]] = None
     applied: List[Tuple[str, str]] = []
     dropped: List[Tuple[str, str]] = []
     rejected: set = set()
@@ -337,6 +387,8 @@ def fix(paths: Sequence[str], settings: Optional[Settings] = None, unsafe_fixes:
         if use_noqa:  # a finding the user suppressed is left alone
             locate = loaded.locator([d.site for d in diagnostics])
             diagnostics = [d for d in diagnostics if not suppressed(d.code, locate(d.site).line, loaded.sources.get(d.site.path))]
+        if initial is None:
+            initial = _per_path(diagnostics)
         plans = _plans(loaded, diagnostics)
         done: set = set()  # one fix per file per round: the file's sites change
         for diagnostic, planned in sorted(plans.items(), key=lambda item: (not item[1].safe, item[0].site.path, item[0].site.site)):
@@ -364,4 +416,12 @@ def fix(paths: Sequence[str], settings: Optional[Settings] = None, unsafe_fixes:
             break
     findings = _render(loaded, check(loaded, select, ignore), select, ignore, use_noqa)
     changed = tuple((p, original[p], loaded.sources[p]) for p in sorted(original) if loaded.sources[p] != original[p])
-    return Outcome(tuple(findings), len(loaded.targets), loaded.internal_errors, loaded.tracebacks, tuple(applied), tuple(dropped), changed)
+    before = tuple((p, (initial or {}).get(p, 0)) for p, _, _ in changed)
+    return Outcome(tuple(findings), len(loaded.targets), loaded.internal_errors, loaded.tracebacks, tuple(applied), tuple(dropped), changed, gathered.empty, before)
+
+
+def _per_path(diagnostics: Iterable[Diagnostic]) -> Dict[str, int]:
+    counts: Dict[str, int] = {}
+    for diagnostic in diagnostics:
+        counts[diagnostic.site.path] = counts.get(diagnostic.site.path, 0) + 1
+    return counts

@@ -43,6 +43,11 @@ def _python_syntax_error(source: bytes) -> Optional[SyntaxError]:
     return None
 
 
+def not_a_file(path: str, kind: str) -> Finding:
+    """LL001 for a FIFO, socket or device named like a Python file (reading it could block forever)."""
+    return Finding(path, 1, 1, 1, 1, "LL001", f"cannot read: {kind}, not a regular file")
+
+
 def read_error(path: str, error: BaseException, source: Optional[bytes] = None) -> Finding:
     """LL001 for a file that cannot be read, decoded or parsed."""
     if isinstance(error, cst.ParserSyntaxError) and source is not None:

@@ -2,17 +2,49 @@
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from typing import Iterable, List, Sequence
 
 from .problems import Finding
 
 
-def text_lines(findings: Iterable[Finding], unsafe_fixes: bool = False) -> List[str]:
-    """`path:line:col: CODE [*] message`; [*] marks a finding --fix can fix (as in ruff)."""
+_CLAUSE_ENDS = (", and ", ", which ", "; but ", ": ")
+_HEAD_MIN = 40  # a headline keeps at least this much of the message
+
+
+def headline(message: str) -> str:
+    """The message's first statement: up to the first clause boundary outside brackets
+    (", and", ", which", "; but", ": ") after its first few words. The full message is in
+    --show-source, --format json and sarif."""
+    depth = 0
+    for index, char in enumerate(message):
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth = max(depth - 1, 0)
+        elif depth == 0 and index >= _HEAD_MIN and message.startswith(_CLAUSE_ENDS, index):
+            return message[:index]
+    return message
+
+
+def _paint(text: str, color: bool, **style) -> str:
+    if not color:
+        return text
+    import click
+
+    return click.style(text, **style)
+
+
+def text_lines(findings: Iterable[Finding], unsafe_fixes: bool = False, color: bool = False, short: bool = True) -> List[str]:
+    """`path:line:col: CODE [*] message`; [*] marks a finding --fix can fix (as in ruff).
+
+    `short`: the message's headline only (one readable line); the rest is in the source view."""
     lines = []
     for f in findings:
-        marker = "[*] " if f.fix == "safe" or (f.fix == "unsafe" and unsafe_fixes) else ""
-        lines.append(f"{f.path}:{f.line}:{f.column}: {f.code} {marker}{f.message}")
+        marker = _paint("[*] ", color, fg="cyan") if f.fix == "safe" or (f.fix == "unsafe" and unsafe_fixes) else ""
+        where = _paint(f.path, color, bold=True) + f":{f.line}:{f.column}:"
+        message = headline(f.message) if short else f.message
+        lines.append(f"{where} {_paint(f.code, color, fg='red', bold=True)} {marker}{message}")
     return lines
 
 
@@ -37,9 +69,13 @@ def summary_lines(findings: Sequence[Finding], unsafe_fixes: bool = False, fixed
 
 
 def unified_diff(path: str, before: bytes, after: bytes) -> str:
+    """As `diff -u`/git print it: a last line without a newline is marked, never glued to what follows."""
     old = before.decode("utf-8", "surrogateescape").splitlines(keepends=True)
     new = after.decode("utf-8", "surrogateescape").splitlines(keepends=True)
-    return "".join(difflib.unified_diff(old, new, fromfile=f"a/{path}", tofile=f"b/{path}"))
+    lines = []
+    for line in difflib.unified_diff(old, new, fromfile=f"a/{path}", tofile=f"b/{path}"):
+        lines.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
+    return "".join(lines)
 
 
 def _escape_data(text: str) -> str:
@@ -152,13 +188,43 @@ def _location(path: str, line: int, column: int, end_line: int = 0, end_column: 
     return {"physicalLocation": {"artifactLocation": {"uri": _uri(path)}, "region": region}}
 
 
+def _columns(text: str) -> List[int]:
+    """Display width of each character: 2 for wide (East Asian) ones, 0 for combining marks."""
+    widths = []
+    for char in text:
+        if unicodedata.combining(char):
+            widths.append(0)
+        else:
+            widths.append(2 if unicodedata.east_asian_width(char) in ("W", "F") else 1)
+    return widths
+
+
+def _caret(text: str, column: int, end_column: int) -> str:
+    """Carets under characters column..end_column (1-based), keeping the line's tabs so they align."""
+    start = max(column, 1) - 1
+    stop = max(end_column - 1, start + 1) if end_column > column else start + 1
+    stop = min(stop, max(len(text), start + 1))
+    widths = _columns(text)
+    lead = "".join("\t" if char == "\t" else " " * width for char, width in zip(text[:start], widths[:start]))
+    marks = sum(width if char != "\t" else 1 for char, width in zip(text[start:stop], widths[start:stop]))
+    return lead + "^" * max(marks, 1)
+
+
 def source_lines(finding: Finding, source: bytes) -> List[str]:
-    """--show-source: the reported line, and a caret under the column."""
+    """--show-source: the reported line with carets under the finding, the whole
+    message, and where each step of it happens (path:line: what)."""
     lines = source.splitlines()
-    if not 0 < finding.line <= len(lines):
-        return []
-    text = lines[finding.line - 1].decode("utf-8", "replace").expandtabs(1)
-    return [text, " " * (max(finding.column, 1) - 1) + "^"]
+    shown: List[str] = []
+    if 0 < finding.line <= len(lines):
+        text = lines[finding.line - 1].decode("utf-8", "replace")
+        gutter = str(finding.line)
+        end_column = finding.end_column if finding.end_line == finding.line else len(text) + 1
+        shown += [f"{gutter} | {text}", f"{' ' * len(gutter)} | {_caret(text, finding.column, end_column)}"]
+    if finding.message != headline(finding.message) or finding.related:
+        shown.append(f"  = {finding.message}")
+    for path, line, column, label in finding.related:
+        shown.append(f"  - {path}:{line}:{column}: {label}")
+    return shown
 
 
 def statistics_lines(findings: Sequence[Finding], titles: dict) -> List[str]:

@@ -12,7 +12,7 @@ import sys
 import threading
 import traceback
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
@@ -45,6 +45,13 @@ def summarize_file(source_file: SourceFile, data: bytes) -> Result:
         detail = traceback.format_exception_only(type(error), error)[-1].strip()
         message = f"internal error: {detail} (a bug in lintlock: please report it, with this file if you can)"
         return Result(None, Finding(source_file.path, 1, 1, 1, 1, "LL900", message), True, traceback.format_exc())
+
+
+def _shown_as(result: Result, path: str) -> Result:
+    """A cached result under the path this run shows (another working directory shows another)."""
+    summary = result.summary if result.summary is None or result.summary.path == path else replace(result.summary, path=path)
+    problem = result.problem if result.problem is None or result.problem.path == path else replace(result.problem, path=path)
+    return Result(summary, problem, result.internal, result.detail)
 
 
 def on_big_stack(function, *args):
@@ -95,18 +102,20 @@ class SummaryStore:
 
     def summarize(self, items: Sequence[Tuple[SourceFile, bytes]]) -> Dict[str, Result]:
         results: Dict[str, Result] = {}
-        todo: List[Tuple[SourceFile, bytes, str]] = []
+        todo: List[Tuple[SourceFile, bytes, str, str]] = []
         for source_file, data in items:
-            key = self.cache.key(source_file.path, source_file.module, source_file.is_package, data)
-            hit = self.cache.get(key)
-            if isinstance(hit, Result):
-                results[source_file.path] = hit
+            # one entry per file (its real path), valid for these bytes under this module name
+            key = os.path.realpath(source_file.path)
+            check = self.cache.check(source_file.module, str(source_file.is_package), data=data)
+            hit = self.cache.get("summaries", key, check, Result)
+            if hit is not None:
+                results[source_file.path] = _shown_as(hit, source_file.path)
             else:
-                todo.append((source_file, data, key))
-        for (source_file, _, key), result in zip(todo, self._compute([(f, d) for f, d, _ in todo])):
+                todo.append((source_file, data, key, check))
+        for (source_file, _, key, check), result in zip(todo, self._compute([(f, d) for f, d, _, _ in todo])):
             results[source_file.path] = result
             if not result.internal:
-                self.cache.put(key, result)
+                self.cache.put("summaries", key, check, result)
         return results
 
     def syntax_ok(self, items: Sequence[Tuple[str, bytes]]) -> Dict[str, bool]:
@@ -114,13 +123,14 @@ class SummaryStore:
         verdicts: Dict[str, bool] = {}
         todo = []
         for path, data in items:
-            key = self.cache.key("<syntax>", "", False, data)
-            known = self.cache.get(key)
-            if isinstance(known, bool):
+            key = os.path.realpath(path)
+            check = self.cache.check(data=data)
+            known = self.cache.get("syntax", key, check, bool)
+            if known is not None:
                 verdicts[path] = known
             else:
-                todo.append((path, data, key))
-        datas = [data for _, data, _ in todo]
+                todo.append((path, data, key, check))
+        datas = [data for _, data, _, _ in todo]
         if self.jobs > 1 and sum(map(len, datas)) > 200_000 and self._pool_ready():
             chunks = [datas[i :: self.jobs * 2] for i in range(self.jobs * 2)]
             answers: List[bool] = [False] * len(datas)
@@ -129,9 +139,9 @@ class SummaryStore:
                     answers[start + offset * self.jobs * 2] = verdict
         else:
             answers = _syntax_batch(datas)
-        for (path, _, key), verdict in zip(todo, answers):
+        for (path, _, key, check), verdict in zip(todo, answers):
             verdicts[path] = verdict
-            self.cache.put(key, verdict)
+            self.cache.put("syntax", key, check, verdict)
         return verdicts
 
     def _pool_ready(self) -> bool:

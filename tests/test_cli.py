@@ -14,8 +14,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "testdata" / "ll101" / "seed_create_delete.py"
 SEED_FIXED = ROOT / "testdata" / "ll101" / "seed_two_phase_fix.py"
 
-SEED_LINE = (
-    ":18:17: LL101 [*] self.delete() is called while holding self._mu (acquired at line 15); "
+# the one-line text shows the message's headline; the whole message is in --show-source and JSON
+SEED_LINE = ":18:17: LL101 [*] self.delete() is called while holding self._mu (acquired at line 15); Task.delete acquires self._mu again at line 21"
+SEED_MESSAGE = (
+    "self.delete() is called while holding self._mu (acquired at line 15); "
     "Task.delete acquires self._mu again at line 21, and threading.Lock is not reentrant: "
     "this thread waits for itself forever"
 )
@@ -53,11 +55,35 @@ def test_quiet_and_exit_zero():
 
 def test_select_and_ignore_prefixes():
     assert invoke("--ignore", "LL1", SEED).exit_code == 0
+    assert invoke("--extend-ignore", "LL101", SEED).exit_code == 0
     assert invoke("--select", "LL101", SEED).exit_code == 1
     assert invoke("--select", "LL0", SEED).exit_code == 0
     bad = invoke("--select", "E501", SEED)
     assert bad.exit_code == 2
     assert "'E501' is not a rule code" in bad.output
+
+
+def test_unknown_codes_are_an_error_listing_the_known_ones(tmp_path):
+    for option in ("--select", "--extend-select", "--ignore", "--extend-ignore"):
+        result = invoke(option, "LL999", SEED)
+        assert result.exit_code == 2, option
+        assert f"Error: {option}: unknown rule code 'LL999' (known: LL001, LL101, LL102, LL103, LL104, LL105, LL900)" in result.output
+    assert invoke("--select", "LL2", SEED).exit_code == 2
+    assert invoke("--select", "LL9", SEED).exit_code == 0  # a prefix of LL900: nothing else selected
+    (tmp_path / "pyproject.toml").write_text('[tool.lintlock]\nselect = ["LL999"]\n')
+    (tmp_path / "m.py").write_bytes(SEED.read_bytes())
+    configured = invoke(tmp_path / "m.py")
+    assert configured.exit_code == 2
+    assert f"lintlock: configuration error: {tmp_path / 'pyproject.toml'}: `select`: unknown rule code 'LL999' (known: LL001, " in configured.output
+
+
+def test_folder_without_python_files_is_a_warning(tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "notes.txt").write_text("")
+    result = CliRunner().invoke(main, [str(tmp_path / "docs")])
+    assert result.exit_code == 0
+    assert result.stderr == f"lintlock: warning: no Python files in {tmp_path / 'docs'}\n"
+    assert result.stdout == "All checks passed!\n"
 
 
 def test_missing_path_is_a_usage_error(tmp_path):
@@ -67,16 +93,22 @@ def test_missing_path_is_a_usage_error(tmp_path):
     assert "Traceback" not in result.output
 
 
-def test_no_paths_is_a_usage_error():
-    result = invoke("check")
-    assert result.exit_code == 2
-    assert "Missing argument 'PATHS...'" in result.output
+def test_no_paths_checks_the_current_folder(tmp_path, monkeypatch):
+    (tmp_path / "m.py").write_bytes(SEED.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    for args in ((), ("check",)):
+        result = invoke(*args)
+        assert result.exit_code == 1
+        assert result.output.splitlines()[0] == "m.py" + SEED_LINE
 
 
 def test_version_and_help():
     assert invoke("--version").output == f"lintlock {__version__}\n"
     help_text = invoke("--help").output
     assert "lintlock rule LL101" in help_text
+    assert "Check options (lintlock [check] [PATHS]...):" in help_text
+    for option in ("--select CODES", "--fix", "--show-source", "--add-noqa", "--output-file", "--force-exclude"):
+        assert option in help_text
     assert "Exit status: 0 nothing found, 1 findings, 2 usage, configuration or" in invoke("check", "--help").output
 
 

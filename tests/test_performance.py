@@ -129,32 +129,87 @@ def test_corrupt_cache_entries_are_ignored_and_rewritten(tmp_path, monkeypatch):
     directory = tmp_path / "cache"
     settings = Settings(cache_dir=str(directory), full=True)
     expected = run([str(project)], settings)
-    entries = sorted((directory / "summaries").rglob("*.pickle"))
-    assert entries
+    entries = sorted((directory / "summaries").rglob("*.json"))
+    assert len(entries) == len(CORPUS)  # one entry per file
     for number, entry in enumerate(entries):
         data = entry.read_bytes()
-        entry.write_bytes([b"", data[: len(data) // 2], b"garbage", b"\x80\x04K\x01."][number % 4])
+        entry.write_bytes([b"", data[: len(data) // 2], b"garbage", b'[2, "k", "c", {"!": "Result", "summary": 1}]'][number % 4])
+    shutil.rmtree(directory / "runs")
     calls = counting(monkeypatch)
     assert lines(run([str(project)], settings)) == lines(expected)
-    assert calls
+    assert sorted(calls) == sorted(os.path.basename(name) for name in CORPUS)
     calls.clear()
-    for entry in entries:  # rewritten: whole and readable again
-        assert store.SummaryCache(str(directory)).get(entry.stem) is not None
+    shutil.rmtree(directory / "runs")
+    assert run([str(project)], settings) == expected and calls == []  # rewritten: whole and readable again
     assert (directory / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
     assert (directory / ".gitignore").read_text().endswith("*\n")
 
 
-def test_default_cache_is_next_to_the_config(tmp_path, monkeypatch):
-    make_corpus(tmp_path)
-    (tmp_path / "pyproject.toml").write_text("")
-    monkeypatch.chdir(tmp_path / "app")
+def test_edits_and_other_working_directories_reuse_one_entry_per_file(tmp_path, monkeypatch):
+    project = make_corpus(tmp_path / "p")
+    directory = tmp_path / "cache"
+    settings = Settings(cache_dir=str(directory), full=True)
+    hop = project / "app" / "hop.py"
+    for edit in range(5):
+        hop.write_text(f"def again(obj):\n    return {edit}\n")
+        run([str(project)], settings)
+    hop.write_text(CORPUS["app/hop.py"])
+    run([str(project)], settings)
+    assert len(list((directory / "summaries").rglob("*.json"))) == len(CORPUS)
+    assert len(list((directory / "runs").rglob("*.json"))) == 1
+    calls = counting(monkeypatch)
+    monkeypatch.chdir(project / "app")
+    moved = run([".."], settings)  # other displayed paths: summaries reused, shown under the new paths
+    assert calls == []
+    assert sorted({f.path for f in moved.findings}) == [os.path.join("..", "app", "child.py"), os.path.join("..", "app", "user.py")]
+
+
+def test_run_memos_are_pruned(tmp_path):
+    from lintlock.cache import SummaryCache
+
+    cache = SummaryCache(str(tmp_path))
+    for number in range(40):
+        cache.put("runs", f"run {number}", "check", number)
+        os.utime(cache._file("runs", f"run {number}"), (number, number))
+    cache.put("summaries", "old file", "check", 1)
+    os.utime(cache._file("summaries", "old file"), (0, 0))
+    cache.put("summaries", "new file", "check", 1)
+    cache.prune(now=40 * 24 * 3600)
+    assert [cache.get("runs", f"run {n}", "check") for n in (0, 7, 8, 39)] == [None, None, 8, 39]
+    assert cache.get("summaries", "old file", "check") is None
+    assert cache.get("summaries", "new file", "check") == 1
+
+
+def test_default_cache_is_outside_the_project(tmp_path, monkeypatch):
+    make_corpus(tmp_path / "project")
+    (tmp_path / "project" / "pyproject.toml").write_text("")
+    monkeypatch.chdir(tmp_path / "project" / "app")
+    monkeypatch.delenv("LINTLOCK_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
     from click.testing import CliRunner
 
     from lintlock.cli import main
 
+    assert CliRunner().invoke(main, ["child.py"]).exit_code == 1
+    made = list((tmp_path / "user-cache" / "lintlock").iterdir())
+    assert [p.name.split("-")[0] for p in made] == ["project"]
+    assert (made[0] / "CACHEDIR.TAG").exists()
+    assert not list((tmp_path / "project").rglob("*.json"))
+    # configured in the project, relative to its file; the environment variable moves it too
+    (tmp_path / "project" / "pyproject.toml").write_text('[tool.lintlock]\ncache-dir = ".cache/ll"\n')
     CliRunner().invoke(main, ["child.py"])
-    assert (tmp_path / ".lintlock_cache" / "CACHEDIR.TAG").exists()
-    assert not (tmp_path / "app" / ".lintlock_cache").exists()
+    assert (tmp_path / "project" / ".cache" / "ll" / "CACHEDIR.TAG").exists()
+    monkeypatch.setenv("LINTLOCK_CACHE_DIR", str(tmp_path / "env"))
+    CliRunner().invoke(main, ["child.py"])
+    assert (tmp_path / "env" / "CACHEDIR.TAG").exists()
+    # `lintlock clean` removes the project's cache, and only a folder lintlock made
+    assert CliRunner().invoke(main, ["clean"]).output == f"Removed {tmp_path / 'env'}\n"
+    assert not (tmp_path / "env").exists()
+    monkeypatch.delenv("LINTLOCK_CACHE_DIR")
+    assert CliRunner().invoke(main, ["clean"]).output == f"Removed {tmp_path / 'project' / '.cache' / 'll'}\n"
+    (tmp_path / "project" / "mine").mkdir()
+    assert CliRunner().invoke(main, ["clean", "--cache-dir", str(tmp_path / "project" / "mine")]).output == ""
+    assert (tmp_path / "project" / "mine").exists()
 
 
 def test_jobs_do_not_change_the_output(tmp_path):
