@@ -857,7 +857,13 @@ class _Splitter(_Edit):
         line = line[len("return ") :] if line.startswith("return ") else line
         before, after = forward.split("{}")
         name = line[len(before) : len(line) - len(after)] if line.startswith(before) and line.endswith(after) else ""
-        return name if name.isidentifier() and name != locked.function.name.value else None
+        if not name.isidentifier() or name == locked.function.name.value:
+            return None
+        # the variant must take the same parameters: callers may pass them by name or rely on defaults
+        block = self.parents.get(id(locked.function))
+        variant = next((s for s in getattr(block, "body", ()) if isinstance(s, cst.FunctionDef) and s.name.value == name), None)
+        same = variant is not None and self.tree.code_for_node(variant.params) == self.tree.code_for_node(locked.function.params)
+        return name if same else None
 
     def _name(self, function: cst.FunctionDef) -> Tuple[str, str]:
         """`lookup_locked`; `_len_locked` for `__len__`; `set_size_locked` for a setter.

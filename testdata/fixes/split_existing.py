@@ -12,7 +12,7 @@ class Cache:
         with self._lock:
             return self._lookup_locked(key, default)
 
-    def _lookup_locked(self, key, default):
+    def _lookup_locked(self, key, default=None):
         return self._items.get(key, default)
 
     def lookup_many(self, keys):
