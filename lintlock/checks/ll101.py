@@ -178,7 +178,7 @@ def _split_of(program: Program, first: Tuple[str, int], decorated: Optional[str]
     if acquire.callee is not None or decorated is not None or target.parent is not None:
         return {}  # a decorator's wrapper or a nested function takes it: no method to split
     if program.path_of[acquirer] != path:
-        return {"split_why": f"{program.short_name(acquirer)} is in another file"}
+        return {"split_why": f"{program.short_name(acquirer)} is defined in another file ({program.path_of[acquirer]})"}
     calls = [first] + [(f, hop.site) for f, hop in hops[:-1]]  # the call into each function of the chain
     caller, site = calls[-1]
     call = program.event_at(program.functions[caller], site)

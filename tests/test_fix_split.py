@@ -1,0 +1,115 @@
+"""The `_locked` split at its edges: where it must not be made, names, parameters, async, implicit calls."""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from lintlock.config import Settings
+from lintlock.pipeline import check, fix, load
+
+
+def fixed(tmp_path: Path, files, full: bool = False):
+    """{name: source} -> ({name: fixed source}, titles of the fixes applied)."""
+    for name, source in files.items():
+        (tmp_path / name).write_text(textwrap.dedent(source))
+    outcome = fix([str(tmp_path)], Settings(full=full))
+    changed = {Path(path).name: after.decode() for path, _, after in outcome.new_sources}
+    return changed, [title for _, title in outcome.fixed]
+
+
+HEAD = "import threading\n\n\nclass Store:\n    def __init__(self):\n        self._lock = threading.Lock()\n        self._data = {}\n\n"
+
+
+def test_a_generator_is_not_split(tmp_path):
+    source = HEAD + (
+        "    def rows(self):\n        with self._lock:\n            yield from list(self._data)\n\n"
+        "    def dump(self):\n        with self._lock:\n            found = list(self.rows())  # error: LL101\n            return found\n"
+    )
+    changed, titles = fixed(tmp_path, {"gen.py": source})
+    assert changed == {} and titles == []
+
+
+def test_other_decorators_and_computed_defaults_prevent_the_split(tmp_path):
+    source = HEAD + (
+        "    @staticmethod\n    def helper():\n        return 1\n\n"
+        "    def put(self, key, seen=[]):\n        with self._lock:\n            self._data[key] = seen\n\n"
+        "    def put_all(self, keys):\n        with self._lock:\n            count = self.put(keys[0])\n            return count\n"
+    )
+    changed, _ = fixed(tmp_path, {"defaults.py": source})
+    assert changed == {}
+
+
+def test_recursion_is_not_split(tmp_path):
+    source = HEAD + "    def walk(self, depth):\n        with self._lock:\n            total = self.walk(depth - 1) if depth else 0\n            return total\n"
+    assert fixed(tmp_path, {"walk.py": source}) == ({}, [])
+
+
+def test_a_variant_with_other_parameters_is_not_reused(tmp_path):
+    source = HEAD + (
+        "    def get(self, key, default=None):\n        with self._lock:\n            return self._get(key, default)\n\n"
+        "    def _get(self, key, default):\n        return self._data.get(key, default)\n\n"
+        "    def pair(self, key):\n        with self._lock:\n            first = self.get(key)\n            return first, key\n"
+    )
+    changed, titles = fixed(tmp_path, {"variant.py": source})
+    assert titles == ["split get(): its work under the lock becomes get_locked(), called here directly"]
+    assert "    def get_locked(self, key, default=None):\n" in changed["variant.py"]
+    assert "            first = self.get_locked(key)\n" in changed["variant.py"]
+
+
+def test_a_name_taken_in_a_subclass_elsewhere_is_not_reused(tmp_path):
+    base = HEAD + (
+        "    def lookup(self, key):\n        with self._lock:\n            return self._data[key]\n\n"
+        "    def pair(self, key):\n        with self._lock:\n            value = self.lookup(key)  # error: LL101\n            return value, key\n"
+    )
+    sub = "from base import Store\n\n\nclass Frozen(Store):\n    def lookup_locked(self, key):\n        return False\n"
+    # sub.py mentions no lock, so demand-driven parsing skips it; a full parse (what --fix should use) sees it
+    changed, titles = fixed(tmp_path, {"base.py": base, "sub.py": sub}, full=True)
+    assert titles == ["split lookup(): its work under the lock becomes lookup_lock_held() (lookup_locked is taken), called here directly"]
+    assert "value = self.lookup_lock_held(key)" in changed["base.py"]
+
+
+def test_a_function_in_another_file_is_not_split_and_the_reason_is_given(tmp_path):
+    (tmp_path / "store.py").write_text(
+        "import threading\n\nLOCK = threading.Lock()\nDATA = {}\n\n\ndef put(key):\n    with LOCK:\n        DATA[key] = 1\n"
+    )
+    (tmp_path / "user.py").write_text("import store\n\n\ndef put_two(a):\n    with store.LOCK:\n        done = store.put(a)\n        return done\n")
+    loaded = load([str(tmp_path)])
+    requests = [d.fix for d in check(loaded, ("LL",), ()) if d.code == "LL101"]
+    assert [(r.split_site, r.split_why) for r in requests] == [(-1, f"put is defined in another file ({tmp_path / 'store.py'})")]
+
+
+def test_async_split(tmp_path):
+    source = (
+        "import asyncio\n\n\nclass Feed:\n    def __init__(self):\n        self._lock = asyncio.Lock()\n        self._items = []\n\n"
+        "    async def flush(self):\n        async with self._lock:\n            self._items.clear()\n\n"
+        "    async def push(self, item):\n        async with self._lock:\n            self._items.append(item)\n"
+        "            await self.flush()  # error: LL101\n            self._items.append(item)\n"
+    )
+    changed, titles = fixed(tmp_path, {"feed.py": source})
+    assert titles == ["split flush(): its work under the lock becomes flush_locked(), called here directly"]
+    assert changed["feed.py"] == source.replace(
+        "            self._items.clear()\n\n    async def push",
+        "            await self.flush_locked()\n\n"
+        "    async def flush_locked(self):\n"
+        '        """The work of flush(), for a caller that already holds self._lock."""\n'
+        "        self._items.clear()\n\n    async def push",
+    ).replace("await self.flush()  # error", "await self.flush_locked()  # error")
+
+
+def test_membership_keeps_its_value(tmp_path):
+    source = HEAD + (
+        "    def __contains__(self, key):\n        with self._lock:\n            return key in self._data\n\n"
+        "    def check(self, key):\n        with self._lock:\n            here = key in self  # error: LL101\n"
+        "            gone = key not in self  # error: LL101\n            return here, gone\n"
+    )
+    changed, _ = fixed(tmp_path, {"member.py": source})
+    assert "            here = bool(self._contains_locked(key))  # error: LL101\n" in changed["member.py"]
+    assert "            gone = not self._contains_locked(key)  # error: LL101\n" in changed["member.py"]
+
+
+def test_a_with_that_names_the_lock_is_not_split(tmp_path):
+    source = HEAD + (
+        "    def clear(self):\n        with self._lock as held:\n            self._data.clear()\n            return held\n\n"
+        "    def reset(self):\n        with self._lock:\n            done = self.clear()  # error: LL101\n            return done\n"
+    )
+    assert fixed(tmp_path, {"named.py": source}) == ({}, [])
