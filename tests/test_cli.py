@@ -1,6 +1,7 @@
 """The command line, through click's runner and as a real subprocess."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -170,3 +171,141 @@ def test_readme_demos_are_current(monkeypatch):
         assert args[0] == "lintlock"
         result = invoke(*args[1:])
         assert result.output == shown, command
+
+
+def _project(root, config=""):
+    (root / "pkg" / "build").mkdir(parents=True)
+    (root / "pkg" / "__init__.py").write_text("")
+    (root / "pkg" / "build" / "steps.py").write_bytes(SEED.read_bytes())
+    (root / "build").mkdir()
+    (root / "build" / "copy.py").write_bytes(SEED.read_bytes())
+    (root / "pyproject.toml").write_text(config)
+    return root
+
+
+def test_build_inside_a_package_is_checked_and_exclude_replaces_the_defaults(tmp_path, monkeypatch):
+    monkeypatch.chdir(_project(tmp_path))
+    default = invoke("--no-cache", "-q", ".")
+    assert default.output.splitlines() == [os.path.join("pkg", "build", "steps.py") + SEED_LINE]
+    (tmp_path / "pyproject.toml").write_text("[tool.lintlock]\nexclude = []\n")
+    everything = invoke("--no-cache", "-q", ".")
+    assert [line.split(":")[0] for line in everything.output.splitlines()] == [os.path.join("build", "copy.py"), os.path.join("pkg", "build", "steps.py")]
+    assert invoke("--no-cache", "-q", "--exclude", "pkg", ".").output.splitlines() == [os.path.join("build", "copy.py") + SEED_LINE]
+
+
+def test_force_exclude_skips_named_files(tmp_path, monkeypatch):
+    monkeypatch.chdir(_project(tmp_path, '[tool.lintlock]\nextend-exclude = ["pkg/build"]\n'))
+    named = os.path.join("pkg", "build", "steps.py")
+    assert invoke("--no-cache", "-q", named).exit_code == 1  # named explicitly: checked
+    forced = invoke("--no-cache", "--force-exclude", named)
+    assert (forced.exit_code, forced.stdout) == (0, "All checks passed!\n")
+    (tmp_path / "pyproject.toml").write_text('[tool.lintlock]\nextend-exclude = ["pkg/build"]\nforce-exclude = true\n')
+    assert invoke("--no-cache", named).exit_code == 0
+
+
+def test_each_path_gets_its_own_project_settings_in_any_order(tmp_path):
+    for name, config in (("strict", ""), ("lenient", '[tool.lintlock]\nignore = ["LL101"]\n')):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "pyproject.toml").write_text(config)
+        (tmp_path / name / "mod.py").write_bytes(SEED.read_bytes())
+    first, second = tmp_path / "strict" / "mod.py", tmp_path / "lenient" / "mod.py"
+    one = invoke("--no-cache", "-q", first, second)
+    other = invoke("--no-cache", "-q", second, first)
+    assert one.output == other.output == str(first) + SEED_LINE + "\n"
+
+
+def test_output_file_show_fixes_and_no_color(tmp_path, monkeypatch):
+    target = tmp_path / "mod.py"
+    target.write_bytes(SEED.read_bytes())
+    report = tmp_path / "report.txt"
+    result = invoke("--no-cache", "--output-file", report, target)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert report.read_text().splitlines()[0] == str(target) + SEED_LINE
+    fixed = invoke("--no-cache", "--fix", "--show-fixes", target).stdout.splitlines()
+    assert fixed[:2] == ["Applied 1 fix:", f"- {target}:"] and fixed[3:] == ["Fixed 1 error."]
+    assert fixed[2].startswith("    ") and len(fixed[2]) > 10  # the fix's title
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch):
+    import lintlock.cli as cli
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setattr(cli.sys.stdout, "isatty", lambda: True, raising=False)
+    assert cli._color(None) is True
+    assert cli._color(open(os.devnull, "w")) is False  # --output-file
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert cli._color(None) is False
+    from lintlock.report import text_lines
+    from lintlock.problems import Finding
+
+    painted = text_lines([Finding("a.py", 1, 2, 1, 3, "LL101", "m", "safe")], color=True)[0]
+    assert painted == "\x1b[1ma.py\x1b[0m:1:2: \x1b[31m\x1b[1mLL101\x1b[0m \x1b[36m[*] \x1b[0mm"
+
+
+def test_add_noqa_marks_current_findings(tmp_path):
+    target = tmp_path / "mod.py"
+    source = SEED.read_bytes().replace(b"\n", b"\r\n")
+    target.write_bytes(source)
+    result = invoke("--no-cache", "--add-noqa", target)
+    assert result.exit_code == 0
+    assert result.stderr == "Added 1 noqa directive.\n"
+    lines = target.read_bytes().split(b"\r\n")
+    assert lines[17] == b"                self.delete()  # error: LL101  # noqa: LL101"
+    assert target.read_bytes().replace(lines[17], b"") == source.replace(source.split(b"\r\n")[17], b"")
+    assert invoke("--no-cache", target).exit_code == 0
+    assert invoke("--no-cache", "--add-noqa", target).stderr == "Added 0 noqa directives.\n"
+
+
+def test_add_noqa_merges_and_never_writes_into_a_string():
+    from lintlock.noqa import add_noqa
+
+    source = b'x = 1  # noqa: LL105\ny = """\ninside\n"""\n'
+    assert add_noqa(source, {1: ["LL101"], 3: ["LL101"], 4: ["LL102"]}) == (b'x = 1  # noqa: LL105, LL101\ny = """\ninside\n"""  # noqa: LL102\n', 2)
+
+
+def test_show_source_keeps_tabs_and_aligns_under_wide_characters():
+    from lintlock.problems import Finding
+    from lintlock.report import source_lines
+
+    source = "def f():\n\tx = '漢字'; lock.acquire()\n".encode()
+    finding = Finding("a.py", 2, 12, 2, 26, "LL105", "lock.acquire() is not followed by try/finally: it stays held", related=(("a.py", 1, 1, "here"),))
+    assert source_lines(finding, source) == [
+        "2 | \tx = '漢字'; lock.acquire()",
+        "  | \t" + " " * 12 + "^" * 14,
+        "  = lock.acquire() is not followed by try/finally: it stays held",
+        "  - a.py:1:1: here",
+    ]
+
+
+def test_diff_of_a_file_without_final_newline_is_not_glued(tmp_path):
+    from lintlock.report import unified_diff
+
+    assert unified_diff("m.py", b"a\nb", b"a\nc") == (
+        "--- a/m.py\n+++ b/m.py\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+c\n\\ No newline at end of file\n"
+    )
+    target = tmp_path / "mod.py"
+    target.write_bytes(SEED.read_bytes().rstrip(b"\n"))
+    result = invoke("--no-cache", "--diff", target)
+    assert result.exit_code == 1
+    assert result.stdout.endswith("\n")
+    assert result.stderr == "Would fix 1 error.\n"
+
+
+def test_headline_cuts_at_a_clause_outside_brackets():
+    from lintlock.report import headline
+
+    long = "a.b() is called while holding self._mu (acquired at line 3: here); T.b acquires self._mu again at line 9, and threading.Lock is not reentrant"
+    assert headline(long) == "a.b() is called while holding self._mu (acquired at line 3: here); T.b acquires self._mu again at line 9"
+    assert headline("short: kept whole") == "short: kept whole"
+
+
+def test_graph_reads_the_configuration_and_the_project(tmp_path, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text('[tool.lintlock]\n[tool.lintlock.lock-factories]\n"vendor.make_lock" = { reentrant = false }\n')
+    (tmp_path / "locks.py").write_text("from vendor import make_lock\n\nfirst = make_lock()\nsecond = make_lock()\n")
+    (tmp_path / "a.py").write_text("from locks import first, second\n\n\ndef one():\n    with first:\n        with second:\n            pass\n")
+    (tmp_path / "b.py").write_text("from locks import first, second\n\n\ndef two():\n    with second:\n        with first:\n            pass\n")
+    monkeypatch.chdir(tmp_path)
+    assert invoke("--no-cache", "-q", "a.py").exit_code == 1
+    dot = invoke("graph", "--no-cache", "a.py").output
+    assert '"locks.first" -> "locks.second" [label="a.py:6", color=red, penwidth=2];' in dot
+    assert "b.py" not in dot.split("->", 1)[1]

@@ -73,3 +73,17 @@ def test_same_module_name_in_two_folders_keeps_both(tmp_path):
     make(tmp_path, "a/tool.py", "b/tool.py")
     modules = [f.module for f in unique_modules(discover([str(tmp_path)]))]
     assert modules == ["tool", "tool@2"]
+
+
+def test_default_exclusions_spare_packages(tmp_path):
+    make(tmp_path, "pkg/__init__.py", "pkg/build/steps.py", "pkg/dist/__init__.py", "build/lib/pkg/x.py", "tools/venv/y.py")
+    found = [os.path.relpath(f.path, tmp_path) for f in discover([str(tmp_path)])]
+    assert found == [os.path.join("pkg", "__init__.py"), os.path.join("pkg", "build", "steps.py"), os.path.join("pkg", "dist", "__init__.py")]
+
+
+def test_force_exclude_applies_to_named_files(tmp_path):
+    make(tmp_path, "build/generated.py", "ok.py")
+    named = [str(tmp_path / "build" / "generated.py"), str(tmp_path / "ok.py")]
+    in_build = lambda path: "build" in path.split(os.sep)  # noqa: E731
+    assert [os.path.basename(f.path) for f in discover(named, in_build, force_exclude=True)] == ["ok.py"]
+    assert [os.path.basename(f.path) for f in discover(named, in_build)] == ["generated.py", "ok.py"]

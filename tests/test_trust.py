@@ -105,3 +105,127 @@ def test_cache_misses_on_foreign_entries(tmp_path):
     assert cache.get("runs", "key", "other check") is None
     assert cache.get("runs", "key", "check", str) is None  # not the type asked for
     assert cache.get("runs", "other key", "check") is None
+
+
+SEED_LINE_END = "LL101 [*] self.delete() is called while holding self._mu (acquired at line 15); Task.delete acquires self._mu again at line 21"
+
+
+def _unwritable(monkeypatch):
+    import lintlock.cli as cli
+
+    def refuse(path, before, after):
+        raise PermissionError(13, "Permission denied", path)
+
+    monkeypatch.setattr(cli, "replace_file", refuse)
+
+
+def test_fix_that_cannot_be_written_is_not_a_success(tmp_path, monkeypatch):
+    target = tmp_path / "mod.py"
+    target.write_bytes(SEED.read_bytes())
+    _unwritable(monkeypatch)
+    result = invoke("--no-cache", "--fix", target)
+    assert result.exit_code == 2
+    assert result.stderr == f"{target}: not fixed: PermissionError: Permission denied\n"
+    assert result.stdout.splitlines() == [
+        f"{target}:18:17: {SEED_LINE_END}",
+        "Found 1 error (1 fixable with --fix).",
+        "Run `lintlock rule CODE` for what a code means and how to fix it.",
+    ]
+    assert target.read_bytes() == SEED.read_bytes()
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root can write read-only files")
+def test_fix_on_a_read_only_folder_exits_non_zero(tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    (folder / "mod.py").write_bytes(SEED.read_bytes())
+    folder.chmod(0o555)
+    try:
+        result = invoke("--no-cache", "--fix", folder / "mod.py")
+    finally:
+        folder.chmod(0o755)
+    assert result.exit_code == 2
+    assert "All checks passed!" not in result.output
+    assert f"{folder / 'mod.py'}:18:17: LL101" in result.output
+
+
+def test_file_changed_during_the_run_is_not_overwritten(tmp_path, monkeypatch):
+    import lintlock.cli as cli
+
+    target = tmp_path / "mod.py"
+    target.write_bytes(SEED.read_bytes())
+    edited = SEED.read_bytes() + b"\n# edited meanwhile\n"
+    original_fix = cli.fix
+
+    def fix_then_edit(*args, **kwargs):
+        outcome = original_fix(*args, **kwargs)
+        target.write_bytes(edited)  # the user saves in the editor while lintlock runs
+        return outcome
+
+    monkeypatch.setattr(cli, "fix", fix_then_edit)
+    result = invoke("--no-cache", "--fix", target)
+    assert result.exit_code == 2
+    assert result.stderr == f"{target}: not fixed: it changed on disk during the run\n"
+    assert f"{target}:18:17: {SEED_LINE_END}" in result.stdout.splitlines()
+    assert target.read_bytes() == edited
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks")
+def test_fix_through_a_symlink_fixes_the_target_and_keeps_links(tmp_path):
+    real = tmp_path / "real.py"
+    real.write_bytes(SEED.read_bytes())
+    real.chmod(0o640)
+    hard = tmp_path / "hard.py.bak"
+    os.link(real, hard)
+    link = tmp_path / "link.py"
+    link.symlink_to(real)
+    result = invoke("--no-cache", "--fix", link)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "Fixed 1 error.\n"
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    fixed = real.read_bytes()
+    assert b"pending_delete = True" in fixed
+    assert hard.read_bytes() == fixed and os.stat(hard).st_ino == os.stat(real).st_ino  # one file, every link sees the fix
+    assert stat.S_IMODE(os.stat(real).st_mode) == 0o640
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".lintlock-")]  # no temporary left
+
+
+def test_fixed_count_is_the_findings_removed(tmp_path):
+    """One fix can remove two findings (two calls under one lock moved together)."""
+    target = tmp_path / "mod.py"
+    target.write_text(
+        "import threading\n\n\nclass Task:\n    def __init__(self):\n        self._mu = threading.Lock()\n\n"
+        "    def create(self):\n        with self._mu:\n            self.delete()\n            self.delete()\n\n"
+        "    def delete(self):\n        with self._mu:\n            pass\n"
+    )
+    before = run([str(target)])
+    assert [f.line for f in before.findings] == [10, 11]
+    result = invoke("--no-cache", "--fix", target)
+    after = run([str(target)])
+    removed = len(before.findings) - len(after.findings)
+    assert removed >= 1
+    assert f"Fixed {removed} error{'s' if removed != 1 else ''}" in result.stdout
+
+
+def test_fixed_count_counts_findings_not_fixes():
+    from lintlock.cli import _fixed_count
+
+    remaining = Finding("a.py", 9, 1, 9, 2, "LL101", "m")
+    outcome = Outcome((remaining, Finding("b.py", 1, 1, 1, 1, "LL101", "m")), 2, 0, fixed=(("a.py", "one fix"),), before_fixes=(("a.py", 3),))
+    assert _fixed_count(outcome, {"a.py": (b"", b"")}) == 2
+    assert _fixed_count(outcome, {}) == 0  # nothing written, nothing fixed
+
+
+def test_fifo_is_ll001_and_does_not_hang(tmp_path):
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs here")
+    os.mkfifo(tmp_path / "pipe.py")
+    (tmp_path / "seed.py").write_bytes(SEED.read_bytes())
+    result = invoke("--no-cache", tmp_path)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[:2] == [
+        f"{tmp_path / 'pipe.py'}:1:1: LL001 cannot read: a FIFO, not a regular file",
+        f"{tmp_path / 'seed.py'}:18:17: {SEED_LINE_END}",
+    ]
+    named = invoke("--no-cache", tmp_path / "pipe.py")
+    assert named.stdout.splitlines()[0] == f"{tmp_path / 'pipe.py'}:1:1: LL001 cannot read: a FIFO, not a regular file"
