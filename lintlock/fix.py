@@ -220,6 +220,22 @@ def _callee_name(call: cst.Call) -> str:
     return name.lstrip("_") or "call"
 
 
+def _check_receiver(call: cst.Call, unstable: Set[str]) -> None:
+    func = call.func
+    receiver = func.value if isinstance(func, cst.Attribute) else func
+    if not isinstance(receiver, cst.Name) or receiver.value in unstable:
+        raise _Unfixable("receiver read under the lock")
+
+
+def _check_paths(before_call: Block, exit_stmt, after_top: Block, owner: cst.CSTNode, top: cst.CSTNode) -> None:
+    """No other exit on the call's path, and no `finally`/`else`/other handler that the
+    moved exit would now skip or run in another order."""
+    if _exits_anywhere(before_call) or (exit_stmt is None and _exits_anywhere(after_top)):
+        raise _Unfixable("another exit on the path")
+    if isinstance(owner, cst.ExceptHandler) and (top.finalbody is not None or (exit_stmt is not None and (top.orelse is not None or len(top.handlers) != 1))):
+        raise _Unfixable("finally, else or other handlers around the handler")
+
+
 def _last_statement_path(block: Block, call: cst.Call) -> Optional[cst.BaseStatement]:
     """The statement of `call` if it is the last thing `block` does (through `if`/`else`), else None."""
     if not block:
@@ -450,29 +466,28 @@ class _Mover(_Edit):
         if anchor is None:
             raise _Unfixable("no lock site")
         if self.request.lock_how == "with":
-            stack: List[cst.CSTNode] = [self.tree]
-            while stack:
-                node = stack.pop()
-                if isinstance(node, cst.With) and any(item.item is anchor for item in node.items):
-                    if not isinstance(node.body, cst.IndentedBlock) or len(node.items) != 1:
-                        raise _Unfixable("one-line or multi-item with")
-                    return node, node.body, node
-                stack.extend(node.children)
+            return self._with_region(anchor)
+        return self._acquire_region(anchor)
+
+    def _with_region(self, anchor: cst.CSTNode) -> Tuple[cst.CSTNode, cst.IndentedBlock, cst.CSTNode]:
+        node = _enclosing(self.parents, anchor, cst.With)
+        if node is None or not any(item.item is anchor for item in node.items):
             raise _Unfixable("with not found")
-        # acquire(): the next statement must be `try: ... finally: lock.release()` with no handlers
-        stack = [self.tree]
-        while stack:
-            node = stack.pop()
-            body = getattr(node, "body", None)
-            if isinstance(node, (cst.Module, cst.IndentedBlock)):
-                for index, stmt in enumerate(body):
-                    if isinstance(stmt, cst.SimpleStatementLine) and _contains(stmt, anchor):
-                        following = body[index + 1] if index + 1 < len(body) else None
-                        if isinstance(following, cst.Try) and not following.handlers and following.orelse is None and following.finalbody is not None:
-                            return following, following.body, stmt
-                        raise _Unfixable("acquire not followed by try/finally")
-            stack.extend(node.children)
-        raise _Unfixable("acquire not found")
+        if not isinstance(node.body, cst.IndentedBlock) or len(node.items) != 1:
+            raise _Unfixable("one-line or multi-item with")
+        return node, node.body, node
+
+    def _acquire_region(self, anchor: cst.CSTNode) -> Tuple[cst.CSTNode, cst.IndentedBlock, cst.CSTNode]:
+        """acquire(): the next statement must be `try: ... finally: lock.release()` with no handlers."""
+        stmt = _enclosing(self.parents, anchor, cst.SimpleStatementLine)
+        block = self.parents.get(id(stmt))
+        if stmt is None or not isinstance(block, (cst.Module, cst.IndentedBlock)):
+            raise _Unfixable("acquire not found")
+        index = next(i for i, s in enumerate(block.body) if s is stmt)
+        following = block.body[index + 1] if index + 1 < len(block.body) else None
+        if isinstance(following, cst.Try) and not following.handlers and following.orelse is None and following.finalbody is not None:
+            return following, following.body, stmt
+        raise _Unfixable("acquire not followed by try/finally")
 
     def _locate(self, block: Block, call: cst.Call):
         """([(owner, block), ...] from the region down, index of the call statement) or None.
@@ -562,41 +577,14 @@ class _Mover(_Edit):
         if isinstance(owner, cst.ExceptHandler) and rest and isinstance(_exit_kind(rest[0]), cst.Raise) and _exit_kind(rest[0]).exc is None:
             return self._deferred_reraise(container, region, before, top, owner, index, statement, rest, after_top, flag)
 
-        # after the call its branch may only set locals to constants (order-free), then maybe exit
-        local = 0
-        while local < len(rest) and _local_constant(rest[local]):
-            local += 1
-        kept, rest = rest[:local], rest[local:]
-        exit_stmt = None
-        if rest:
-            if len(rest) != 1 or _exit_kind(rest[0]) is None:
-                raise _Unfixable("statements after the call in its branch")
-            exit_stmt = rest[0]
-            self._check_exit(_exit_kind(exit_stmt), region)
-        if _exits_anywhere(block[:index]) or (exit_stmt is None and _exits_anywhere(after_top)):
-            raise _Unfixable("another exit on the path")
-        if isinstance(owner, cst.ExceptHandler) and (top.finalbody is not None or (exit_stmt is not None and (top.orelse is not None or len(top.handlers) != 1))):
-            raise _Unfixable("finally, else or other handlers around the handler")
-
+        kept, exit_stmt = self._branch_rest(rest, region)
+        _check_paths(block[:index], exit_stmt, after_top, owner, top)
         new_block = list(block[:index]) + [self.statement(f"{flag} = True\n")] + kept
+        new_owner = owner.with_changes(body=owner.body.with_changes(body=new_block))
         if exit_stmt is not None:
-            # the early exit now happens after the call; what followed the branch under
-            # the lock moves into an `else:` so that path still skips it
-            new_owner = owner.with_changes(body=owner.body.with_changes(body=new_block))
-            if isinstance(owner, cst.If):
-                if owner.orelse is not None:
-                    raise _Unfixable("if with else and an early exit")
-                if after_top:
-                    new_owner = new_owner.with_changes(orelse=cst.Else(body=cst.IndentedBlock(body=after_top)))
-                new_top = new_owner
-            else:
-                new_top = top.deep_replace(owner, new_owner)
-                if after_top:
-                    new_top = new_top.with_changes(orelse=cst.Else(body=cst.IndentedBlock(body=after_top)))
-            region_body = list(region.body[:top_index]) + [new_top]
+            region_body = list(region.body[:top_index]) + [self._exit_later(top, owner, new_owner, after_top)]
             safe = True
         else:
-            new_owner = owner.with_changes(body=owner.body.with_changes(body=new_block))
             new_top = new_owner if owner is top else top.deep_replace(owner, new_owner)
             region_body = list(region.body[:top_index]) + [new_top] + after_top
             safe = not after_top  # otherwise statements now run under the lock before the call
@@ -605,6 +593,34 @@ class _Mover(_Edit):
         new_container = container.with_changes(body=region.with_changes(body=region_body))
         tree = self.replace_in_parent(container, before, [new_container], [self.statement(f"{flag} = False\n")], [after])
         return PlannedFix(safe, "record the call under the lock, make it after the release", tree)
+
+    def _branch_rest(self, rest: List[cst.BaseStatement], region: cst.IndentedBlock) -> Tuple[List[cst.BaseStatement], Optional[cst.BaseStatement]]:
+        """After the call its branch may only set locals to constants (order-free), then maybe
+        exit: (those assignments, the exit or None)."""
+        local = 0
+        while local < len(rest) and _local_constant(rest[local]):
+            local += 1
+        kept, rest = rest[:local], rest[local:]
+        if not rest:
+            return kept, None
+        if len(rest) != 1 or _exit_kind(rest[0]) is None:
+            raise _Unfixable("statements after the call in its branch")
+        self._check_exit(_exit_kind(rest[0]), region)
+        return kept, rest[0]
+
+    @staticmethod
+    def _exit_later(top: cst.CSTNode, owner: cst.CSTNode, new_owner: cst.CSTNode, after_top: List[cst.BaseStatement]) -> cst.CSTNode:
+        """The early exit now happens after the call; what followed the branch under the
+        lock moves into an `else:` so that path still skips it."""
+        if isinstance(owner, cst.If):
+            if owner.orelse is not None:
+                raise _Unfixable("if with else and an early exit")
+            new_top = new_owner
+        else:
+            new_top = top.deep_replace(owner, new_owner)
+        if after_top:
+            new_top = new_top.with_changes(orelse=cst.Else(body=cst.IndentedBlock(body=after_top)))
+        return new_top
 
     def _deferred_reraise(self, container, region, before, top: cst.Try, handler: cst.ExceptHandler, index, statement, rest, after_top, flag) -> PlannedFix:
         """`except E: self.delete(); raise` -> keep the exception, delete and re-raise after the release."""
@@ -699,11 +715,8 @@ class _LoopDeferral(_Edit):
     def _recorded(self, loop: cst.For, region: cst.IndentedBlock, call: cst.Call) -> List[str]:
         """The loop's names the call reads, in order: the arguments are locals or constants;
         names the loop binds are recorded, the others must keep their value."""
-        func = call.func
-        receiver = func.value if isinstance(func, cst.Attribute) else func
         unstable = _assigned(region.body)
-        if not isinstance(receiver, cst.Name) or receiver.value in unstable:
-            raise _Unfixable("receiver read under the lock")
+        _check_receiver(call, unstable)
         bound = _assigned([loop])
         recorded: List[str] = []
         for arg in call.args:
@@ -887,10 +900,7 @@ class _Splitter(_Edit):
 
     def _variant(self, locked: _Locked, new_name: str) -> cst.FunctionDef:
         function = locked.function
-        lock = locked.lock if locked.lock.isprintable() and '"' not in locked.lock and "\\" not in locked.lock else "the lock"
-        kind, name = self.request.split_kind, function.name.value
-        what = f"property {name}" if kind == "property" else f"setting {name}" if kind == "setter" else f"{name}()"
-        docstring = self.statement(f'"""The work of {what}, for a caller that already holds {lock}."""\n')
+        docstring = self.statement(_variant_docstring(self.request.split_kind, function.name.value, locked.lock))
         work = [s for s in locked.work.body if not (isinstance(s, cst.SimpleStatementLine) and all(isinstance(b, cst.Pass) for b in s.body))]
         kept = [d for d in function.decorators if isinstance(d.decorator, cst.Name) and d.decorator.value in ("staticmethod", "classmethod")]
         blank = [line for line in function.leading_lines if line.comment is None]
@@ -929,22 +939,23 @@ class _Splitter(_Edit):
         if dunder == "__iter__" and isinstance(parent, cst.For) and parent.iter is node:
             return id(node), made(node)
         if isinstance(node, cst.Subscript):
-            key = _index(node)
-            if dunder == "__getitem__" and not isinstance(parent, (cst.AssignTarget, cst.AugAssign, cst.Del)):
-                return id(node), made(node.value, key)
-            assign = self.parents.get(id(parent))
-            if dunder == "__setitem__" and isinstance(parent, cst.AssignTarget) and isinstance(assign, cst.Assign) and len(assign.targets) == 1:
-                if _simple(key) and _simple(assign.value):  # else the order they are evaluated in changes
-                    return id(assign), cst.Expr(made(node.value, key, assign.value))
-            if dunder == "__delitem__" and isinstance(parent, cst.Del):
-                return id(parent), cst.Expr(made(node.value, key))
+            return self._item_site(node, parent, dunder, made)
         if dunder == "__contains__" and isinstance(node, cst.Comparison) and len(node.comparisons) == 1 and _simple(node.left):
-            comparison = node.comparisons[0]
-            asked = made(comparison.comparator, node.left)
-            if isinstance(comparison.operator, cst.NotIn):
-                return id(node), cst.UnaryOperation(operator=cst.Not(), expression=asked)
-            tested = isinstance(parent, (cst.If, cst.While)) and parent.test is node or isinstance(parent, cst.UnaryOperation)
-            return id(node), asked if tested else cst.Call(func=cst.Name("bool"), args=[cst.Arg(asked)])
+            return id(node), _membership(node, parent, made)
+        raise _Unfixable(f"{dunder} reached this way")
+
+    def _item_site(self, node: cst.Subscript, parent, dunder: str, made) -> Tuple[int, cst.CSTNode]:
+        """`x[k]`, `x[k] = v` (one target, simple operands: else their order of evaluation
+        changes), `del x[k]`."""
+        key = _index(node)
+        if dunder == "__getitem__" and not isinstance(parent, (cst.AssignTarget, cst.AugAssign, cst.Del)):
+            return id(node), made(node.value, key)
+        assign = self.parents.get(id(parent))
+        if dunder == "__setitem__" and isinstance(parent, cst.AssignTarget) and isinstance(assign, cst.Assign) and len(assign.targets) == 1:
+            if _simple(key) and _simple(assign.value):
+                return id(assign), cst.Expr(made(node.value, key, assign.value))
+        if dunder == "__delitem__" and isinstance(parent, cst.Del):
+            return id(parent), cst.Expr(made(node.value, key))
         raise _Unfixable(f"{dunder} reached this way")
 
     def _property_site(self, node: cst.Attribute, new_name: str) -> Tuple[int, cst.CSTNode]:
@@ -957,6 +968,24 @@ class _Splitter(_Edit):
         elif self.request.split_kind == "property" and not isinstance(parent, (cst.AssignTarget, cst.AugAssign, cst.Del)):
             return id(node), cst.Call(func=method)
         raise _Unfixable("a property used this way")
+
+
+def _variant_docstring(kind: str, name: str, lock: str) -> str:
+    """The one line that says the variant expects its caller to hold the lock."""
+    what = f"property {name}" if kind == "property" else f"setting {name}" if kind == "setter" else f"{name}()"
+    lock = lock if lock.isprintable() and '"' not in lock and "\\" not in lock else "the lock"
+    return f'"""The work of {what}, for a caller that already holds {lock}."""\n'
+
+
+def _membership(node: cst.Comparison, parent, made) -> cst.BaseExpression:
+    """`k in x` -> `x.<variant>(k)` where only its truth is used, else `bool(...)` (what `in`
+    returns); `k not in x` -> `not x.<variant>(k)`."""
+    comparison = node.comparisons[0]
+    asked = made(comparison.comparator, node.left)
+    if isinstance(comparison.operator, cst.NotIn):
+        return cst.UnaryOperation(operator=cst.Not(), expression=asked)
+    tested = isinstance(parent, (cst.If, cst.While)) and parent.test is node or isinstance(parent, cst.UnaryOperation)
+    return asked if tested else cst.Call(func=cst.Name("bool"), args=[cst.Arg(asked)])
 
 
 def _is_docstring(stmt: cst.BaseStatement) -> bool:

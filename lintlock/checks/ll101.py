@@ -200,18 +200,24 @@ def _why_not_split(program: Program, hops, calls: List[Tuple[str, int]], target:
     """Every function between the call and the acquirer must run only with the lock held:
     called from the chain alone. A call dispatched on the object must not reach an override."""
     between = {f: calls[i] for i, (f, _) in enumerate(hops[:-1])}
+    why = _between_why(program, between, program.path_of[target.qualname])
+    if why or how not in ("method", "dunder", "attr") or target.cls is None:
+        return why
+    for cls in sorted(program.classes.values(), key=lambda c: c.qualname):
+        if target.cls in program.mro(cls.qualname)[1:] and any(n.split(".")[0] == target.name for n, _ in cls.methods):
+            return f"{cls.name} overrides {target.name}"
+    return ""
+
+
+def _between_why(program: Program, between: Dict[str, Tuple[str, int]], path: str) -> str:
     for f in between:
-        if program.path_of[f] != program.path_of[target.qualname] or program.wrappers(program.functions[f]):
+        if program.path_of[f] != path or program.wrappers(program.functions[f]):
             return f"{program.short_name(f)} is in another file or decorated"
     if between:
         for name in sorted(program.functions):
             for edge in program.edges_of(name):
                 if edge.callee in between and between[edge.callee] != (name, edge.site):
                     return f"{program.short_name(edge.callee)} is also called from {program.short_name(name)}, maybe without the lock"
-    if how in ("method", "dunder", "attr") and target.cls is not None:
-        for cls in sorted(program.classes.values(), key=lambda c: c.qualname):
-            if target.cls in program.mro(cls.qualname)[1:] and any(n.split(".")[0] == target.name for n, _ in cls.methods):
-                return f"{cls.name} overrides {target.name}"
     return ""
 
 
