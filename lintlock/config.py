@@ -44,6 +44,7 @@ class Settings:
     jobs: int = 1  # processes for parsing
     cache_dir: Optional[str] = None  # None: no cache
     force_exclude: bool = False  # exclusions apply to files named on the command line too
+    context: bool = True  # read the rest of the project (below root) to follow calls into it
 
     def default_cache_dir(self) -> str:
         """The user's cache folder, one subfolder per project: outside the analysed tree."""

@@ -139,9 +139,9 @@ class NotRegularFile(Exception):
 
 
 def _read_regular(path: str) -> bytes:
-    # open without blocking (a FIFO with no writer), then look at what was opened
-    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    with os.fdopen(descriptor, "rb") as handle:
+    # open without blocking (a FIFO with no writer would), then look at what was opened
+    nonblocking = getattr(os, "O_NONBLOCK", 0)
+    with open(path, "rb", opener=lambda name, flags: os.open(name, flags | nonblocking)) as handle:
         mode = os.fstat(handle.fileno()).st_mode
         if not stat.S_ISREG(mode):
             raise NotRegularFile(_kind_of(mode))
@@ -240,7 +240,7 @@ def _files(paths: Sequence[str], settings: Settings, stdin: Optional[Tuple[str, 
         target_files = [SourceFile(name, module, is_package)]
     files = {f.path: f for f in target_files}
     targets = set(files)
-    if settings.root is not None:
+    if settings.root is not None and settings.context:
         known = {os.path.realpath(p) for p in files}
         for context in _discover([settings.root], settings):
             if os.path.realpath(context.path) not in known:

@@ -107,7 +107,7 @@ def test_lock_factories(tmp_path, monkeypatch):
     }
     project(tmp_path, '[tool.lintlock.lock-factories]\n"vendor.make_mutex" = {reentrant = false}\n"vendor.make_reentrant" = true\n', files)
     monkeypatch.chdir(tmp_path)
-    result = invoke("mod.py")
+    result = invoke("--show-source", "mod.py")
     assert codes(result) == ["LL101"]
     assert "make_mutex() is not reentrant" in result.output
 
@@ -147,7 +147,7 @@ def test_blocking_calls(tmp_path, monkeypatch):
     [
         ('[tool.lintlock]\nselct = ["LL1"]\n', "unknown key `selct` in [tool.lintlock]"),
         ('[tool.lintlock]\nselect = "LL1"\n', "`select` must be a list of strings"),
-        ('[tool.lintlock]\nignore = ["E501"]\n', "`ignore` has 'E501', which is not a rule code"),
+        ('[tool.lintlock]\nignore = ["E501"]\n', "`ignore`: 'E501' is not a rule code"),
         ('[tool.lintlock.lock-factories]\n"pkg.make" = {reentrant = "no"}\n', "`lock-factories.pkg.make` must be { reentrant = true/false }"),
         ('[tool.lintlock]\nrespect-gitignore = 1\n', "`respect-gitignore` must be true or false"),
         ("[tool.lintlock\n", "invalid TOML"),
@@ -263,7 +263,9 @@ def test_show_source_statistics_quiet_exit_zero(tmp_path, monkeypatch):
     project(tmp_path, "")
     monkeypatch.chdir(tmp_path)
     lines = invoke("--show-source", "--statistics", "mod.py").output.splitlines()
-    assert lines[1:4] == ["        inner()", "        ^", "1     LL101 self-deadlock on a non-reentrant lock"]
+    assert lines[1:3] == ["8 |         inner()", "  |         ^^^^^^^"]
+    assert lines[3].startswith("  = inner() is called while holding lock (acquired at line 7); ")  # the whole message
+    assert lines[-3] == "1     LL101 self-deadlock on a non-reentrant lock"
     quiet = invoke("-q", "--exit-zero", "mod.py")
     assert quiet.exit_code == 0 and len(quiet.output.splitlines()) == 1
 
@@ -368,3 +370,36 @@ def test_progress_bar_on_a_terminal_only(tmp_path):
         outputs[flags] = b"".join(chunks).decode("utf-8", "replace")
     assert "lintlock" in outputs[()] and "100%" in outputs[()]
     assert outputs[("-q",)] == ""
+
+
+def test_flake8_plugin_reads_the_configuration(tmp_path):
+    pytest.importorskip("flake8")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.lintlock]\nignore = ["LL105"]\n[tool.lintlock.lock-factories]\n"vendor.make_lock" = { reentrant = false }\n'
+    )
+    target = tmp_path / "mod.py"
+    target.write_text(
+        "from vendor import make_lock\n\nlock = make_lock()\n\n\ndef outer():\n    with lock:\n        inner()\n\n\ndef inner():\n    with lock:\n        pass\n\n\n"
+        "def unguarded():\n    lock.acquire()\n    lock.release()\n"
+    )
+    result = subprocess.run([sys.executable, "-m", "flake8", "--select", "LL", str(target)], capture_output=True, text=True, cwd=tmp_path)
+    assert [line.split(" ", 2)[:2] for line in result.stdout.splitlines()] == [[f"{target}:8:9:", "LL101"]]
+    (tmp_path / "pyproject.toml").write_text("[tool.lintlock]\nselect = [1]\n")
+    broken = subprocess.run([sys.executable, "-m", "flake8", "--select", "LL", str(target)], capture_output=True, text=True, cwd=tmp_path)
+    assert f"{target}:1:1: LL001 cannot read the [tool.lintlock] configuration" in broken.stdout
+
+
+def test_flake8_plugin_does_no_work_unless_selected():
+    pytest.importorskip("flake8")
+    from flake8.options.parse_args import parse_args
+
+    from lintlock.flake8_plugin import Plugin
+
+    try:
+        for options, expected in (([], True), (["--select", "LL"], True), (["--extend-ignore", "LL"], False), (["--select", "E,F"], False)):
+            parse_args([*options, "x.py"])  # flake8 parses its options and tells the plugin
+            assert Plugin.selected is expected, options
+            if not expected:
+                assert list(Plugin(None, "never-read.py").run()) == []  # not even the file is read
+    finally:
+        Plugin.selected = True
