@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from ..link import HeldLock, Key, Program
 from ..model import Acquire, Call, Diagnostic, FixRequest, FunctionSummary, Site, Target
@@ -163,7 +163,7 @@ class SelfDeadlock:
 # -- the `_locked` split (lintlock.fix): which function, and whether every hop holds the lock
 
 
-def _split_fields(program: Program, fn: FunctionSummary, event: Call, key: Key, path: str) -> Dict[str, object]:
+def _split_fields(program: Program, fn: FunctionSummary, event: Call, key: Key, path: str) -> Dict[str, Any]:
     """FixRequest fields for splitting the function that acquires `key` again; {} if there is none."""
     for edge in program.callees(fn, event):
         for callee_key in program.reach.get(edge.callee, {}):
@@ -172,7 +172,7 @@ def _split_fields(program: Program, fn: FunctionSummary, event: Call, key: Key, 
     return {}
 
 
-def _split_of(program: Program, first: Tuple[str, int], decorated: Optional[str], hops, path: str) -> Dict[str, object]:
+def _split_of(program: Program, first: Tuple[str, int], decorated: Optional[str], hops, path: str) -> Dict[str, Any]:
     acquirer, acquire = hops[-1]
     target = program.functions[acquirer]
     if acquire.callee is not None or decorated is not None or target.parent is not None:
