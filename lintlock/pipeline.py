@@ -375,7 +375,8 @@ def fix(paths: Sequence[str], settings: Optional[Settings] = None, unsafe_fixes:
     settings = settings or Settings()
     select, ignore = settings.select, settings.ignore
     gathered = _gather(paths, settings, stdin)
-    loaded = _analyse(gathered, settings, progress)
+    # every file parsed: a `_locked` split must see subclasses and names in files that mention no lock
+    loaded = _analyse(gathered, replace(settings, full=True), progress)
     original = dict(loaded.sources)
     initial: Optional[Dict[str, int]] = None
     applied: List[Tuple[str, str]] = []

@@ -403,3 +403,29 @@ def test_flake8_plugin_does_no_work_unless_selected():
                 assert list(Plugin(None, "never-read.py").run()) == []  # not even the file is read
     finally:
         Plugin.selected = True
+
+
+def test_readme_vscode_task_and_actions_recipes(tmp_path, monkeypatch):
+    """The VS Code task's command, run where its `cwd` says, prints paths its matcher resolves;
+    the GitHub Actions step writes a SARIF file and exits 0."""
+    import json as json_module
+    import re as re_module
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    task_text = re_module.search(r"```json\n(\s*\{\s*\"version\": \"2.0.0\".*?)```", readme, re_module.S).group(1)
+    task = json_module.loads(task_text)["tasks"][0]
+    assert task["options"]["cwd"] == "${workspaceFolder}"
+    assert task["problemMatcher"]["fileLocation"] == ["relative", "${workspaceFolder}"]
+    project(tmp_path, "")
+    monkeypatch.chdir(tmp_path)
+    args = task["command"].split()
+    assert args[0] == "lintlock"
+    result = invoke(*args[1:])
+    pattern = re_module.compile(task["problemMatcher"]["pattern"]["regexp"])
+    matches = [pattern.match(line) for line in result.output.splitlines()]
+    assert matches and all(matches)
+    assert all((tmp_path / m.group(1)).is_file() for m in matches)
+    step = re_module.search(r"- run: (lintlock --format sarif .*)", readme).group(1).split()
+    sarif = invoke(*step[1:])
+    assert sarif.exit_code == 0 and sarif.output == ""
+    assert json_module.loads((tmp_path / "lintlock.sarif").read_text())["version"] == "2.1.0"
