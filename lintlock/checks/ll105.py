@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, Iterator, List, Sequence
+from typing import Dict, Iterator, List, Sequence, Set
 
 from ..link import LockInfo, Program
 from ..model import Acquire, Diagnostic, FunctionSummary, LockPath, Site
@@ -42,6 +42,7 @@ class UnguardedAcquire:
         for fn in program.functions.values():
             if fn.parent is not None:
                 nested.setdefault(fn.parent, []).append(fn)
+        releasers: Dict[str, Set[str]] = {}  # semaphore -> the functions that release it, computed on first need
         for name, fn, path in program.each_function():
             for event in fn.events:
                 if not isinstance(event, Acquire) or event.how != "acquire" or event.guarded or self._not_this_functions_job(fn, event, nested.get(name, ())):
@@ -49,6 +50,10 @@ class UnguardedAcquire:
                 info = program.canonical(fn, event.lock)
                 if info.kind is None:
                     continue
+                if info.kind.counting:
+                    releasers = releasers or self._releasers(program)
+                    if releasers.get(program.class_id(fn, info.key) or "", set()) - {name}:
+                        continue  # a permit handed on (to a message, a connection): another function gives it back
                 yield Diagnostic(self.code, Site(path, event.site), self._message(program, event, info), lock=event.lock.text())
 
     def _not_this_functions_job(self, fn: FunctionSummary, event: Acquire, nested: Sequence[FunctionSummary]) -> bool:
@@ -59,6 +64,18 @@ class UnguardedAcquire:
         if sum(isinstance(e, Acquire) and e.how == "acquire" and e.lock == event.lock for e in fn.events) > 1:
             return True  # acquired twice: the signalling idiom, released by another thread
         return any(self._uses(inner, event.lock) for inner in nested)  # a nested function (a thread's target) takes or releases it too: a handoff
+
+    @staticmethod
+    def _releasers(program: Program) -> Dict[str, Set[str]]:
+        """Semaphores (by class-level identity) and the functions that release them."""
+        found: Dict[str, Set[str]] = {"": set()}  # never empty, so it is computed once
+        for name, fn, _ in program.each_function():
+            for lock in fn.released:
+                info = program.canonical(fn, lock)
+                lock_id = program.class_id(fn, info.key) if info.kind is not None and info.kind.counting else None
+                if lock_id is not None:
+                    found.setdefault(lock_id, set()).add(name)
+        return found
 
     @staticmethod
     def _message(program: Program, event: Acquire, info: LockInfo) -> UnguardedAcquireMessage:
