@@ -786,24 +786,40 @@ class _Splitter(_Edit):
     # -- the function -----------------------------------------------------------
 
     def _shape(self, function: cst.FunctionDef) -> _Locked:
-        """`with lock: <work>`, or `lock.acquire()` + `try: <work> finally: lock.release()`, after a docstring."""
-        for decorator in function.decorators:
-            named = decorator.decorator
-            if not (isinstance(named, cst.Name) and named.value in _PLAIN_DECORATORS or isinstance(named, cst.Attribute) and named.attr.value == "setter"):
-                raise _Unfixable(f"{function.name.value}() has a decorator")
+        """`with lock: <work>`, `lock.acquire()` + `try: <work> finally: lock.release()`, or
+        <work> under a decorator that holds the lock; after a docstring."""
         if not isinstance(function.body, cst.IndentedBlock):
             raise _Unfixable("one-line def")
         statements = list(function.body.body)
         docstring = statements[:1] if statements and _is_docstring(statements[0]) else []
         rest = statements[len(docstring) :]
-        anchor = self.nodes.get(self.request.split_lock)
-        shape = self._with_shape(rest, anchor) or self._acquire_shape(rest, anchor)
+        if self.request.split_decorator:
+            shape = self._decorated_shape(function, rest)
+        else:
+            for decorator in function.decorators:
+                named = decorator.decorator
+                if not (isinstance(named, cst.Name) and named.value in _PLAIN_DECORATORS or isinstance(named, cst.Attribute) and named.attr.value == "setter"):
+                    raise _Unfixable(f"{function.name.value}() has a decorator")
+            anchor = self.nodes.get(self.request.split_lock)
+            shape = self._with_shape(rest, anchor) or self._acquire_shape(rest, anchor)
         if shape is None:
             raise _Unfixable(f"{function.name.value}() does more than take the lock around its work")
         work, rebuild, lock = shape
         if _yields(work):
             raise _Unfixable(f"{function.name.value}() is a generator")
         return _Locked(function, docstring, work, rebuild, lock)
+
+    def _decorated_shape(self, function: cst.FunctionDef, rest: Block):
+        """`@synchronized` (its only decorator) holds the lock around the whole body."""
+        name = self.request.split_decorator.rsplit(".", 1)[-1]
+        named = function.decorators[0].decorator if len(function.decorators) == 1 else None
+        if not (isinstance(named, cst.Name) and named.value == name or isinstance(named, cst.Attribute) and named.attr.value == name) or not rest:
+            return None
+
+        def rebuild(inner: List[cst.BaseStatement]) -> List[cst.BaseStatement]:
+            return inner
+
+        return function.body.with_changes(body=rest, footer=()), rebuild, f"the lock @{name} takes"
 
     def _with_shape(self, rest: Block, anchor):
         if len(rest) != 1 or not isinstance(rest[0], cst.With):

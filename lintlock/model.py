@@ -195,6 +195,7 @@ class FixRequest:
     split_call: int = -1  # the call to point at the new variant: the finding's, or the chain's last hop
     split_target: str = ""  # how that call names the function (a Target kind: method, super, dunder, attr...)
     split_kind: str = ""  # the function's kind (method, staticmethod, classmethod, property, setter, function)
+    split_decorator: str = ""  # the decorator that holds the lock around it (split_lock is then -1)
     split_via: Tuple[str, ...] = ()  # names of the functions between the call and that one (each called only there)
     split_why: str = ""  # why the split is not offered, when the analysis can tell
     taken: Tuple[str, ...] = ()  # member names of the class hierarchy, which a new method must not reuse

@@ -79,7 +79,7 @@ def in_thread(function):
 
 
 def test_every_new_shape_has_a_scenario():
-    assert {p.stem for p in CASES} >= {"loop", "flags", "tail_whole", "split_handler", "split_registry", "split_with_self", "split_kinds", "split_chain", "split_existing"}
+    assert {p.stem for p in CASES} >= {"loop", "flags", "tail_whole", "split_handler", "split_registry", "split_with_self", "split_kinds", "split_chain", "split_existing", "split_decorator"}
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.stem)

@@ -113,3 +113,17 @@ def test_a_with_that_names_the_lock_is_not_split(tmp_path):
         "    def reset(self):\n        with self._lock:\n            done = self.clear()  # error: LL101\n            return done\n"
     )
     assert fixed(tmp_path, {"named.py": source}) == ({}, [])
+
+
+def test_a_decorator_that_does_more_than_lock_is_not_split(tmp_path):
+    source = (
+        "import threading\n\n\ndef counted(method):\n    def wrapper(self, *args):\n        with self._lock:\n"
+        "            self.calls += 1\n            return method(self, *args)\n\n    return wrapper\n\n\n"
+        "class Meter:\n    def __init__(self):\n        self._lock = threading.Lock()\n        self.calls = 0\n\n"
+        "    @counted\n    def read(self):\n        return self.calls\n\n"
+        "    def twice(self):\n        with self._lock:\n            first = self.read()  # error: LL101\n            return first\n"
+    )
+    (tmp_path / "meter.py").write_text(source)
+    requests = [d.fix for d in check(load([str(tmp_path)]), ("LL",), ()) if d.code == "LL101"]
+    assert [(r.split_site, r.split_why) for r in requests] == [(-1, "Meter.read has a decorator that does more than hold the lock")]
+    assert fixed(tmp_path, {"meter.py": source}) == ({}, [])

@@ -174,9 +174,15 @@ def _split_fields(program: Program, fn: FunctionSummary, event: Call, key: Key, 
 
 def _split_of(program: Program, first: Tuple[str, int], decorated: Optional[str], hops, path: str) -> Dict[str, Any]:
     acquirer, acquire = hops[-1]
+    lock_site, decorator = acquire.site, ""
+    if acquire.callee is None and decorated is not None and len(hops) == 1:
+        decorator = _locking_decorator(program, program.functions[decorated], acquirer)
+        if not decorator:
+            return {"split_why": f"{program.short_name(decorated)} has a decorator that does more than hold the lock"}
+        acquirer, lock_site = decorated, -1  # split the decorated function: its variant goes undecorated
     target = program.functions[acquirer]
-    if acquire.callee is not None or decorated is not None or target.parent is not None:
-        return {}  # a decorator's wrapper or a nested function takes it: no method to split
+    if acquire.callee is not None or target.parent is not None:
+        return {}  # a nested function takes it: no method to split
     if program.path_of[acquirer] != path:
         return {"split_why": f"{program.short_name(acquirer)} is defined in another file ({program.path_of[acquirer]})"}
     calls = [first] + [(f, hop.site) for f, hop in hops[:-1]]  # the call into each function of the chain
@@ -187,13 +193,42 @@ def _split_of(program: Program, first: Tuple[str, int], decorated: Optional[str]
         return {"split_why": why}
     return {
         "split_site": target.site,
-        "split_lock": acquire.site,
+        "split_lock": lock_site,
+        "split_decorator": decorator,
         "split_call": site,
         "split_target": call.target.kind,
         "split_kind": target.kind,
         "split_via": tuple(program.functions[f].name for f, _ in hops[:-1]),
         "taken": _members(program, target.cls),
     }
+
+
+def _locking_decorator(program: Program, target: FunctionSummary, wrapper_name: str) -> str:
+    """The decorator of `target`, if it is its only one and its wrapper does nothing but
+    take one lock around the call, passing its own arguments on; else ""."""
+    if len(target.decorators) != 1 or program.wrappers(target) != [wrapper_name]:
+        return ""
+    wrapper = program.functions[wrapper_name]
+    forward = _only_locks_around(program, wrapper)
+    return target.decorators[0] if forward is not None and _passes_own_arguments(wrapper, forward) else ""
+
+
+def _only_locks_around(program: Program, wrapper: FunctionSummary) -> Optional[Call]:
+    """The wrapper's call of the function it wraps, if its only other event is one acquisition."""
+    acquires = [e for e in wrapper.events if isinstance(e, Acquire)]
+    calls = [e for e in wrapper.events if isinstance(e, Call)]
+    forwards = [c for c in calls if c.target.kind == "local" and c.target.name not in program.functions]
+    if len(acquires) != 1 or len(forwards) != 1:
+        return None
+    entering = [c for c in calls if c.target.kind == "dunder" and c.site == acquires[0].site]
+    return forwards[0] if len(calls) == 1 + len(entering) else None
+
+
+def _passes_own_arguments(wrapper: FunctionSummary, call: Call) -> bool:
+    args = call.args
+    passed = [a.base if a is not None and a.scope == "local" and not a.attrs else None for a in args.positional]
+    own = [p for p in wrapper.params if not p.startswith("*")]
+    return not args.keywords and passed == own and args.starred == any(p.startswith("*") for p in wrapper.params)
 
 
 def _why_not_split(program: Program, hops, calls: List[Tuple[str, int]], target: FunctionSummary, how: str) -> str:
