@@ -8,11 +8,11 @@ from lintlock.config import Settings
 from lintlock.pipeline import check, fix, load
 
 
-def fixed(tmp_path: Path, files, full: bool = False):
+def fixed(tmp_path: Path, files):
     """{name: source} -> ({name: fixed source}, titles of the fixes applied)."""
     for name, source in files.items():
         (tmp_path / name).write_text(textwrap.dedent(source))
-    outcome = fix([str(tmp_path)], Settings(full=full))
+    outcome = fix([str(tmp_path)], Settings())
     changed = {Path(path).name: after.decode() for path, _, after in outcome.new_sources}
     return changed, [title for _, title in outcome.fixed]
 
@@ -62,8 +62,8 @@ def test_a_name_taken_in_a_subclass_elsewhere_is_not_reused(tmp_path):
         "    def pair(self, key):\n        with self._lock:\n            value = self.lookup(key)  # error: LL101\n            return value, key\n"
     )
     sub = "from base import Store\n\n\nclass Frozen(Store):\n    def lookup_locked(self, key):\n        return False\n"
-    # sub.py mentions no lock, so demand-driven parsing skips it; a full parse (what --fix should use) sees it
-    changed, titles = fixed(tmp_path, {"base.py": base, "sub.py": sub}, full=True)
+    # sub.py mentions no lock, so checking alone would not parse it; --fix parses every file
+    changed, titles = fixed(tmp_path, {"base.py": base, "sub.py": sub})
     assert titles == ["split lookup(): its work under the lock becomes lookup_lock_held() (lookup_locked is taken), called here directly"]
     assert "value = self.lookup_lock_held(key)" in changed["base.py"]
 
@@ -127,3 +127,14 @@ def test_a_decorator_that_does_more_than_lock_is_not_split(tmp_path):
     requests = [d.fix for d in check(load([str(tmp_path)]), ("LL",), ()) if d.code == "LL101"]
     assert [(r.split_site, r.split_why) for r in requests] == [(-1, "Meter.read has a decorator that does more than hold the lock")]
     assert fixed(tmp_path, {"meter.py": source}) == ({}, [])
+
+
+def test_an_override_in_a_file_without_locks_prevents_the_split(tmp_path):
+    base = HEAD + (
+        "    def step(self):\n        with self._lock:\n            self._data.clear()\n\n"
+        "    def run(self):\n        with self._lock:\n            done = self.step()  # error: LL101\n            return done\n"
+    )
+    sub = "from base import Store\n\n\nclass Quiet(Store):\n    def step(self):\n        return None\n"
+    assert fixed(tmp_path, {"base.py": base, "sub.py": sub}) == ({}, [])
+    (tmp_path / "sub.py").unlink()  # without the override, the split is made
+    assert fixed(tmp_path, {"base.py": base})[1] == ["split step(): its work under the lock becomes step_locked(), called here directly"]
