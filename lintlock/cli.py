@@ -10,7 +10,7 @@ import json
 import os
 import re
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import IO, Dict, List, Optional, Sequence, Tuple
 
 import click
@@ -168,21 +168,15 @@ def _settings(options: CheckOptions, paths: Sequence[str]) -> List[Tuple[Setting
 
 
 def _merge(outcomes: Sequence[Outcome]) -> Outcome:
-    """One outcome for the projects checked one after the other."""
+    """One outcome for the projects checked one after the other: counts add up, lists concatenate."""
     if len(outcomes) == 1:
         return outcomes[0]
-    findings = sorted({f for o in outcomes for f in o.findings}, key=Finding.sort_key)
-    return Outcome(
-        tuple(findings),
-        sum(o.files for o in outcomes),
-        sum(o.internal_errors for o in outcomes),
-        tuple(t for o in outcomes for t in o.tracebacks),
-        tuple(x for o in outcomes for x in o.fixed),
-        tuple(x for o in outcomes for x in o.dropped),
-        tuple(x for o in outcomes for x in o.new_sources),
-        tuple(x for o in outcomes for x in o.empty),
-        tuple(x for o in outcomes for x in o.before_fixes),
-    )
+    merged = {}
+    for field in fields(Outcome):
+        values = [getattr(o, field.name) for o in outcomes]
+        merged[field.name] = sum(values) if isinstance(values[0], int) else tuple(x for value in values for x in value)
+    merged["findings"] = tuple(sorted(set(merged["findings"]), key=Finding.sort_key))
+    return Outcome(**merged)
 
 
 def _analyse(options: CheckOptions, stdin: Optional[Tuple[str, bytes]], fixing: bool) -> Outcome:
@@ -265,6 +259,12 @@ def check(**values) -> None:
         raise click.UsageError("--fix, --diff and --add-noqa exclude each other")
     stdin = _stdin(options)
     outcome = _analyse(options, stdin, fixing=options.apply_fixes or options.show_diff)
+    _warn(outcome, options)
+    sys.exit(_finish(outcome, options, stdin))
+
+
+def _warn(outcome: Outcome, options: CheckOptions) -> None:
+    """On stderr: folders without Python files, tracebacks (--verbose), fixes that did not verify."""
     for folder in outcome.empty:
         click.echo(f"lintlock: warning: no Python files in {folder}", err=True)
     if options.verbose:
@@ -272,25 +272,33 @@ def check(**values) -> None:
             click.echo(detail, err=True)
     for path, why in outcome.dropped:
         click.echo(f"{path}: {why}", err=True)
+
+
+def _finish(outcome: Outcome, options: CheckOptions, stdin: Optional[Tuple[str, bytes]]) -> int:
+    """Write what was asked, report, and return the exit status."""
     if options.add_noqa:
-        sys.exit(_add_noqa(outcome, options))
+        return _add_noqa(outcome, options)
     if options.show_diff:
-        sys.exit(_diff(outcome, options))
+        return _diff(outcome, options)
     if options.apply_fixes and stdin is not None:
         # an editor's buffer: print the fixed source instead of writing a file
         fixed = dict((p, after) for p, _, after in outcome.new_sources)
         sys.stdout.buffer.write(fixed.get(os.path.normpath(options.stdin_filename or ""), stdin[1]))
-        sys.exit(2 if outcome.internal_errors else 0)
+        return 2 if outcome.internal_errors else 0
+    return _write_and_report(outcome, options, stdin)
+
+
+def _write_and_report(outcome: Outcome, options: CheckOptions, stdin: Optional[Tuple[str, bytes]]) -> int:
     written, failed = _write_fixes(outcome) if options.apply_fixes else ({}, False)
     if failed:
         # report what is on disk, not the fixed source that could not be written
-        outcome = replace(_analyse(options, None, fixing=False), fixed=tuple(f for f in outcome.fixed if f[0] in written))
+        on_disk = _analyse(options, None, fixing=False)
+        outcome = replace(on_disk, fixed=tuple(f for f in outcome.fixed if f[0] in written), before_fixes=outcome.before_fixes)
     with _output(options.output_file) as out:
         _report(outcome, options, stdin, _fixed_count(outcome, written), out)
     if outcome.internal_errors or failed:
-        sys.exit(2)
-    if outcome.findings and not options.exit_zero:
-        sys.exit(1)
+        return 2
+    return 1 if outcome.findings and not options.exit_zero else 0
 
 
 def _diff(outcome: Outcome, options: CheckOptions) -> int:
@@ -394,18 +402,15 @@ def _report(outcome: Outcome, options: CheckOptions, stdin: Optional[Tuple[str, 
 
 def _text_report(outcome: Outcome, options: CheckOptions, stdin: Optional[Tuple[str, bytes]], fixed: int, out: Optional[IO[str]]) -> None:
     findings = outcome.findings
-    sources: Dict[str, bytes] = {}
     color = _color(out)
     if options.show_fixes and outcome.fixed:
         for line in _fix_lines(outcome.fixed):
             click.echo(line, file=out, color=color)
+    source_of = _SourceReader(stdin, options.stdin_filename)
     for finding, line in zip(findings, text_lines(findings, options.unsafe_fixes, color)):
         click.echo(line, file=out, color=color)
         if options.show_source:
-            if finding.path not in sources:
-                in_buffer = stdin is not None and finding.path == os.path.normpath(options.stdin_filename or "")
-                sources[finding.path] = stdin[1] if stdin is not None and in_buffer else _read(finding.path)
-            for extra in source_lines(finding, sources[finding.path]):
+            for extra in source_lines(finding, source_of(finding.path)):
                 click.echo(extra, file=out, color=color)
     if options.statistics:
         for line in statistics_lines(findings, dict(_documents())):
@@ -413,6 +418,20 @@ def _text_report(outcome: Outcome, options: CheckOptions, stdin: Optional[Tuple[
     if not options.quiet:
         for line in summary_lines(findings, options.unsafe_fixes, fixed=fixed):
             click.echo(line, file=out)
+
+
+class _SourceReader:
+    """The text of a reported file (the editor's buffer for stdin), read once."""
+
+    def __init__(self, stdin: Optional[Tuple[str, bytes]], stdin_filename: Optional[str]) -> None:
+        self.sources: Dict[str, bytes] = {}
+        if stdin is not None:
+            self.sources[os.path.normpath(stdin_filename or "")] = stdin[1]
+
+    def __call__(self, path: str) -> bytes:
+        if path not in self.sources:
+            self.sources[path] = _read(path)
+        return self.sources[path]
 
 
 def _fix_lines(fixed: Sequence[Tuple[str, str]]) -> List[str]:

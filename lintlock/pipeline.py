@@ -167,68 +167,79 @@ def _empty(paths: Sequence[str], targets: Iterable[str]) -> Tuple[str, ...]:
     return tuple(empty)
 
 
-def _analyse(gathered: _Gathered, settings: Settings, progress) -> Loaded:
-    files, targets, sources = gathered.files, gathered.targets, gathered.sources
-    problems = list(gathered.problems)
-    cache = _cache(settings)
-    results: Dict[str, Result] = {}
-    with SummaryStore(cache, settings.jobs) as store:
+class _Parser:
+    """Summaries of the files chosen so far (from the cache or parsed), and the program they link to."""
 
-        def parse_now(chosen: Iterable[str]) -> None:
-            batch = [(files[p], sources[p]) for p in sorted(chosen) if p in sources and p not in results]
-            results.update(store.summarize(batch))
-            if progress is not None:
-                progress(len(results), len(sources))
+    def __init__(self, gathered: _Gathered, store: SummaryStore, knowledge, progress) -> None:
+        self.files, self.sources = gathered.files, gathered.sources
+        self.store, self.knowledge, self.progress = store, knowledge, progress
+        self.results: Dict[str, Result] = {}
 
-        factories = [f.name for f in settings.lock_factories]
-        if settings.full:
-            parse_now(sources)
-        else:
-            vocabulary = demand.Vocabulary(factories)
-            parse_now(p for p, data in sources.items() if vocabulary.matches(data))
-        knowledge = knowledge_for([(f.name, f.reentrant) for f in settings.lock_factories], settings.blocking_calls)
-        program = _link(results, knowledge)
-        locking = set(results)  # files that take locks: their decorators and seeds matter
+    def parse(self, chosen: Iterable[str]) -> Program:
+        batch = [(self.files[p], self.sources[p]) for p in sorted(chosen) if p in self.sources and p not in self.results]
+        self.results.update(self.store.summarize(batch))
+        if self.progress is not None:
+            self.progress(len(self.results), len(self.sources))
+        return _link(self.results, self.knowledge)
+
+    def unparsed(self, vocabulary: demand.Vocabulary) -> set:
+        return {p for p, data in self.sources.items() if p not in self.results and vocabulary.matches(data)}
+
+    def on_demand(self, factories: List[str]) -> Program:
+        """Files with lock vocabulary, then what code under a lock reaches, until nothing more is needed."""
+        program = self.parse(self.unparsed(demand.Vocabulary(factories)))
+        locking = set(self.results)  # files that take locks: their decorators and seeds matter
         relevant: set = set()
         words: set = set()
-        while not settings.full:
+        while True:
             # what runs under a lock, and everything that calls on from there
             relevant |= demand.seeds(program, locking)
             relevant |= demand.callees(program, relevant)
-            unloaded = {f.module: p for p, f in files.items() if p in sources and p not in results}
+            unloaded = {f.module: p for p, f in self.files.items() if p in self.sources and p not in self.results}
             needed = {unloaded[m] for m in demand.needed_modules(program, relevant, unloaded) | demand.decorator_modules(program, locking, unloaded)}
             # names that take a lock without saying "Lock" (self._mu, @synchronized): files using them lock too
             grown = words | demand.learned_names(program)
             more = set()
             if grown != words:
                 words = grown
-                vocabulary = demand.Vocabulary(factories, words)
-                more = {p for p, data in sources.items() if p not in results and vocabulary.matches(data)}
+                more = self.unparsed(demand.Vocabulary(factories, words))
             if not more and not needed:
-                break
-            parse_now(more | needed)
+                return program
+            program = self.parse(more | needed)
             locking |= more
-            program = _link(results, knowledge)
-        # targets never parsed: still report syntax errors in them (CPython's parser is
-        # much cheaper; libcst only confirms what it rejects)
-        unparsed = [p for p in sorted(targets) if p in sources and p not in results]
-        verdicts = store.syntax_ok([(p, sources[p]) for p in unparsed])
-        parse_now(p for p in unparsed if not verdicts[p])
-        program = _link(results, knowledge)
-    if progress is not None:
-        progress(len(sources), len(sources))  # the files not parsed were read and checked too
 
+    def syntax_errors_too(self, targets: Iterable[str]) -> Program:
+        """Targets never parsed: still report syntax errors in them (CPython's parser is much
+        cheaper; libcst only confirms what it rejects)."""
+        unparsed = [p for p in sorted(targets) if p in self.sources and p not in self.results]
+        verdicts = self.store.syntax_ok([(p, self.sources[p]) for p in unparsed])
+        return self.parse(p for p in unparsed if not verdicts[p])
+
+
+def _analyse(gathered: _Gathered, settings: Settings, progress) -> Loaded:
+    knowledge = knowledge_for([(f.name, f.reentrant) for f in settings.lock_factories], settings.blocking_calls)
+    with SummaryStore(_cache(settings), settings.jobs) as store:
+        parser = _Parser(gathered, store, knowledge, progress)
+        if settings.full:
+            parser.parse(gathered.sources)
+        else:
+            parser.on_demand([f.name for f in settings.lock_factories])
+        program = parser.syntax_errors_too(gathered.targets)
+    if progress is not None:
+        progress(len(gathered.sources), len(gathered.sources))  # the files not parsed were read and checked too
+    results = parser.results
+    problems = list(gathered.problems)
     internal = 0
     tracebacks = []
     for path in sorted(results):
         result = results[path]
-        if result.problem is not None and path in targets:
+        if result.problem is not None and path in gathered.targets:
             problems.append(result.problem)
             internal += result.internal
             if result.detail:
                 tracebacks.append(f"{path}:\n{result.detail}")
     summaries = {p: r.summary for p, r in results.items() if r.summary is not None}
-    return Loaded(program, files, sources, summaries, tuple(problems), internal, frozenset(targets), settings, tuple(tracebacks))
+    return Loaded(program, gathered.files, gathered.sources, summaries, tuple(problems), internal, gathered.targets, settings, tuple(tracebacks))
 
 
 def _files(paths: Sequence[str], settings: Settings, stdin: Optional[Tuple[str, bytes]]) -> Tuple[Dict[str, SourceFile], set]:
@@ -379,9 +390,7 @@ def fix(paths: Sequence[str], settings: Optional[Settings] = None, unsafe_fixes:
     loaded = _analyse(gathered, replace(settings, full=True), progress)
     original = dict(loaded.sources)
     initial: Optional[Dict[str, int]] = None
-    applied: List[Tuple[str, str]] = []
-    dropped: List[Tuple[str, str]] = []
-    rejected: set = set()
+    fixer_state = _FixRounds(select, ignore, unsafe_fixes)
     for _ in range(rounds):
         diagnostics = check(loaded, select, ignore)
         before = _counts(diagnostics)
@@ -390,35 +399,53 @@ def fix(paths: Sequence[str], settings: Optional[Settings] = None, unsafe_fixes:
             diagnostics = [d for d in diagnostics if not suppressed(d.code, locate(d.site).line, loaded.sources.get(d.site.path))]
         if initial is None:
             initial = _per_path(diagnostics)
-        plans = _plans(loaded, diagnostics)
-        done: set = set()  # one fix per file per round: the file's sites change
-        for diagnostic, planned in sorted(plans.items(), key=lambda item: (not item[1].safe, item[0].site.path, item[0].site.site)):
-            path = diagnostic.site.path
-            if path in done or (not planned.safe and not unsafe_fixes) or (path, planned.tree.code) in rejected:
-                continue
-            candidate = loaded.with_source(path, planned.tree.bytes)
-            after = _counts(check(candidate, select, ignore)) if candidate is not None else None
-            if after is None:
-                why = "the fixed source does not parse"
-            elif after.get((path, diagnostic.code), 0) >= before.get((path, diagnostic.code), 0):
-                why = "the finding would remain"
-            elif any(count > before.get(key, 0) for key, count in after.items()):
-                why = "it would cause a new finding"
-            else:
-                why = ""
-            if why:
-                rejected.add((path, planned.tree.code))
-                dropped.append((path, f"{planned.title}: not applied, {why}"))
-                continue
-            loaded, before = candidate, after
-            applied.append((path, planned.title))
-            done.add(path)
-        if not done:
+        loaded, progressed = fixer_state.round(loaded, diagnostics, before)
+        if not progressed:
             break
+    applied, dropped = fixer_state.applied, fixer_state.dropped
     findings = _render(loaded, check(loaded, select, ignore), select, ignore, use_noqa)
     changed = tuple((p, original[p], loaded.sources[p]) for p in sorted(original) if loaded.sources[p] != original[p])
     before = tuple((p, (initial or {}).get(p, 0)) for p, _, _ in changed)
     return Outcome(tuple(findings), len(loaded.targets), loaded.internal_errors, loaded.tracebacks, tuple(applied), tuple(dropped), changed, gathered.empty, before)
+
+
+class _FixRounds:
+    """Applies verified fixes, one per file per round (a fix moves the file's sites)."""
+
+    def __init__(self, select: Sequence[str], ignore: Sequence[str], unsafe_fixes: bool) -> None:
+        self.select, self.ignore, self.unsafe_fixes = select, ignore, unsafe_fixes
+        self.applied: List[Tuple[str, str]] = []
+        self.dropped: List[Tuple[str, str]] = []
+        self.rejected: set = set()
+
+    def round(self, loaded: Loaded, diagnostics: Sequence[Diagnostic], before: Dict[Tuple[str, str], int]) -> Tuple[Loaded, bool]:
+        done: set = set()
+        for diagnostic, planned in sorted(_plans(loaded, diagnostics).items(), key=lambda item: (not item[1].safe, item[0].site.path, item[0].site.site)):
+            path = diagnostic.site.path
+            if path in done or (not planned.safe and not self.unsafe_fixes) or (path, planned.tree.code) in self.rejected:
+                continue
+            candidate = loaded.with_source(path, planned.tree.bytes)
+            after = _counts(check(candidate, self.select, self.ignore)) if candidate is not None else None
+            why = _rejection(before, after, (path, diagnostic.code))
+            if why:
+                self.rejected.add((path, planned.tree.code))
+                self.dropped.append((path, f"{planned.title}: not applied, {why}"))
+                continue
+            loaded, before = candidate, after
+            self.applied.append((path, planned.title))
+            done.add(path)
+        return loaded, bool(done)
+
+
+def _rejection(before: Dict[Tuple[str, str], int], after: Optional[Dict[Tuple[str, str], int]], fixed: Tuple[str, str]) -> str:
+    """Why a candidate fix is not applied ("" if it is): it must parse, lower its own count and raise none."""
+    if after is None:
+        return "the fixed source does not parse"
+    if after.get(fixed, 0) >= before.get(fixed, 0):
+        return "the finding would remain"
+    if any(count > before.get(key, 0) for key, count in after.items()):
+        return "it would cause a new finding"
+    return ""
 
 
 def _per_path(diagnostics: Iterable[Diagnostic]) -> Dict[str, int]:

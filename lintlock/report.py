@@ -48,22 +48,26 @@ def text_lines(findings: Iterable[Finding], unsafe_fixes: bool = False, color: b
     return lines
 
 
+def _plural(count: int, noun: str, plural: str = "") -> str:
+    return f"{count} {noun if count == 1 else (plural or noun + 's')}"
+
+
 def summary_lines(findings: Sequence[Finding], unsafe_fixes: bool = False, fixed: int = 0) -> List[str]:
+    """ruff's closing lines: what was fixed, what is found, how many more fixes --unsafe-fixes would enable."""
     count = len(findings)
-    lines = []
     if fixed:
-        lines.append(f"Fixed {fixed} error{'s' if fixed != 1 else ''}, {count} remaining." if count else f"Fixed {fixed} error{'s' if fixed != 1 else ''}.")
+        head = f"Fixed {_plural(fixed, 'error')}" + (f", {count} remaining." if count else ".")
         if not count:
-            return lines
-    if count == 0:
-        return lines or ["All checks passed!"]
-    fixable = sum(1 for f in findings if f.fix == "safe" or (f.fix == "unsafe" and unsafe_fixes))
+            return [head]
+    elif not count:
+        return ["All checks passed!"]
+    else:
+        fixable = sum(1 for f in findings if f.fix == "safe" or (f.fix == "unsafe" and unsafe_fixes))
+        head = f"Found {_plural(count, 'error')}" + (f" ({fixable} fixable with --fix)." if fixable else ".")
+    lines = [head]
     hidden = sum(1 for f in findings if f.fix == "unsafe" and not unsafe_fixes)
-    noun = "error" if count == 1 else "errors"
-    if not fixed:
-        lines.append(f"Found {count} {noun}." if not fixable else f"Found {count} {noun} ({fixable} fixable with --fix).")
     if hidden:
-        lines.append(f"{hidden} hidden fix{'es' if hidden != 1 else ''} can be enabled with --unsafe-fixes.")
+        lines.append(f"{_plural(hidden, 'hidden fix', 'hidden fixes')} can be enabled with --unsafe-fixes.")
     lines.append("Run `lintlock rule CODE` for what a code means and how to fix it.")
     return lines
 
