@@ -11,14 +11,19 @@ asked for:
 """
 from __future__ import annotations
 
+import os
 import shutil
 import sysconfig
+import tempfile
 from pathlib import Path
 from typing import Optional
 
 import pytest
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
+
+# lintlock's default cache is the user's cache folder: keep the tests' cache private
+os.environ.setdefault("LINTLOCK_CACHE_DIR", tempfile.mkdtemp(prefix="lintlock-test-cache-"))
 
 
 def pytest_addoption(parser):

@@ -31,7 +31,7 @@ def test_document_structure(doc):
     assert positions == sorted(positions)
 
 
-@pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("doc", [d for d in DOCS if d.stem != "LL900"], ids=lambda p: p.stem)  # LL900: a bug in lintlock, no example
 def test_example_is_reported_and_fix_is_clean(doc, tmp_path):
     text = doc.read_text(encoding="utf-8")
     bad = tmp_path / "example.py"
