@@ -701,10 +701,10 @@ class _LoopDeferral(_Edit):
     def _independent(self, loop: cst.For, call: cst.Call) -> bool:
         """Nothing the loop reads is something the callee touches (attributes of the receiver,
         module names), so making the calls after the loop does not change what it sees."""
-        name_node = self.nodes.get(self.request.split_site)
+        name_node = self.nodes.get(self.request.callee_site)
         callee = self.parents.get(id(name_node))
         receiver = call.func.value if isinstance(call.func, cst.Attribute) else None
-        if self.request.split_via or not isinstance(callee, cst.FunctionDef) or not isinstance(receiver, (cst.Name, type(None))):
+        if not isinstance(callee, cst.FunctionDef) or callee.name is not name_node or not isinstance(receiver, (cst.Name, type(None))):
             return False
         params = [p.name.value for p in list(callee.params.posonly_params) + list(callee.params.params)]
         own = params[0] if receiver is not None and params else None

@@ -199,6 +199,7 @@ class FixRequest:
     split_via: Tuple[str, ...] = ()  # names of the functions between the call and that one (each called only there)
     split_why: str = ""  # why the split is not offered, when the analysis can tell
     taken: Tuple[str, ...] = ()  # member names of the class hierarchy, which a new method must not reuse
+    callee_site: int = -1  # the name in the `def` of the function the call runs, when in this file
 
 
 @dataclass(frozen=True)

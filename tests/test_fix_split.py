@@ -138,3 +138,26 @@ def test_an_override_in_a_file_without_locks_prevents_the_split(tmp_path):
     assert fixed(tmp_path, {"base.py": base, "sub.py": sub}) == ({}, [])
     (tmp_path / "sub.py").unlink()  # without the override, the split is made
     assert fixed(tmp_path, {"base.py": base})[1] == ["split step(): its work under the lock becomes step_locked(), called here directly"]
+
+
+def test_calls_wait_for_the_loop_when_the_callee_cannot_be_split(tmp_path):
+    """submit() does work outside its lock (no split), but touches nothing the loop reads."""
+    source = HEAD + (
+        "    def submit(self, task):\n        task.seen = True\n        with self._lock:\n            self._data[task] = 1\n\n"
+        "    def resubmit(self, tasks):\n        with self._lock:\n            for task in tasks:\n                self.submit(task)  # error: LL101\n"
+    )
+    changed, titles = fixed(tmp_path, {"loop.py": source})
+    assert titles == ["collect the calls under the lock, make them after the release"]
+    assert changed["loop.py"].endswith(
+        "        to_submit = []\n        with self._lock:\n            for task in tasks:\n                to_submit.append(task)\n"
+        "        for task in to_submit:\n            self.submit(task)  # error: LL101\n"
+    )
+
+
+def test_calls_do_not_wait_for_a_loop_that_reads_what_they_change(tmp_path):
+    source = HEAD + (
+        "    def submit(self, task):\n        task.seen = True\n        with self._lock:\n            self._data[task] = 1\n\n"
+        "    def fill(self, tasks):\n        with self._lock:\n            for task in tasks:\n                if len(self._data) < 3:\n"
+        "                    self.submit(task)  # error: LL101\n"
+    )
+    assert fixed(tmp_path, {"fill.py": source}) == ({}, [])

@@ -168,7 +168,11 @@ def _split_fields(program: Program, fn: FunctionSummary, event: Call, key: Key, 
     for edge in program.callees(fn, event):
         for callee_key in program.reach.get(edge.callee, {}):
             if program.map_key(fn, edge, callee_key) == key:
-                return _split_of(program, (fn.qualname, event.site), edge.decorated, program.chain(edge.callee, callee_key), path)
+                fields = _split_of(program, (fn.qualname, event.site), edge.decorated, program.chain(edge.callee, callee_key), path)
+                callee = program.functions[edge.callee]
+                if edge.decorated is None and callee.parent is None and program.path_of[edge.callee] == path:
+                    fields["callee_site"] = callee.site  # what it touches decides whether calls can wait
+                return fields
     return {}
 
 
