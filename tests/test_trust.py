@@ -1,12 +1,15 @@
 """Safe on an untrusted checkout: the cache never executes code; --fix reports what is on disk."""
 from __future__ import annotations
 
+import dataclasses
+import enum
 import json
 import os
 import pickle
 import stat
 import sys
 from pathlib import Path
+from typing import FrozenSet, Optional
 
 import pytest
 from click.testing import CliRunner
@@ -229,3 +232,32 @@ def test_fifo_is_ll001_and_does_not_hang(tmp_path):
     ]
     named = invoke("--no-cache", tmp_path / "pipe.py")
     assert named.stdout.splitlines()[0] == f"{tmp_path / 'pipe.py'}:1:1: LL001 cannot read: a FIFO, not a regular file"
+
+
+class _Mode(enum.Enum):
+    READ = "read"
+    WRITE = "write"
+
+
+@dataclasses.dataclass(frozen=True)
+class _Checked:
+    name: str
+    mode: _Mode
+    tags: FrozenSet[str] = frozenset()
+    limit: Optional[int] = None
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            raise ValueError("a name is needed")
+
+
+def test_codec_is_generic_enums_frozensets_and_validating_init():
+    codec = Codec((_Checked, _Mode))
+    value = _Checked("a", _Mode.WRITE, frozenset({"x", "y"}), 3)
+    assert codec.loads(codec.dumps(value), _Checked) == value
+    assert codec.dumps(_Checked("b", _Mode.READ)) == b'{"!":"_Checked","name":"b","mode":{"!":"_Mode","=":"read"}}'
+    for bad in (b'{"!":"_Checked","name":"","mode":{"!":"_Mode","=":"read"}}', b'{"!":"_Checked","name":"a","mode":{"!":"_Mode","=":"exec"}}'):
+        with pytest.raises(Malformed):
+            codec.loads(bad, _Checked)
+    with pytest.raises(TypeError):
+        codec.dumps(object())  # not plain data: the cache skips it
