@@ -56,28 +56,30 @@ _BUILTINS = frozenset(dir(builtins))
 class PlannedFix:
     safe: bool
     title: str
-    tree: cst.Module
+    tree: cst.Module  # the finding's file, fixed
+    others: Tuple[Tuple[str, cst.Module], ...] = ()  # (path, fixed tree) of other files the fix edits
 
 
 class _Unfixable(Exception):
     """This shape is not one we can prove; offer no fix."""
 
 
-def plan(tree: cst.Module, nodes: Dict[int, cst.CSTNode], request: FixRequest) -> Optional[PlannedFix]:
-    """The fix for one finding, or None: a safe move, else the split, else an unsafe move, else RLock."""
+def plan(tree: cst.Module, nodes: Dict[int, cst.CSTNode], request: FixRequest, other: Optional[Tuple[cst.Module, Dict[int, cst.CSTNode]]] = None) -> Optional[PlannedFix]:
+    """The fix for one finding, or None: a safe move, else the split, else an unsafe move, else RLock.
+    `other`: the tree and sites of request.split_path, when the function to split is there."""
     parents = _parents(tree)
     tested = _lock_tested(parents, nodes.get(request.call_site))
     unsafe: Optional[PlannedFix] = None
     why_not = request.split_why
     for shape in (_Mover, _Splitter):
         try:
-            planned = shape(tree, nodes, request, parents).plan()
+            planned = (_Mover(tree, nodes, request, parents) if shape is _Mover else _Splitter(tree, nodes, request, parents, other)).plan()
         except _Unfixable as error:
             why_not = why_not or (str(error) if shape is _Splitter else "")
             continue
         if planned.safe and not tested:
             return planned
-        unsafe = unsafe or PlannedFix(False, planned.title, planned.tree)
+        unsafe = unsafe or PlannedFix(False, planned.title, planned.tree, planned.others)
     if unsafe is not None:
         return unsafe
     fallback = _rlock_fix(tree, nodes, request)
@@ -756,16 +758,27 @@ class _Splitter(_Edit):
     """`name()` is `with lock: <work>`: <work> becomes `name_locked()`, which expects the lock
     held; `name()` takes the lock and calls it; the call made under the lock calls it directly."""
 
+    def __init__(self, tree: cst.Module, nodes: Dict[int, cst.CSTNode], request: FixRequest, parents: Dict[int, cst.CSTNode], other: Optional[Tuple[cst.Module, Dict[int, cst.CSTNode]]] = None) -> None:
+        super().__init__(tree, nodes, request, parents)
+        # the function to split: in this file, or in request.split_path (`other`: its tree and sites)
+        self.home, self.home_nodes = other if other is not None else (tree, nodes)
+        self.home_parents = _parents(self.home) if other is not None else parents
+
+    def home_statement(self, code: str) -> cst.BaseStatement:
+        return cst.parse_statement(code, config=self.home.config_for_parsing)
+
     def plan(self) -> PlannedFix:
         request = self.request
-        name_node, call = self.nodes.get(request.split_site), self.nodes.get(request.split_call)
-        function = self.parents.get(id(name_node))
+        if request.split_path and self.home is self.tree:
+            raise _Unfixable(f"the function is in {request.split_path}")
+        name_node, call = self.home_nodes.get(request.split_site), self.nodes.get(request.split_call)
+        function = self.home_parents.get(id(name_node))
         if not isinstance(function, cst.FunctionDef) or function.name is not name_node or call is None:
             raise _Unfixable("")  # no split was asked for
         if _contains(function, call):
             raise _Unfixable(f"{function.name.value} calls itself")
         for name in request.split_via:
-            if sum(1 for n in _name_nodes(self.tree) if n == name) != 2:
+            if sum(1 for n in _name_nodes(self.home) if n == name) != 2:
                 raise _Unfixable(f"{name} is used elsewhere too, maybe without the lock")
         locked = self._shape(function)
         forward = self._forward(function)
@@ -775,13 +788,14 @@ class _Splitter(_Edit):
             return PlannedFix(True, f"call {existing}() here: {function.name.value}() only takes the lock around it", tree)
         new_name, note = self._name(function)
         text = forward.replace("{}", new_name)
-        call_line = self.statement(("return " if _returns_value(locked.work) else "") + text + "\n")
+        call_line = self.home_statement(("return " if _returns_value(locked.work) else "") + text + "\n")
         new_function = function.with_changes(body=function.body.with_changes(body=locked.docstring + locked.rebuild([call_line])))
-        variant = self._variant(locked, new_name)
-        replacements = dict([self._call_site(call, new_name, function), (id(function), cst.FlattenSentinel([new_function, variant]))])
-        tree = self.tree.visit(_Replace(replacements))
+        split = {id(function): cst.FlattenSentinel([new_function, self._variant(locked, new_name)])}
         title = f"split {function.name.value}(): its work under the lock becomes {new_name}(){note}, called here directly"
-        return PlannedFix(True, title, tree)
+        rewrite = dict([self._call_site(call, new_name, function)])
+        if self.home is self.tree:
+            return PlannedFix(True, title, self.tree.visit(_Replace({**rewrite, **split})))
+        return PlannedFix(True, title, self.tree.visit(_Replace(rewrite)), ((request.split_path, self.home.visit(_Replace(split))),))
 
     # -- the function -----------------------------------------------------------
 
@@ -800,7 +814,7 @@ class _Splitter(_Edit):
                 named = decorator.decorator
                 if not (isinstance(named, cst.Name) and named.value in _PLAIN_DECORATORS or isinstance(named, cst.Attribute) and named.attr.value == "setter"):
                     raise _Unfixable(f"{function.name.value}() has a decorator")
-            anchor = self.nodes.get(self.request.split_lock)
+            anchor = self.home_nodes.get(self.request.split_lock)
             shape = self._with_shape(rest, anchor) or self._acquire_shape(rest, anchor)
         if shape is None:
             raise _Unfixable(f"{function.name.value}() does more than take the lock around its work")
@@ -831,17 +845,17 @@ class _Splitter(_Edit):
         def rebuild(inner: List[cst.BaseStatement]) -> List[cst.BaseStatement]:
             return [region.with_changes(body=region.body.with_changes(body=inner, footer=()))]
 
-        return region.body, rebuild, self.tree.code_for_node(anchor)
+        return region.body, rebuild, self.home.code_for_node(anchor)
 
     def _acquire_shape(self, rest: Block, anchor):
         if len(rest) != 2 or not isinstance(rest[1], cst.Try) or _statement_of(rest[:1], anchor) != 0:
             return None
         acquire, region = rest
-        lock = self.tree.code_for_node(anchor.func.value) if isinstance(anchor, cst.Call) and isinstance(anchor.func, cst.Attribute) else None
+        lock = self.home.code_for_node(anchor.func.value) if isinstance(anchor, cst.Call) and isinstance(anchor.func, cst.Attribute) else None
         final = region.finalbody.body.body if region.finalbody is not None and isinstance(region.finalbody.body, cst.IndentedBlock) else []
         if lock is None or region.handlers or region.orelse is not None or len(final) != 1 or not isinstance(region.body, cst.IndentedBlock):
             return None
-        if self.tree.code_for_node(final[0]).strip() != f"{lock}.release()" or anchor.args:
+        if self.home.code_for_node(final[0]).strip() != f"{lock}.release()" or anchor.args:
             return None
 
         def rebuild(inner: List[cst.BaseStatement]) -> List[cst.BaseStatement]:
@@ -863,8 +877,8 @@ class _Splitter(_Edit):
                 raise _Unfixable("no self parameter")
             receiver = positional.pop(0) + "."
         elif kind == "staticmethod":
-            owner = _enclosing(self.parents, function, cst.ClassDef)
-            if owner is None or not isinstance(self.parents.get(id(owner)), cst.Module):
+            owner = _enclosing(self.home_parents, function, cst.ClassDef)
+            if owner is None or not isinstance(self.home_parents.get(id(owner)), cst.Module):
                 raise _Unfixable("a staticmethod of a nested class")
             receiver = owner.name.value + "."
         elif kind != "function":
@@ -882,16 +896,16 @@ class _Splitter(_Edit):
         """The function already only calls a variant under the lock (split before): its name."""
         if len(locked.work.body) != 1 or not isinstance(locked.work.body[0], cst.SimpleStatementLine):
             return None
-        line = self.tree.code_for_node(locked.work.body[0].body[0]).strip()
+        line = self.home.code_for_node(locked.work.body[0].body[0]).strip()
         line = line[len("return ") :] if line.startswith("return ") else line
         before, after = forward.split("{}")
         name = line[len(before) : len(line) - len(after)] if line.startswith(before) and line.endswith(after) else ""
         if not name.isidentifier() or name == locked.function.name.value:
             return None
         # the variant must take the same parameters: callers may pass them by name or rely on defaults
-        block = self.parents.get(id(locked.function))
+        block = self.home_parents.get(id(locked.function))
         variant = next((s for s in getattr(block, "body", ()) if isinstance(s, cst.FunctionDef) and s.name.value == name), None)
-        same = variant is not None and self.tree.code_for_node(variant.params) == self.tree.code_for_node(locked.function.params)
+        same = variant is not None and self.home.code_for_node(variant.params) == self.home.code_for_node(locked.function.params)
         return name if same else None
 
     def _name(self, function: cst.FunctionDef) -> Tuple[str, str]:
@@ -906,7 +920,7 @@ class _Splitter(_Edit):
         else:
             stem = name
         candidates = [f"{stem}_locked", f"{stem}_lock_held", f"{stem}_holding_lock"]
-        taken = _names(self.tree) | set(self.request.taken)
+        taken = _names(self.tree) | _names(self.home) | set(self.request.taken)
         chosen = next((c for c in candidates if c not in taken), None)
         number = 2
         while chosen is None:
@@ -916,12 +930,12 @@ class _Splitter(_Edit):
 
     def _variant(self, locked: _Locked, new_name: str) -> cst.FunctionDef:
         function = locked.function
-        docstring = self.statement(_variant_docstring(self.request.split_kind, function.name.value, locked.lock))
+        docstring = self.home_statement(_variant_docstring(self.request.split_kind, function.name.value, locked.lock))
         work = [s for s in locked.work.body if not (isinstance(s, cst.SimpleStatementLine) and all(isinstance(b, cst.Pass) for b in s.body))]
         kept = [d for d in function.decorators if isinstance(d.decorator, cst.Name) and d.decorator.value in ("staticmethod", "classmethod")]
         blank = [line for line in function.leading_lines if line.comment is None]
         if not blank:
-            blank = [cst.EmptyLine()] * (2 if isinstance(self.parents.get(id(function)), cst.Module) else 1)
+            blank = [cst.EmptyLine()] * (2 if isinstance(self.home_parents.get(id(function)), cst.Module) else 1)
         body = locked.work.with_changes(body=[docstring] + work, header=cst.TrailingWhitespace())
         return function.with_changes(name=cst.Name(new_name), decorators=kept, body=body, leading_lines=blank)
 
@@ -934,7 +948,7 @@ class _Splitter(_Edit):
             func = node.func
             if isinstance(func, cst.Attribute):
                 return id(node), node.with_changes(func=func.with_changes(attr=cst.Name(new_name)))
-            if isinstance(func, cst.Name):
+            if isinstance(func, cst.Name) and self.home is self.tree:
                 return id(node), node.with_changes(func=cst.Name(new_name))
         if how == "dunder":
             return self._dunder_site(node, new_name, function.name.value)

@@ -189,7 +189,8 @@ class FixRequest:
     lock_site: int  # the `with` item, or the acquire() call; -1: not a region of this function
     lock_how: str  # "with" | "acquire" | "" (moving the call is not offered)
     declaration_site: int = -1  # `self._lock = threading.Lock()` in this file (for the RLock fix)
-    # the `_locked` split of the function that takes the lock again (in this file):
+    # the `_locked` split of the function that takes the lock again (in this file, or in split_path):
+    split_path: str = ""  # the file it is defined in, when not this one (its sites are that file's)
     split_site: int = -1  # its name in its `def`
     split_lock: int = -1  # its acquisition: the `with` item or the acquire() call
     split_call: int = -1  # the call to point at the new variant: the finding's, or the chain's last hop

@@ -4,8 +4,10 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from lintlock.config import Settings
-from lintlock.pipeline import check, fix, load
+from lintlock.pipeline import Loaded, check, fix, load
 
 
 def fixed(tmp_path: Path, files):
@@ -68,14 +70,20 @@ def test_a_name_taken_in_a_subclass_elsewhere_is_not_reused(tmp_path):
     assert "value = self.lookup_lock_held(key)" in changed["base.py"]
 
 
-def test_a_function_in_another_file_is_not_split_and_the_reason_is_given(tmp_path):
-    (tmp_path / "store.py").write_text(
-        "import threading\n\nLOCK = threading.Lock()\nDATA = {}\n\n\ndef put(key):\n    with LOCK:\n        DATA[key] = 1\n"
-    )
-    (tmp_path / "user.py").write_text("import store\n\n\ndef put_two(a):\n    with store.LOCK:\n        done = store.put(a)\n        return done\n")
-    loaded = load([str(tmp_path)])
-    requests = [d.fix for d in check(loaded, ("LL",), ()) if d.code == "LL101"]
-    assert [(r.split_site, r.split_why) for r in requests] == [(-1, f"put is defined in another file ({tmp_path / 'store.py'})")]
+def test_a_module_function_in_another_file(tmp_path):
+    """`store.put()` names it through its module: the split can rename it there. A function
+    imported by name would need its import changed too: no split."""
+    store = "import threading\n\nLOCK = threading.Lock()\nDATA = {}\n\n\ndef put(key):\n    with LOCK:\n        DATA[key] = 1\n"
+    user = "import store\n\n\ndef put_two(a):\n    with store.LOCK:\n        done = store.put(a)\n        return done\n"
+    (tmp_path / "store.py").write_text(store)
+    (tmp_path / "user.py").write_text(user)
+    [request] = [d.fix for d in check(load([str(tmp_path)]), ("LL",), ()) if d.code == "LL101"]
+    assert (request.split_path, request.split_why, request.split_target) == (str(tmp_path / "store.py"), "", "global")
+    if hasattr(Loaded, "with_sources"):
+        changed, _ = fixed(tmp_path, {"store.py": store, "user.py": user})
+        assert changed["user.py"] == user.replace("store.put(a)", "store.put_locked(a)")
+        imported = user.replace("import store\n", "import store\nfrom store import put\n").replace("store.put(a)", "put(a)")
+        assert fixed(tmp_path, {"store.py": store, "user.py": imported}) == ({}, [])
 
 
 def test_async_split(tmp_path):
@@ -161,3 +169,34 @@ def test_calls_do_not_wait_for_a_loop_that_reads_what_they_change(tmp_path):
         "                    self.submit(task)  # error: LL101\n"
     )
     assert fixed(tmp_path, {"fill.py": source}) == ({}, [])
+
+
+BASE = (
+    "import threading\n\n\nclass Base:\n    def __init__(self):\n        self._lock = threading.Lock()\n        self._items = {}\n\n"
+    "    def refresh(self):\n        with self._lock:\n            self._items.clear()\n"
+)
+USER = (
+    "from base import Base\n\n\nclass Cache(Base):\n    def reload(self):\n        with self._lock:\n"
+    "            done = self.refresh()  # error: LL101\n            return done\n"
+)
+
+
+def test_the_split_edits_the_file_that_defines_the_function(tmp_path):
+    """A method of a base class in another file: both files change, verified together."""
+    if not hasattr(Loaded, "with_sources"):
+        pytest.skip("the pipeline verifies one file per fix (requested: Loaded.with_sources)")
+    changed, titles = fixed(tmp_path, {"base.py": BASE, "user.py": USER})
+    assert titles == ["split refresh(): its work under the lock becomes refresh_locked(), called here directly"]
+    assert changed["user.py"] == USER.replace("self.refresh()", "self.refresh_locked()")
+    assert changed["base.py"] == BASE.replace(
+        "            self._items.clear()\n",
+        "            self.refresh_locked()\n\n    def refresh_locked(self):\n"
+        '        """The work of refresh(), for a caller that already holds self._lock."""\n        self._items.clear()\n',
+    )
+
+
+def test_the_split_edits_another_file_only_if_it_was_named(tmp_path):
+    for name, source in (("base.py", BASE), ("user.py", USER)):
+        (tmp_path / name).write_text(source)
+    outcome = fix([str(tmp_path / "user.py")], Settings())
+    assert outcome.new_sources == () and outcome.fixed == ()

@@ -187,8 +187,9 @@ def _split_of(program: Program, first: Tuple[str, int], decorated: Optional[str]
     target = program.functions[acquirer]
     if acquire.callee is not None or target.parent is not None:
         return {}  # a nested function takes it: no method to split
-    if program.path_of[acquirer] != path:
-        return {"split_why": f"{program.short_name(acquirer)} is defined in another file ({program.path_of[acquirer]})"}
+    home = program.path_of[acquirer]
+    if home != path and len(hops) > 1:
+        return {"split_why": f"{program.short_name(acquirer)} is defined in another file ({home}), at the end of a chain"}
     calls = [first] + [(f, hop.site) for f, hop in hops[:-1]]  # the call into each function of the chain
     caller, site = calls[-1]
     call = program.event_at(program.functions[caller], site)
@@ -196,6 +197,7 @@ def _split_of(program: Program, first: Tuple[str, int], decorated: Optional[str]
     if why:
         return {"split_why": why}
     return {
+        "split_path": home if home != path else "",
         "split_site": target.site,
         "split_lock": lock_site,
         "split_decorator": decorator,
