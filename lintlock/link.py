@@ -424,11 +424,11 @@ class Program:
         if target.is_async and not call.awaited:
             return []  # a coroutine that is not awaited does not run here
         generator = target.is_generator and not self.is_context_manager(target)
-        if generator and call.runs == "call":
-            return []  # calling a generator function runs none of its body; iterating the result does
-        if not generator and call.runs == "iterates":
-            return []  # iterating what an ordinary function returned does not call it again
-        edges = [Edge(callee, self._bind(target, receiver, call.args), call.site)]
+        body = Edge(callee, self._bind(target, receiver, call.args), call.site)
+        if call.runs == "iterates":  # iterating what an earlier call returned: only a generator's body runs
+            return [body] if generator else []
+        # calling a generator function runs none of its body (iterating the result does); its wrappers do run
+        edges = [] if generator and call.runs == "call" else [body]
         # a decorator's wrapper is a plain function: the receiver is its first argument
         wrapper_args = call.args
         if receiver is not None and target.kind in ("method", "property", "setter"):
