@@ -56,13 +56,15 @@ def digest(*parts: str, data: bytes = b"") -> str:
     return hasher.hexdigest()
 
 
-def user_cache_dir(root: Optional[str]) -> str:
-    """The default: $LINTLOCK_CACHE_DIR, else the platform's user cache folder, one subfolder per project root."""
-    base = os.environ.get("LINTLOCK_CACHE_DIR")
-    if not base:
-        import platformdirs
+class NotOurs(OSError):
+    """The cache folder exists, holds other files, and lintlock did not make it."""
 
-        base = platformdirs.user_cache_dir("lintlock", appauthor=False)
+
+def user_cache_dir(root: Optional[str]) -> str:
+    """The default: the platform's user cache folder, one subfolder per project root."""
+    import platformdirs
+
+    base = platformdirs.user_cache_dir("lintlock", appauthor=False)
     project = os.path.realpath(root or os.getcwd())
     name = os.path.basename(project.rstrip(os.sep)) or "root"
     return os.path.join(base, f"{name}-{digest(project)[:16]}")
@@ -152,7 +154,7 @@ class SummaryCache:
 
     def prune(self, now: Optional[float] = None) -> None:
         """Keep the most recent run memos; drop entries unused for a month (checked once a day)."""
-        if self.directory is None or not os.path.isdir(self.directory):
+        if self.directory is None or not is_lintlock_cache(self.directory):
             return
         now = time.time() if now is None else now
         runs = _entries(os.path.join(self.directory, "runs"))
@@ -178,6 +180,9 @@ class SummaryCache:
         if self._ready or self.directory is None:
             return
         os.makedirs(self.directory, exist_ok=True)
+        if os.listdir(self.directory) and not is_lintlock_cache(self.directory):
+            # a folder with other things in it: lintlock writes there only if it made it
+            raise NotOurs(self.directory)
         for name, text in (("CACHEDIR.TAG", _TAG_TEXT), (".gitignore", "# created by lintlock\n*\n")):
             path = os.path.join(self.directory, name)
             if not os.path.exists(path):

@@ -162,9 +162,16 @@ def _settings(options: CheckOptions, paths: Sequence[str]) -> List[Tuple[Setting
     resolved = []
     for settings, members in groups:
         settings = with_cli(settings, flags)
-        cache_dir = None if options.no_cache else (options.cache_dir or settings.cache_dir or settings.default_cache_dir())
+        cache_dir = _cache_dir(settings, options.cache_dir, options.no_cache)
         resolved.append((replace(settings, full=options.full, jobs=options.jobs or default_jobs(), cache_dir=cache_dir), members))
     return resolved
+
+
+def _cache_dir(settings: Settings, given: Optional[str], no_cache: bool) -> Optional[str]:
+    """--cache-dir (or LINTLOCK_CACHE_DIR), else the configured folder, else the user cache folder."""
+    if no_cache:
+        return None
+    return given or os.environ.get("LINTLOCK_CACHE_DIR") or settings.cache_dir or settings.default_cache_dir()
 
 
 def _merge(outcomes: Sequence[Outcome]) -> Outcome:
@@ -487,7 +494,7 @@ def _project_settings(paths: Sequence[str], config_file: Optional[str], no_cache
     except ConfigError as error:
         click.echo(f"lintlock: configuration error: {error}", err=True)
         sys.exit(2)
-    return [(replace(s, cache_dir=None if no_cache else (s.cache_dir or s.default_cache_dir())), members) for s, members in groups]
+    return [(replace(s, cache_dir=_cache_dir(s, None, no_cache)), members) for s, members in groups]
 
 
 @main.command()
@@ -521,7 +528,7 @@ def clean(paths: Tuple[str, ...], config_file: Optional[str], cache_dir: Optiona
     """Remove the cache of the project of PATHS (default: the current folder)."""
     folders = set()
     for settings, _ in _project_settings(list(paths or (".",)), config_file, False):
-        folders.add(cache_dir or settings.cache_dir or "")
+        folders.add(_cache_dir(settings, cache_dir, False) or "")
         if settings.root is not None:  # where lintlock 0.1 kept it
             folders.add(os.path.join(settings.root, ".lintlock_cache"))
     for folder in sorted(f for f in folders if f):

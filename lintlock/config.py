@@ -233,10 +233,12 @@ def _blocking_calls(value: Any, where: str) -> Tuple[str, ...]:
 
 
 def _cache_dir(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not value:
-        raise ConfigError(f"{where}: `cache-dir` must be a folder name")
-    # relative to the configuration file, as the other paths in it
-    return os.path.join(os.path.dirname(os.path.abspath(where)), os.path.expanduser(value))
+    """A folder inside the project, relative to the configuration file: a checkout's
+    configuration must not make lintlock write (or `lintlock clean` remove) elsewhere."""
+    relative = os.path.normpath(value) if isinstance(value, str) and value else ""
+    if not relative or os.path.isabs(relative) or relative.split(os.sep)[0] in ("..", "~") or relative == ".":
+        raise ConfigError(f"{where}: `cache-dir` must be a folder inside the project, relative to this file (got {value!r}); use --cache-dir or LINTLOCK_CACHE_DIR for another place")
+    return os.path.join(os.path.dirname(os.path.abspath(where)), relative)
 
 
 # key -> how it changes the settings (in this order: `extend-*` after the key it extends)

@@ -118,6 +118,8 @@ def test_rule_command():
     assert listing.exit_code == 0
     assert "LL101  self-deadlock on a non-reentrant lock" in listing.output.splitlines()
     assert invoke("rule", "ll101").output.startswith("# LL101: self-deadlock on a non-reentrant lock\n")
+    assert invoke("rule", "LL900").output.startswith("# LL900: internal error in lintlock\n")
+    assert "LL900  internal error in lintlock" in listing.output.splitlines()
     unknown = invoke("rule", "LL999")
     assert unknown.exit_code == 2
     assert "unknown rule 'LL999'" in unknown.output

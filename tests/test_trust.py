@@ -261,3 +261,27 @@ def test_codec_is_generic_enums_frozensets_and_validating_init():
             codec.loads(bad, _Checked)
     with pytest.raises(TypeError):
         codec.dumps(object())  # not plain data: the cache skips it
+
+
+def test_a_checkout_cannot_point_the_cache_elsewhere(tmp_path, monkeypatch):
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "mod.py").write_bytes(SEED.read_bytes())
+    monkeypatch.delenv("LINTLOCK_CACHE_DIR", raising=False)
+    for value in ("../outside", "/tmp/x", "~/x", "."):
+        (project / "pyproject.toml").write_text(f'[tool.lintlock]\ncache-dir = "{value}"\n')
+        result = invoke(project / "mod.py")
+        assert result.exit_code == 2, value
+        assert "`cache-dir` must be a folder inside the project" in result.output
+    assert not (tmp_path / "outside").exists()
+
+
+def test_the_cache_never_writes_into_a_folder_it_did_not_make(tmp_path):
+    foreign = tmp_path / "documents"
+    foreign.mkdir()
+    (foreign / "letter.txt").write_text("dear")
+    (tmp_path / "mod.py").write_bytes(SEED.read_bytes())
+    assert invoke("--cache-dir", foreign, tmp_path / "mod.py").exit_code == 1
+    assert sorted(p.name for p in foreign.iterdir()) == ["letter.txt"]
+    assert invoke("clean", "--cache-dir", foreign).output == ""
+    assert (foreign / "letter.txt").read_text() == "dear"
