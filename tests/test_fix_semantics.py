@@ -24,7 +24,13 @@ CALLEES = {
     "acquire": "def g(self, x):\n    self._lock.acquire()\n    try:\n        self.log.append(('g', x))\n        return len(self.log)\n    finally:\n        self._lock.release()\n",
     "outside": "def g(self, x):\n    self.log.append(('before', x))\n    with self._lock:\n        self.log.append(('g', x))\n        return len(self.log)\n",
     "property": "@property\ndef g_value(self):\n    with self._lock:\n        self.log.append(('g', None))\n        return len(self.log)\n\ndef g(self, x):\n    return self.g_value\n",
+    "dunder": "def __len__(self):\n    with self._lock:\n        self.log.append('len')\n        return len(self.log)\n\ndef g(self, x):\n    return len(self)\n",
+    "classmethod": "@classmethod\ndef g(cls, x, scale=2):\n    with cls._class_lock:\n        cls.calls.append(x * scale)\n        return len(cls.calls)\n",
+    "decorated": "@locked\ndef g(self, x, *rest):\n    self.log.append(('g', x) + rest)\n    return len(self.log)\n",
 }
+PRELUDE = (
+    "def locked(method):\n    def wrapper(self, *args):\n        with self._lock:\n            return method(self, *args)\n\n    return wrapper\n\n\n"
+)
 CALLERS = {
     "tail": "with self._lock:\n    self.log.append('a')\n    self.g(x)\n",
     "whole": "with self._lock:\n    self.g(x)\n",
@@ -42,13 +48,18 @@ CALLERS = {
 
 def program(callee: str, caller: str) -> str:
     body = textwrap.indent(CALLERS[caller], "        ")
+    if callee == "classmethod":
+        body = body.replace("self._lock", "self._class_lock")
+    lock = "_class_lock" if callee == "classmethod" else "_lock"
     return (
-        "import threading\n\n\nclass Subject:\n    def __init__(self):\n        self._lock = threading.Lock()\n        self.log = []\n\n"
+        "import threading\n\n\n"
+        + PRELUDE
+        + "class Subject:\n    _class_lock = threading.Lock()\n    calls = []\n\n    def __init__(self):\n        self._lock = threading.Lock()\n        self.log = []\n\n"
         + textwrap.indent(CALLEES[callee], "    ")
         + "\n    def run(self, x):\n"
         + body
         + "        return None\n\n\ndef scenario():\n    results = []\n    for x in (0, 1, 3):\n"
-        "        subject = Subject()\n        results.append((subject.run(x), subject.log))\n    return results\n"
+        "        subject = Subject()\n        Subject.calls = []\n        results.append((subject.run(x), subject.log, Subject.calls))\n    return results\n"
     )
 
 
