@@ -50,7 +50,6 @@ def program(callee: str, caller: str) -> str:
     body = textwrap.indent(CALLERS[caller], "        ")
     if callee == "classmethod":
         body = body.replace("self._lock", "self._class_lock")
-    lock = "_class_lock" if callee == "classmethod" else "_lock"
     return (
         "import threading\n\n\n"
         + PRELUDE
