@@ -265,6 +265,8 @@ def check(**values) -> None:
     if sum((options.apply_fixes, options.show_diff, options.add_noqa)) > 1:
         raise click.UsageError("--fix, --diff and --add-noqa exclude each other")
     stdin = _stdin(options)
+    if stdin is not None and options.add_noqa:
+        raise click.UsageError("--add-noqa writes files: it cannot work on stdin")
     outcome = _analyse(options, stdin, fixing=options.apply_fixes or options.show_diff)
     _warn(outcome, options)
     sys.exit(_finish(outcome, options, stdin))

@@ -243,7 +243,7 @@ def test_sarif_validates_against_the_official_schema(tmp_path, monkeypatch):
     document = json.loads(result.output)
     jsonschema.validate(document, json.loads(SARIF_SCHEMA.read_text(encoding="utf-8")))
     run = document["runs"][0]
-    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == ["LL001", "LL101", "LL102", "LL103", "LL104", "LL105"]
+    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == ["LL001", "LL101", "LL102", "LL103", "LL104", "LL105", "LL900"]
     assert run["tool"]["driver"]["rules"][1]["help"]["markdown"].startswith("# LL101")
     seed = next(r for r in run["results"] if r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "testdata/ll101/seed_create_delete.py")
     assert seed["ruleId"] == "LL101" and seed["locations"][0]["physicalLocation"]["region"]["startLine"] == 18
