@@ -77,6 +77,8 @@ def plan(tree: cst.Module, nodes: Dict[int, cst.CSTNode], request: FixRequest, o
         except _Unfixable as error:
             why_not = why_not or (str(error) if shape is _Splitter else "")
             continue
+        except (cst.CSTValidationError, cst.ParserSyntaxError, ValueError, TypeError, AttributeError, LookupError):
+            continue  # a shape the planner did not foresee: no fix from it, never a failed run
         if planned.safe and not tested:
             return planned
         unsafe = unsafe or PlannedFix(False, planned.title, planned.tree, planned.others)
