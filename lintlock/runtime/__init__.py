@@ -13,6 +13,7 @@ install() stay untracked. Standard library only.
 """
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import signal
@@ -30,6 +31,7 @@ from .tracker import DeadlockError, Settings, Tracker
 __all__ = ["DeadlockError", "Settings", "install", "uninstall", "installed", "findings", "hang_dump", "write_report"]
 
 HANG_SIGNALS = ("SIGQUIT", "SIGUSR1")
+DeadlockError.__module__ = __name__  # as users import it
 
 
 class Session:
@@ -46,6 +48,7 @@ class Session:
         self.saved_factories = locks.patch(tracker)
         self.saved_methods = waits.patch(tracker)
         self.saved_signals: dict = {}
+        self.saved_shutdown = None
         self.watchdog: Optional[dumps.Watchdog] = None
         self.finished = False
 
@@ -79,13 +82,24 @@ def install(settings: Optional[Settings] = None, *, report: Optional[str] = None
     if hang_timeout:
         session.watchdog = dumps.Watchdog(min(hang_timeout / 4, 1.0), lambda: _stalled(tracker, hang_timeout), session.dump)
     if at_exit:
-        register = getattr(threading, "_register_atexit", None)
-        try:
-            # runs before the interpreter joins the remaining threads, which never returns if they are deadlocked
-            register(_at_exit) if register else __import__("atexit").register(_at_exit)
-        except RuntimeError:
-            __import__("atexit").register(_at_exit)
+        _hook_exit(session)
     return tracker
+
+
+def _hook_exit(session: Session) -> None:
+    """Check for stuck threads when the main thread ends: before the interpreter joins the
+    others (threading._shutdown), which never returns if they are deadlocked."""
+    shutdown = getattr(threading, "_shutdown", None)
+    if shutdown is None:
+        atexit.register(_at_exit)
+        return
+
+    def _shutdown_after_check():
+        _at_exit()
+        return shutdown()
+
+    session.saved_shutdown = shutdown
+    threading._shutdown = _shutdown_after_check
 
 
 def _stalled(tracker: Tracker, timeout: float) -> Optional[str]:
@@ -130,6 +144,8 @@ def uninstall() -> None:
         session.watchdog.stop()
     for number, previous in session.saved_signals.items():
         signal.signal(number, previous)
+    if session.saved_shutdown is not None:
+        threading._shutdown = session.saved_shutdown
     waits.unpatch(session.saved_methods)
     locks.unpatch(session.saved_factories)
 

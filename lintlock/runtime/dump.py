@@ -12,7 +12,7 @@ import time
 import traceback
 from typing import Callable, Dict, List, Optional
 
-from .frames import site, user_frames
+from .frames import OURS, origin, site
 from .tracker import Tracker
 
 
@@ -84,7 +84,8 @@ def hang_dump(tracker: Tracker, reason: str) -> str:
         if state is not None:
             lines.extend(_state_lines(state, names, now))
         lines.append("  stack (most recent call last):")
-        lines.extend("  " + entry.rstrip("\n").replace("\n", "\n  ") for entry in traceback.format_stack(frames[ident]))
+        entries = [e for e in traceback.extract_stack(frames[ident]) if origin(e.filename) != OURS]
+        lines.extend("  " + entry.rstrip("\n").replace("\n", "\n  ") for entry in traceback.format_list(entries))
         lines.append("")
     cycle = find_cycle(waits_for(tracker))
     if cycle:

@@ -1,6 +1,7 @@
 """What the runtime observed, as findings with stacks; printed as text, JSON or SARIF."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import List, Sequence, Tuple
 
@@ -90,6 +91,7 @@ def json_document(findings: Sequence[RuntimeFinding], dumps: Sequence[str] = ())
         "version": REPORT_VERSION,
         "tool": "lintlock.runtime",
         "observed": True,
+        "root": os.getcwd(),  # what the relative paths are relative to
         "findings": [
             {
                 "path": f.path,

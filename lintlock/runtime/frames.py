@@ -20,7 +20,7 @@ _THIRD_PARTY = re.compile(r"[\\/](site|dist)-packages[\\/]")
 # `self._mu = threading.Lock()`, `lock: Lock = Lock()`, `LOCK = threading.RLock()`
 _ASSIGNED = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*(?::[^=]*)?=[^=]")
 
-OURS, STDLIB, USER = 0, 1, 2
+OURS, STDLIB, THIRD_PARTY, USER = 0, 1, 2, 3
 CompactStack = Tuple[Tuple[object, int, int], ...]
 
 
@@ -42,13 +42,15 @@ class Stack:
 
 @lru_cache(maxsize=4096)
 def origin(filename: str) -> int:
-    """Whose code a file is: lintlock.runtime's, the standard library's, or the user's (anything else)."""
+    """Whose code a file is: lintlock.runtime's, the standard library's, an installed package's, or the user's."""
     if filename.startswith("<"):
         return STDLIB if filename.startswith("<frozen") else USER
     path = os.path.normcase(os.path.abspath(filename))
     if path.startswith(HERE + os.sep):
         return OURS
-    if path.startswith(_STDLIB) and not _THIRD_PARTY.search(path):
+    if _THIRD_PARTY.search(path):
+        return THIRD_PARTY
+    if path.startswith(_STDLIB):
         return STDLIB
     return USER
 
@@ -98,21 +100,22 @@ def display_path(filename: str) -> str:
 
 
 def user_frames(stack: CompactStack) -> Tuple[Frame, ...]:
-    """The stack without lintlock's frames, outermost first."""
+    """The stack without lintlock's frames nor, when the user's code is in it, what called that code, outermost first."""
+    kinds = [origin(code.co_filename) for code, _, _ in stack]
+    start = max((i for i, kind in enumerate(kinds) if kind == USER), default=len(stack) - 1)
     result = []
-    for code, line, lasti in reversed(stack):
-        kind = origin(code.co_filename)
-        if kind == OURS or (kind == STDLIB and not result):
-            continue  # and the interpreter's own start (threading's bootstrap, runpy)
-        name = getattr(code, "co_qualname", code.co_name)
-        result.append(Frame(display_path(code.co_filename), line, _column(code, line, lasti), name))
+    for index in range(start, -1, -1):
+        code, line, lasti = stack[index]
+        if kinds[index] != OURS:
+            name = getattr(code, "co_qualname", code.co_name)
+            result.append(Frame(display_path(code.co_filename), line, _column(code, line, lasti), name))
     return tuple(result)
 
 
 def site(stack: CompactStack) -> Optional[Frame]:
     """Where the user's code did it: the innermost frame that is neither lintlock's nor the standard library's."""
     for code, line, lasti in stack:
-        if origin(code.co_filename) == USER:
+        if origin(code.co_filename) >= THIRD_PARTY:
             return Frame(display_path(code.co_filename), line, _column(code, line, lasti), getattr(code, "co_qualname", code.co_name))
     frames = user_frames(stack)
     return frames[-1] if frames else None
@@ -130,7 +133,7 @@ def creation_key(kind: str, limit: int = 4) -> Tuple[Tuple[Tuple[str, int], ...]
     label = ""
     while frame is not None and len(key) < limit:
         filename = frame.f_code.co_filename
-        if origin(filename) == USER:
+        if origin(filename) >= THIRD_PARTY:
             key.append((filename, frame.f_lineno))
             name = stored_name(filename, frame.f_lineno)
             if name:

@@ -49,6 +49,7 @@ class TrackedLock:
         self._owner = None
 
     def acquire(self, blocking=True, timeout=-1):
+        __tracebackhide__ = True  # pytest
         tracker = _Binding.tracker
         state = tracker.state()
         if _forever(blocking, timeout):

@@ -1,1 +1,109 @@
-"""pytest plugin entry point for lintlock.runtime (work in progress)."""
+"""pytest plugin (the `pytest11` entry point): `pytest --lintlock-runtime` tracks the locks the tests take.
+
+Installing lintlock loads this module in every pytest run; without the flag it
+only declares its options: nothing is patched and no thread is started.
+"""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+ACTIVE = "lintlock-runtime"
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("lintlock", "lintlock.runtime: track lock order and self-deadlocks while the tests run")
+    group.addoption("--lintlock-runtime", action="store_true", default=False, help="Track threading locks; report LL101/LL102/LL103 observed at runtime.")
+    group.addoption("--lintlock-report", metavar="FILE", default=None, help="Write what was observed to FILE (.json for `lintlock check --runtime-report`, .sarif, .txt).")
+    group.addoption("--lintlock-fail", action="store_true", default=False, help="Fail the session when something was observed.")
+    group.addoption("--lintlock-hang-timeout", type=float, metavar="SECONDS", default=None, help="Dump every thread (and interrupt the run) when one test runs longer than this.")
+    group.addoption("--lintlock-on-self-deadlock", choices=["raise", "block"], default="raise", help="raise DeadlockError (default) or report and block.")
+    group.addoption("--lintlock-grace", type=float, metavar="SECONDS", default=1.0, help="How long a self-deadlock waits for a hand-off by another thread first (default 1).")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config, parser, args):
+    # before conftest.py files import the project: its module-level locks get tracked
+    if getattr(early_config.known_args_namespace, "lintlock_runtime", False):
+        _activate(early_config, early_config.known_args_namespace)
+
+
+def pytest_configure(config):
+    if config.getoption("lintlock_runtime") and not config.pluginmanager.has_plugin(ACTIVE):
+        _activate(config, config.option)
+
+
+def _activate(config, options) -> None:
+    from . import install
+
+    install(on_self_deadlock=options.lintlock_on_self_deadlock, grace=options.lintlock_grace, at_exit=False)
+    config.pluginmanager.register(RuntimePlugin(), ACTIVE)
+
+
+class RuntimePlugin:
+    """Registered only with --lintlock-runtime."""
+
+    def __init__(self) -> None:
+        self.report = None
+        self.fail = False
+        self.hang_timeout = None
+        self.test = None  # (nodeid, start)
+        self.watchdog = None
+        self.findings = []
+
+    def pytest_sessionstart(self, session):
+        config = session.config
+        self.report = config.getoption("lintlock_report")
+        self.fail = config.getoption("lintlock_fail")
+        self.hang_timeout = config.getoption("lintlock_hang_timeout")
+        if self.hang_timeout:
+            from .dump import Watchdog
+
+            self.watchdog = Watchdog(min(self.hang_timeout / 4, 1.0), self._stalled, self._hang)
+
+    def _stalled(self):
+        test = self.test
+        if test is not None and time.monotonic() - test[1] > self.hang_timeout:
+            return f"test {test[0]} has run for more than {self.hang_timeout:g} s"
+        return None
+
+    def _hang(self, reason: str) -> None:
+        import _thread
+
+        from . import hang_dump
+
+        hang_dump(reason)
+        _thread.interrupt_main()  # ends the stuck run with pytest's summary (and ours)
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_protocol(self, item, nextitem):
+        self.test = (item.nodeid, time.monotonic())
+        yield
+        self.test = None
+
+    def pytest_sessionfinish(self, session, exitstatus):
+        from . import findings, write_report
+
+        self.findings = findings()
+        if self.report:
+            write_report(self.report, self.findings)
+        if self.fail and self.findings and session.exitstatus == 0:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+    def pytest_terminal_summary(self, terminalreporter):
+        from .findings import text_lines
+
+        if not self.findings:
+            terminalreporter.write_sep("=", "lintlock runtime: no lock-order problem observed")
+            return
+        terminalreporter.write_sep("=", f"lintlock runtime: {len(self.findings)} problem{'s' if len(self.findings) != 1 else ''} observed", red=True)
+        for line in text_lines(self.findings):
+            terminalreporter.write_line(line)
+
+    def pytest_unconfigure(self, config):
+        from . import uninstall
+
+        if self.watchdog is not None:
+            self.watchdog.stop()
+        uninstall()

@@ -145,6 +145,7 @@ class Tracker:
         (and is now held); False to go on blocking (the "block" setting);
         otherwise DeadlockError.
         """
+        __tracebackhide__ = True  # pytest: show the user's acquisition, not this frame
         if cls.handoff:
             return False
         if try_acquire(self.settings.grace):
