@@ -11,7 +11,7 @@ import os
 import re
 import sys
 from dataclasses import dataclass, fields, replace
-from typing import IO, Dict, List, Optional, Sequence, Tuple
+from typing import IO, Any, Dict, List, Optional, Sequence, Tuple
 
 import click
 
@@ -109,7 +109,7 @@ class _Progress:
     """click's progress bar on stderr, for long runs on a terminal: files summarized so far."""
 
     def __init__(self) -> None:
-        self.bar = None
+        self.bar: Any = None
         self.done = 0
 
     def __call__(self, done: int, total: int) -> None:
@@ -178,7 +178,7 @@ def _merge(outcomes: Sequence[Outcome]) -> Outcome:
     """One outcome for the projects checked one after the other: counts add up, lists concatenate."""
     if len(outcomes) == 1:
         return outcomes[0]
-    merged = {}
+    merged: Dict[str, Any] = {}
     for field in fields(Outcome):
         values = [getattr(o, field.name) for o in outcomes]
         merged[field.name] = sum(values) if isinstance(values[0], int) else tuple(x for value in values for x in value)
@@ -188,17 +188,18 @@ def _merge(outcomes: Sequence[Outcome]) -> Outcome:
 
 def _analyse(options: CheckOptions, stdin: Optional[Tuple[str, bytes]], fixing: bool) -> Outcome:
     """Run (or fix) every project; a bug in lintlock outside any one file is exit 2."""
-    paths = [options.stdin_filename] if stdin is not None else list(options.paths or (".",))
+    paths = [options.stdin_filename or "-"] if stdin is not None else list(options.paths or (".",))
     groups = _settings(options, paths)
     progress = _progress(not options.quiet and options.output_file is None)
     outcomes = []
     try:
         for settings, members in groups:
-            arguments = dict(use_noqa=not options.disable_noqa, stdin=stdin, progress=progress)
+            targets = list(members) if stdin is None else ["-"]
+            use_noqa = not options.disable_noqa
             if fixing:
-                outcomes.append(fix(list(members) if stdin is None else ["-"], settings, unsafe_fixes=options.unsafe_fixes, **arguments))
+                outcomes.append(fix(targets, settings, unsafe_fixes=options.unsafe_fixes, use_noqa=use_noqa, stdin=stdin, progress=progress))
             else:
-                outcomes.append(run(list(members) if stdin is None else ["-"], settings, **arguments))
+                outcomes.append(run(targets, settings, use_noqa=use_noqa, stdin=stdin, progress=progress))
     except PathNotFound as missing:
         raise click.UsageError(f"{missing}: no such file or directory") from None
     except KeyboardInterrupt:

@@ -211,7 +211,7 @@ class Codec:
 
             return member
         hints = typing.get_type_hints(cls)
-        init_fields = [f for f in dataclasses.fields(cls) if f.init]
+        init_fields = [f for f in dataclasses.fields(cls) if f.init]  # type: ignore[arg-type]
         decoders = {f.name: self._decoder(hints.get(f.name, object)) for f in init_fields}
         defaults = {f.name: f.default for f in init_fields if f.default is not dataclasses.MISSING}
         optional = {f.name for f in init_fields if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING}  # type: ignore[misc]

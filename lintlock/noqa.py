@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import re
 import tokenize
-from typing import Dict, Iterable, Optional, Set, Tuple
+from typing import Iterable, Mapping, Optional, Set, Tuple
 
 _NOQA_CODES = re.compile(r"#\s*noqa:\s?(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*)*)", re.IGNORECASE)
 
@@ -27,7 +27,7 @@ def commentable_lines(source: bytes) -> Set[int]:
     return lines
 
 
-def add_noqa(source: bytes, codes_by_line: Dict[int, Iterable[str]]) -> Tuple[bytes, int]:
+def add_noqa(source: bytes, codes_by_line: Mapping[int, Iterable[str]]) -> Tuple[bytes, int]:
     """(new source, how many lines got a directive)."""
     allowed = commentable_lines(source)
     lines = source.splitlines(keepends=True)

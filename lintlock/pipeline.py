@@ -405,8 +405,8 @@ def fix(paths: Sequence[str], settings: Optional[Settings] = None, unsafe_fixes:
     applied, dropped = fixer_state.applied, fixer_state.dropped
     findings = _render(loaded, check(loaded, select, ignore), select, ignore, use_noqa)
     changed = tuple((p, original[p], loaded.sources[p]) for p in sorted(original) if loaded.sources[p] != original[p])
-    before = tuple((p, (initial or {}).get(p, 0)) for p, _, _ in changed)
-    return Outcome(tuple(findings), len(loaded.targets), loaded.internal_errors, loaded.tracebacks, tuple(applied), tuple(dropped), changed, gathered.empty, before)
+    found_before = tuple((p, (initial or {}).get(p, 0)) for p, _, _ in changed)
+    return Outcome(tuple(findings), len(loaded.targets), loaded.internal_errors, loaded.tracebacks, tuple(applied), tuple(dropped), changed, gathered.empty, found_before)
 
 
 class _FixRounds:
@@ -427,7 +427,7 @@ class _FixRounds:
             candidate = loaded.with_source(path, planned.tree.bytes)
             after = _counts(check(candidate, self.select, self.ignore)) if candidate is not None else None
             why = _rejection(before, after, (path, diagnostic.code))
-            if why:
+            if why or candidate is None or after is None:
                 self.rejected.add((path, planned.tree.code))
                 self.dropped.append((path, f"{planned.title}: not applied, {why}"))
                 continue
