@@ -16,12 +16,17 @@ rewrite provably keeps control flow (lintlock/rules/LL101.md shows each):
               exception is kept and raised after the call.
     loop      the call is the last thing a `for` loop of the region does:
               collect its arguments under the lock (`to_x.append(item)`),
-              make the calls in a loop after the release (_LoopDeferral).
-  split    the function that takes the lock again is one `with lock:` around
-           its work: that work becomes `name_locked()`, which expects the
-           caller to hold the lock, `name()` takes the lock and calls it, and
-           the call made under the lock calls `name_locked()` (_Splitter).
-           Behaviour, atomicity included, is kept exactly.
+              make the calls in a loop after the release (_LoopDeferral);
+              safe only if the loop reads nothing the callee touches.
+  split    the function that takes the lock again is one `with lock:` (or
+           acquire/try/finally, or an in-tree decorator that only holds the
+           lock) around its work: that work becomes `name_locked()`, which
+           expects the caller to hold the lock, `name()` takes the lock and
+           calls it, and the call made under the lock (or the last hop of a
+           chain) calls `name_locked()`, implicit calls (`len(self)`, a
+           property) made explicit (_Splitter). Behaviour, atomicity
+           included, is kept exactly. The function may be in another file
+           (`other` in plan(); PlannedFix.others).
   rlock    a private `threading.Lock()` becomes an RLock (unsafe: it hides
            the design problem).
 
