@@ -1,0 +1,199 @@
+"""Expressions, walked in evaluation order: the calls they make, the locks an
+`acquire()`/`release()` at the head of a statement takes or drops, awaits and
+yields. One small handler per node type, chosen by `type(node)`."""
+from __future__ import annotations
+
+from typing import Callable, Dict, List, Optional, Tuple
+
+import libcst as cst
+
+from ..model import Acquire, Args, Await, Call, Held, LockPath, Target
+from .calls import call_args, call_target
+from .guards import guarded
+from .held import LOCK_METHODS, RELEASE, HeldSet, acquire_blocks, join, without
+from .names import Names
+from .scope import Frame, bind
+from .sites import Sites
+from .syntax import CODE_NODES, expression_fields
+
+# nodes that call nothing and hold no sub-expression
+_INERT = frozenset({cst.Name, cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.Ellipsis})
+
+# (node, frame, held, top) -> held after it; each handler takes one node type
+Handler = Callable[..., HeldSet]
+
+
+class Expressions:
+    def __init__(self, names: Names, sites: Sites) -> None:
+        self.names = names
+        self.sites = sites
+        self._handlers: Dict[type, Handler] = {
+            cst.Call: self.call,
+            cst.Attribute: self._attribute,
+            cst.UnaryOperation: self._unary,
+            cst.Await: self._await,
+            cst.Subscript: self._subscript,
+            cst.Comparison: self._comparison,
+            cst.Lambda: self._lambda,
+            cst.Yield: self._yield,
+            cst.NamedExpr: self._named,
+        }
+
+    def walk(self, node: cst.CSTNode, frame: Frame, held: HeldSet, top: bool = False) -> HeldSet:
+        """Walk an expression. `top`: its value is not handed to anything else, so a
+        `lock.acquire()` here acquires for this function (and not, say, for the
+        task in `create_task(lock.acquire())`)."""
+        kind = type(node)  # exact types: isinstance on libcst's abstract bases is slow
+        if kind in _INERT:
+            return held
+        handler = self._handlers.get(kind)
+        if handler is None:
+            return self.children(node, frame, held)
+        return handler(node, frame, held, top)
+
+    def children(self, node: cst.CSTNode, frame: Frame, held: HeldSet) -> HeldSet:
+        """The sub-expressions of a node, in source order (reading fields directly:
+        libcst's `children` rebuilds the node to list them)."""
+        for name in expression_fields(type(node)):
+            value = getattr(node, name)
+            if type(value) in (list, tuple):
+                for item in value:
+                    if type(item) in CODE_NODES:
+                        held = self.walk(item, frame, held)
+            elif type(value) in CODE_NODES:
+                held = self.walk(value, frame, held)
+        return held
+
+    # -- one handler per node type ---------------------------------------
+
+    def _attribute(self, node: cst.Attribute, frame: Frame, held: HeldSet, top: bool) -> HeldSet:
+        held = self.walk(node.value, frame, held)
+        self.syntax_call(node, node.value, "attr", node.attr.value, frame, held)
+        return held
+
+    def _unary(self, node: cst.UnaryOperation, frame: Frame, held: HeldSet, top: bool) -> HeldSet:
+        if type(node.operator) is cst.Not:
+            return self.walk(node.expression, frame, held, top=top)
+        return self.children(node, frame, held)
+
+    def _await(self, node: cst.Await, frame: Frame, held: HeldSet, top: bool) -> HeldSet:
+        inner = node.expression
+        if type(inner) is cst.Call:
+            held = self.call(inner, frame, held, top=True, awaited=True)
+        else:
+            held = self.walk(inner, frame, held)
+        frame.events.append(Await(site=self.sites.number(node), held=held))
+        return held
+
+    def _subscript(self, node: cst.Subscript, frame: Frame, held: HeldSet, top: bool) -> HeldSet:
+        held = self.children(node, frame, held)
+        self.syntax_call(node, node.value, "dunder", "__getitem__", frame, held)
+        return held
+
+    def _comparison(self, node: cst.Comparison, frame: Frame, held: HeldSet, top: bool) -> HeldSet:
+        held = self.children(node, frame, held)
+        for comparison in node.comparisons:
+            if type(comparison.operator) in (cst.In, cst.NotIn):
+                self.syntax_call(node, comparison.comparator, "dunder", "__contains__", frame, held)
+        return held
+
+    def _lambda(self, node: cst.Lambda, frame: Frame, held: HeldSet, top: bool) -> HeldSet:
+        return held  # its body runs when (and where) it is called
+
+    def _yield(self, node: cst.Yield, frame: Frame, held: HeldSet, top: bool) -> HeldSet:
+        if node.value is not None:
+            held = self.walk(node.value, frame, held)
+        frame.yield_held = join(frame.yield_held, held)
+        return held
+
+    def _named(self, node: cst.NamedExpr, frame: Frame, held: HeldSet, top: bool) -> HeldSet:
+        held = self.walk(node.value, frame, held)
+        bind(node.target, frame)
+        return held
+
+    # -- calls -----------------------------------------------------------
+
+    def call(self, node: cst.Call, frame: Frame, held: HeldSet, top: bool = False, awaited: bool = False) -> HeldSet:
+        """A call: its callee and arguments, then the call itself (`top`: as for walk)."""
+        func = node.func
+        if isinstance(func, cst.Attribute):
+            held = self.walk(func.value, frame, held)
+        elif not isinstance(func, cst.Name):
+            held = self.walk(func, frame, held)
+        for arg in node.args:
+            held = self.walk(arg.value, frame, held)
+        if top and isinstance(func, cst.Attribute) and func.attr.value in LOCK_METHODS:
+            lock = self.names.path(func.value, frame)
+            if lock is not None:
+                return self._lock_call(node, func.attr.value, lock, frame, held)
+        self.emit_target_call(node, frame, held, awaited)
+        return held
+
+    def _lock_call(self, node: cst.Call, method: str, lock: LockPath, frame: Frame, held: HeldSet) -> HeldSet:
+        """`lock.acquire(...)` or `lock.release()` heading a statement."""
+        if method in RELEASE:
+            frame.released.add(lock)
+            return without(held, lock)
+        site = self.sites.number(node)
+        frame.events.append(
+            Acquire(
+                site=site,
+                lock=lock,
+                held=held,
+                blocking=acquire_blocks(node),
+                how="acquire",
+                guarded=guarded(node, lock, frame, self.names),
+            )
+        )
+        return held + (Held(site=site, lock=lock, how="acquire"),)
+
+    def emit_target_call(self, node: cst.Call, frame: Frame, held: HeldSet, awaited: bool) -> Optional[int]:
+        """Record the call `node` makes; its site, or None when it names nothing we can follow."""
+        target = call_target(node, frame, self.names)
+        if target is None:
+            return None
+        args = call_args(node, frame, self.names)
+        if target.kind == "method" and target.receiver is not None and target.receiver.scope == "global":
+            target = Target("global", f"{target.receiver.base}." + ".".join(target.receiver.attrs + (target.name,)))
+        return self.emit_call(node, target, args, frame, held, awaited=awaited)
+
+    def emit_call(
+        self,
+        node: cst.CSTNode,
+        target: Target,
+        args: Args,
+        frame: Frame,
+        held: HeldSet,
+        awaited: bool = False,
+        site: Optional[int] = None,
+    ) -> int:
+        if site is None:
+            site = self.sites.number(node)
+        loop = frame.loops[-1] if frame.loops else ()
+        frame.events.append(Call(site=site, target=target, args=args, held=held, awaited=awaited, loop=loop))
+        return site
+
+    def syntax_call(self, node: cst.CSTNode, value: cst.BaseExpression, kind: str, name: str, frame: Frame, held: HeldSet) -> None:
+        """Syntax that calls a method of `value` when it is a local object:
+        `x.attr` (a property), `x[i]`, `a in x`, `del x[i]`, `for a in x`."""
+        obj = self.names.path(value, frame)
+        if obj is not None and obj.scope == "local":
+            self.emit_call(node, Target(kind, name, obj), Args(), frame, held)
+
+    def read_paths(self, node: cst.CSTNode, frame: Frame) -> Tuple[LockPath, ...]:
+        """Objects an expression reads (`not self._done and n < 3` -> self._done)."""
+        found: List[LockPath] = []
+
+        def visit(current: cst.CSTNode) -> None:
+            if isinstance(current, (cst.Attribute, cst.Name)):
+                path = self.names.path(current, frame)
+                if path is not None and (path.attrs or path.scope == "global"):
+                    found.append(path)
+                    return
+            if isinstance(current, (cst.Call, cst.Lambda)):
+                return
+            for child in current.children:
+                visit(child)
+
+        visit(node)
+        return tuple(found)

@@ -1,0 +1,100 @@
+"""Frames: the mutable state of the function (or class body, or module) being
+walked, what its names mean, and what it will be summarized as."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
+
+import libcst as cst
+
+from ..model import Held, LockPath, Value
+from .held import HeldSet
+
+SELF = "<self>"  # the instance, in attribute declarations collected from methods
+
+# (statements of a block, index of the one being walked, the finally block that
+# releases for that block: set when the block is the body of a try)
+StatementContext = Tuple[Sequence[cst.CSTNode], int, Sequence[cst.CSTNode]]
+
+
+@dataclass
+class ClassState:
+    """A class being walked; turned into a ClassSummary."""
+
+    qualname: str
+    name: str
+    bases: Tuple[str, ...]
+    decorators: Tuple[str, ...]
+    site: int
+    methods: Dict[str, str] = field(default_factory=dict)
+    class_attrs: List[Tuple[str, Value]] = field(default_factory=list)
+    instance_attrs: List[Tuple[str, Value]] = field(default_factory=list)
+
+
+@dataclass
+class Frame:
+    """Mutable state of the function being walked; turned into a FunctionSummary."""
+
+    qualname: str
+    params: Tuple[str, ...]
+    parent: Optional["Frame"] = None
+    is_module: bool = False
+    cls: Optional[ClassState] = None  # set for methods: `self.x = ...` feeds the class
+    self_name: Optional[str] = None
+    locals: Set[str] = field(default_factory=set)
+    aliases: Dict[str, LockPath] = field(default_factory=dict)
+    events: List[object] = field(default_factory=list)
+    local_defs: Dict[str, str] = field(default_factory=dict)
+    local_values: Dict[str, Value] = field(default_factory=dict)
+    yield_held: Optional[HeldSet] = None
+    exit_held: Optional[HeldSet] = None
+    returns_local: Optional[str] = None
+    returns_value: Optional[Value] = None
+    returns_count: int = 0
+    scoped: List[Held] = field(default_factory=list)  # entries of the enclosing `with` blocks
+    released: Set[LockPath] = field(default_factory=set)  # locks this function calls release() on
+    param_types: Dict[str, str] = field(default_factory=dict)  # annotated parameters
+    loops: List[Tuple[LockPath, ...]] = field(default_factory=list)  # objects read by enclosing `while` tests
+    finals: List[Sequence[cst.CSTNode]] = field(default_factory=list)  # finally blocks of the enclosing trys
+    statements: List[StatementContext] = field(default_factory=list)  # the enclosing statements, innermost last
+
+    def _scopes(self) -> Iterator["Frame"]:
+        """This function, then the functions it is nested in (not the module)."""
+        frame: Optional[Frame] = self
+        while frame is not None and not frame.is_module:
+            yield frame
+            frame = frame.parent
+
+    def is_local(self, name: str) -> bool:
+        return any(name in frame.locals for frame in self._scopes())
+
+    def alias(self, name: str) -> Optional[LockPath]:
+        for frame in self._scopes():
+            if name in frame.locals:
+                return frame.aliases.get(name)
+        return None
+
+    def local_def(self, name: str) -> Optional[str]:
+        for frame in self._scopes():
+            if name in frame.local_defs:
+                return frame.local_defs[name]
+            if name in frame.locals:
+                return None
+        return None
+
+
+def bind(target: cst.CSTNode, frame: Frame) -> None:
+    """A name assigned in a function is local to it (for later lookups), and
+    forgets what it meant before."""
+    if frame.is_module:
+        return
+    if isinstance(target, cst.Name):
+        frame.locals.add(target.value)
+        frame.aliases.pop(target.value, None)
+        frame.local_defs.pop(target.value, None)
+        frame.local_values.pop(target.value, None)
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            bind(element.value, frame)
+    elif isinstance(target, cst.StarredElement):
+        bind(target.value, frame)
