@@ -47,7 +47,8 @@ class _DefaultToCheck(click.Group):
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         super().format_options(ctx, formatter)
         check_command = self.commands["check"]
-        records = [r for r in (p.get_help_record(ctx) for p in check_command.get_params(ctx)) if r and not r[0].startswith("-h")]
+        options = [p for p in check_command.get_params(ctx) if isinstance(p, click.Option)]
+        records = [r for r in (p.get_help_record(ctx) for p in options) if r and not r[0].startswith("-h")]
         with formatter.section("Check options (lintlock [check] [PATHS]...)"):
             formatter.write_dl(records)
 
