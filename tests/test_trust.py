@@ -285,3 +285,27 @@ def test_the_cache_never_writes_into_a_folder_it_did_not_make(tmp_path):
     assert sorted(p.name for p in foreign.iterdir()) == ["letter.txt"]
     assert invoke("clean", "--cache-dir", foreign).output == ""
     assert (foreign / "letter.txt").read_text() == "dear"
+
+
+from hypothesis import given, settings as hypothesis_settings, strategies as st  # noqa: E402
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5) | st.sampled_from(["!", "=", "Finding", "Result", "LockPath"]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(["!", "=", "path", "line", "summary", "base", "attrs", "x"]), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(_json, st.sampled_from([object, Finding, Result, Outcome, model.LockPath]))
+def test_codec_raises_only_malformed_on_any_json(document, hint):
+    try:
+        CODEC.decode(document, hint)
+    except Malformed:
+        pass
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(st.builds(Finding, st.text(), st.integers(), st.integers(), st.integers(), st.integers(), st.text(), st.text(), st.sampled_from(["", "safe", "unsafe"]), st.text(), st.lists(st.text()).map(tuple)))
+def test_codec_round_trips_any_finding(finding):
+    assert CODEC.loads(CODEC.dumps(finding), Finding) == finding
