@@ -12,7 +12,7 @@ import time
 import traceback
 from typing import Callable, Dict, List, Optional
 
-from .frames import OURS, origin, site
+from .frames import OURS, display_path, origin, site
 from .tracker import Tracker
 
 
@@ -33,7 +33,7 @@ def _describe_lock(obj: object) -> str:
     if cls is None:
         return repr(obj)
     where = cls.key[-1] if cls.key else None
-    created = f", created at {where[0]}:{where[1]}" if where else ""
+    created = f", created at {display_path(where[0])}:{where[1]}" if where else ""
     return f"{cls.label} ({cls.kind}{created})"
 
 

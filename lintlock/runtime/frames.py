@@ -20,6 +20,7 @@ _THIRD_PARTY = re.compile(r"[\\/](site|dist)-packages[\\/]")
 # `self._mu = threading.Lock()`, `lock: Lock = Lock()`, `LOCK = threading.RLock()`
 _ASSIGNED = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*(?::[^=]*)?=[^=]")
 
+_RETURNED = re.compile(r"^\s*return\b")
 OURS, STDLIB, THIRD_PARTY, USER = 0, 1, 2, 3
 CompactStack = Tuple[Tuple[object, int, int], ...]
 
@@ -124,25 +125,31 @@ def site(stack: CompactStack) -> Optional[Frame]:
 def creation_key(kind: str, limit: int = 4) -> Tuple[Tuple[Tuple[str, int], ...], str]:
     """A lock's class, as in lockdep: the user line that created it, and a name for it.
 
-    When that line does not store the lock (`return threading.Lock()` in a
-    helper), the callers' lines are added until one does, so that locks
-    made by one helper for different owners are different classes.
+    When that line returns the lock (`return threading.Lock()` in a helper),
+    the callers' lines are added until one does not, so that locks made by
+    one helper for different owners are different classes.
     """
     frame = sys._getframe(1)
     key = []
+    first_code = None
     label = ""
     while frame is not None and len(key) < limit:
-        filename = frame.f_code.co_filename
-        if origin(filename) >= THIRD_PARTY:
-            key.append((filename, frame.f_lineno))
-            name = stored_name(filename, frame.f_lineno)
+        code = frame.f_code
+        if origin(code.co_filename) >= THIRD_PARTY:
+            # the instruction too: `a, b = Lock(), Lock()` makes two classes
+            key.append((code.co_filename, frame.f_lineno, frame.f_lasti))
+            first_code = first_code or code
+            text = linecache.getline(code.co_filename, frame.f_lineno)
+            name = stored_name(code.co_filename, frame.f_lineno)
             if name:
                 label = _qualify(name, frame)
+            if not _RETURNED.match(text):
                 break
         frame = frame.f_back
-    if not label:
-        label = f"{kind} at {display_path(key[0][0])}:{key[0][1]}" if key else f"{kind} (created outside user code)"
-    return tuple(key), label
+    if not label and key:
+        filename, line, lasti = key[0]
+        label = f"{kind} at {display_path(filename)}:{line}:{_column(first_code, line, lasti)}"
+    return tuple(key), label or f"{kind} (created outside user code)"
 
 
 def stored_name(filename: str, line: int) -> str:

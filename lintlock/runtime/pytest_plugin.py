@@ -41,6 +41,23 @@ def _activate(config, options) -> None:
     config.pluginmanager.register(RuntimePlugin(), ACTIVE)
 
 
+def _interrupt_main() -> None:
+    """KeyboardInterrupt in the main thread, even while it is blocked in a lock or a join.
+
+    A real SIGINT wakes a blocked acquire (POSIX); _thread.interrupt_main()
+    only takes effect when the main thread next runs Python code.
+    """
+    import os
+    import signal
+
+    if hasattr(signal, "pthread_kill"):
+        os.kill(os.getpid(), signal.SIGINT)
+    else:
+        import _thread
+
+        _thread.interrupt_main()
+
+
 class RuntimePlugin:
     """Registered only with --lintlock-runtime."""
 
@@ -49,11 +66,13 @@ class RuntimePlugin:
         self.fail = False
         self.hang_timeout = None
         self.test = None  # (nodeid, start)
+        self.capture = None
         self.watchdog = None
         self.findings = []
 
     def pytest_sessionstart(self, session):
         config = session.config
+        self.capture = config.pluginmanager.getplugin("capturemanager")
         self.report = config.getoption("lintlock_report")
         self.fail = config.getoption("lintlock_fail")
         self.hang_timeout = config.getoption("lintlock_hang_timeout")
@@ -69,12 +88,15 @@ class RuntimePlugin:
         return None
 
     def _hang(self, reason: str) -> None:
-        import _thread
-
         from . import hang_dump
 
-        hang_dump(reason)
-        _thread.interrupt_main()  # ends the stuck run with pytest's summary (and ours)
+        if self.capture is not None:
+            # the test's output is being captured, and is lost on interruption: write past it
+            with self.capture.global_and_fixture_disabled():
+                hang_dump(reason)
+        else:
+            hang_dump(reason)
+        _interrupt_main()  # ends the stuck run with pytest's summary (and ours)
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(self, item, nextitem):
