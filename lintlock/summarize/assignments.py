@@ -10,7 +10,7 @@ import libcst as cst
 
 from ..model import Args, LockPath, Target, Value
 from .expressions import Expressions
-from .held import HeldSet, acquired_object
+from .held import HeldSet, acquire_blocks, acquired_object
 from .names import Names
 from .scope import SELF, Frame, bind
 from .values import value_of
@@ -73,6 +73,8 @@ class Assignments:
         path = self.names.path(value, frame) if value is not None else None
         bind(target, frame)
         self._bind_local(target.value, value, annotation, path, frame)
+        if isinstance(value, cst.Call) and frame.last_call is not None and frame.last_call[0] == id(value):
+            frame.pending[target.value] = frame.last_call[1]  # `it = self.rows()`: iterating `it` runs rows() if it is a generator
         return held
 
     def _bind_local(self, name: str, value, annotation, path: Optional[LockPath], frame: Frame) -> None:
@@ -86,7 +88,9 @@ class Assignments:
         elif path is not None and path.scope == "global":
             frame.aliases[name] = path
         elif acquired is not None:  # `ok = lock.acquire(False)`: `if ok:` tells whether it is held
-            frame.local_values[name] = Value(callee="<acquire>", arg0=self.names.path(acquired, frame))
+            # int0 0: a try-acquire (non-blocking or timed), whose success proves the lock was free
+            call = value.expression if isinstance(value, cst.Await) else value
+            frame.local_values[name] = Value(callee="<acquire>", arg0=self.names.path(acquired, frame), int0=int(acquire_blocks(call)))
         elif value is not None or annotation is not None:
             frame.local_values[name] = self._value(value, frame, annotation)
 

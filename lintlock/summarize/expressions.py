@@ -3,7 +3,8 @@
 yields. One small handler per node type, chosen by `type(node)`."""
 from __future__ import annotations
 
-from typing import Callable, Dict, List, Optional, Tuple
+from dataclasses import replace
+from typing import Callable, Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -11,6 +12,7 @@ from ..model import Acquire, Args, Await, Call, Held, LockPath, Target
 from .calls import call_args, call_target
 from .guards import guarded
 from .held import LOCK_METHODS, RELEASE, HeldSet, acquire_blocks, join, without
+from .iteration import COMPREHENSIONS, mark_arguments, mark_comprehension
 from .names import Names
 from .scope import Frame, bind
 from .sites import Sites
@@ -27,6 +29,7 @@ class Expressions:
     def __init__(self, names: Names, sites: Sites) -> None:
         self.names = names
         self.sites = sites
+        self.consumed: Set[int] = set()  # ids of expressions whose value is iterated where evaluated (lintlock.summarize.iteration)
         self._handlers: Dict[type, Handler] = {
             cst.Call: self.call,
             cst.Attribute: self._attribute,
@@ -37,6 +40,7 @@ class Expressions:
             cst.Lambda: self._lambda,
             cst.Yield: self._yield,
             cst.NamedExpr: self._named,
+            **{kind: self._comprehension for kind in COMPREHENSIONS},
         }
 
     def walk(self, node: cst.CSTNode, frame: Frame, held: HeldSet, top: bool = False) -> HeldSet:
@@ -45,6 +49,8 @@ class Expressions:
         task in `create_task(lock.acquire())`)."""
         kind = type(node)  # exact types: isinstance on libcst's abstract bases is slow
         if kind in _INERT:
+            if kind is cst.Name and id(node) in self.consumed and node.value in frame.pending:
+                self._iterate_pending(node, frame, held)
             return held
         handler = self._handlers.get(kind)
         if handler is None:
@@ -100,7 +106,20 @@ class Expressions:
     def _lambda(self, node: cst.Lambda, frame: Frame, held: HeldSet, top: bool) -> HeldSet:
         return held  # its body runs when (and where) it is called
 
+    def _comprehension(self, node: cst.CSTNode, frame: Frame, held: HeldSet, top: bool) -> HeldSet:
+        mark_comprehension(node, self.consumed)
+        return self.children(node, frame, held)
+
+    def _iterate_pending(self, node: cst.Name, frame: Frame, held: HeldSet) -> None:
+        """`for row in it` where `it = self.rows()`: a generator's body runs here, under what is held here."""
+        earlier = frame.pending[node.value]
+        loop = frame.loops[-1] if frame.loops else ()
+        frame.events.append(replace(earlier, site=self.sites.number(node), held=held, loop=loop, free=tuple(frame.free), runs="iterates", awaited=False))
+
     def _yield(self, node: cst.Yield, frame: Frame, held: HeldSet, top: bool) -> HeldSet:
+        frame.is_generator = True
+        if isinstance(node.value, cst.From):
+            self.consumed.add(id(node.value.item))  # `yield from f()` runs f's body here
         if node.value is not None:
             held = self.walk(node.value, frame, held)
         frame.yield_held = join(frame.yield_held, held)
@@ -116,6 +135,7 @@ class Expressions:
     def call(self, node: cst.Call, frame: Frame, held: HeldSet, top: bool = False, awaited: bool = False) -> HeldSet:
         """A call: its callee and arguments, then the call itself (`top`: as for walk)."""
         func = node.func
+        mark_arguments(node, frame, self.names, self.consumed)
         if isinstance(func, cst.Attribute):
             held = self.walk(func.value, frame, held)
         elif not isinstance(func, cst.Name):
@@ -143,6 +163,7 @@ class Expressions:
                 blocking=acquire_blocks(node),
                 how="acquire",
                 guarded=guarded(node, lock, frame, self.names),
+                free=tuple(frame.free),
             )
         )
         return held + (Held(site=site, lock=lock, how="acquire"),)
@@ -170,7 +191,10 @@ class Expressions:
         if site is None:
             site = self.sites.number(node)
         loop = frame.loops[-1] if frame.loops else ()
-        frame.events.append(Call(site=site, target=target, args=args, held=held, awaited=awaited, loop=loop))
+        runs = "consumed" if id(node) in self.consumed else "call"
+        event = Call(site=site, target=target, args=args, held=held, awaited=awaited, loop=loop, free=tuple(frame.free), runs=runs)
+        frame.events.append(event)
+        frame.last_call = (id(node), event)
         return site
 
     def syntax_call(self, node: cst.CSTNode, value: cst.BaseExpression, kind: str, name: str, frame: Frame, held: HeldSet) -> None:

@@ -13,6 +13,7 @@ from typing import List, Optional, Sequence
 import libcst as cst
 
 from ..model import LockPath
+from .harmless import Qualify, simple, simple_line
 from .held import ACQUIRE, RELEASE
 from .names import Names
 from .scope import Frame, StatementContext
@@ -59,7 +60,11 @@ def _guarded(
         verdict = _if_acquire_guarded(stmt, lock, frame, names)
         if verdict is not None:
             return verdict
-    return _protected(_following(body, index, parent), lock, frame, names)
+    following = _following(body, index, parent)
+    verdict = _result_tested(stmt, following, lock, frame, names)
+    if verdict is not None:
+        return verdict
+    return _protected(following, lock, frame, names)
 
 
 def _if_acquire_guarded(stmt: cst.If, lock: LockPath, frame: Frame, names: Names) -> Optional[bool]:
@@ -82,17 +87,48 @@ def _following(body: Sequence[cst.CSTNode], index: int, parent: Optional[Stateme
         enclosing = parent_body[parent_index]
         if isinstance(enclosing, cst.If) and enclosing.orelse is None:
             following = list(parent_body[parent_index + 1 :])
-    # `ok = lock.acquire(timeout=1)` then `if not ok: return`
-    while following and isinstance(following[0], cst.If) and following[0].orelse is None and exits(following[0].body.body):
-        following.pop(0)
     return following
+
+
+def _result_tested(stmt: cst.CSTNode, following: List[cst.CSTNode], lock: LockPath, frame: Frame, names: Names) -> Optional[bool]:
+    """`ok = lock.acquire(timeout=1)`, then `if ok:` (its branch holds the lock) or `if not ok:
+    return` (the failed acquire's exit: dropped from `following`). Only a test of the acquire's
+    own result counts; any other early exit skips the release. None: look at what follows."""
+    flag = _result_flag(stmt)
+    first = following[0] if following else None
+    negated = tests_flag(first.test, flag) if flag is not None and isinstance(first, cst.If) else None
+    if first is None or negated is None:
+        return None
+    if not negated:
+        return _protected(first.body.body, lock, frame, names)
+    if isinstance(first.orelse, cst.Else):
+        return _protected(first.orelse.body.body, lock, frame, names)
+    if first.orelse is None and exits(first.body.body):
+        following.pop(0)
+    return None
+
+
+def _result_flag(stmt: cst.CSTNode) -> Optional[str]:
+    """`ok` in `ok = lock.acquire(...)`."""
+    if isinstance(stmt, cst.SimpleStatementLine) and isinstance(stmt.body[0], cst.Assign):
+        targets = stmt.body[0].targets
+        if len(targets) == 1 and isinstance(targets[0].target, cst.Name):
+            return targets[0].target.value
+    return None
+
+
+def tests_flag(test: cst.BaseExpression, name: str) -> Optional[bool]:
+    """`name` -> False, `not name` -> True (negated); any other test -> None."""
+    negated = isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not)
+    inner = test.expression if isinstance(test, cst.UnaryOperation) and negated else test
+    return negated if isinstance(inner, cst.Name) and inner.value == name else None
 
 
 def _protected(following: Sequence[cst.CSTNode], lock: LockPath, frame: Frame, names: Names) -> bool:
     """What follows an acquire releases it whatever happens: after simple assignments,
     a try whose finally (or catch-all handler) releases it, or a release nothing can skip."""
     index = 0
-    while index < len(following) and _simple_line(following[index]):
+    while index < len(following) and simple_line(following[index], _qualifier(names, frame)):
         index += 1
     return _starts_with_try_release(following[index:], lock, frame, names) or _released_safely(following, lock, frame, names)
 
@@ -102,13 +138,31 @@ def _released_safely(body: Sequence[cst.CSTNode], lock: LockPath, frame: Frame, 
     for stmt in body:
         if isinstance(stmt, cst.SimpleStatementLine) and releases([stmt], lock, frame, names):
             return True
-        if isinstance(stmt, cst.If) and stmt.orelse is None and _simple(stmt.test):
-            if not (_released_safely(stmt.body.body, lock, frame, names) and exits(stmt.body.body)):
+        if isinstance(stmt, cst.If) and stmt.orelse is None and simple(stmt.test, _qualifier(names, frame)):
+            branch = stmt.body.body
+            if not (_released_safely(branch, lock, frame, names) and exits(branch)) and not _breaks_to_release(branch, lock, frame, names):
                 return False
             continue
-        if _simple_line(stmt):
+        if simple_line(stmt, _qualifier(names, frame)):
             continue
         return False
+    return False
+
+
+def _qualifier(names: Names, frame: Frame) -> Qualify:
+    return lambda node: names.qualify(node, frame)
+
+
+def _breaks_to_release(branch: Sequence[cst.CSTNode], lock: LockPath, frame: Frame, names: Names) -> bool:
+    """`if ready: break` out of the loop, to code after it that releases the lock whatever happens."""
+    last = branch[-1] if branch else None
+    if not (isinstance(last, cst.SimpleStatementLine) and len(last.body) == 1 and isinstance(last.body[0], cst.Break)):
+        return False
+    if not all(simple_line(stmt, _qualifier(names, frame)) for stmt in branch[:-1]):
+        return False
+    for body, index, _ in reversed(frame.statements):
+        if isinstance(body[index], (cst.While, cst.For)):
+            return _protected(list(body[index + 1 :]), lock, frame, names)
     return False
 
 
@@ -151,32 +205,4 @@ def _is_release_of(small: cst.BaseSmallStatement, lock: LockPath, frame: Frame, 
     value = small.value if isinstance(small, cst.Expr) else None
     if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value in RELEASE:
         return names.path(value.func.value, frame) == lock
-    return False
-
-
-def _simple(node: cst.BaseExpression) -> bool:
-    """An expression that cannot raise: names, constants, and comparisons or `not` of them."""
-    if isinstance(node, (cst.Name, cst.Integer, cst.Float, cst.SimpleString)):
-        return True
-    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
-        return _simple(node.expression)
-    if isinstance(node, cst.BooleanOperation):
-        return _simple(node.left) and _simple(node.right)
-    if isinstance(node, cst.Comparison):
-        return _simple(node.left) and all(
-            isinstance(c.operator, (cst.Is, cst.IsNot)) and _simple(c.comparator) for c in node.comparisons
-        )
-    return False
-
-
-def _simple_line(stmt: cst.CSTNode) -> bool:
-    """A line of statements that cannot raise."""
-    return isinstance(stmt, cst.SimpleStatementLine) and all(_simple_statement(small) for small in stmt.body)
-
-
-def _simple_statement(small: cst.BaseSmallStatement) -> bool:
-    if isinstance(small, cst.Pass):
-        return True
-    if isinstance(small, cst.Assign):
-        return all(isinstance(t.target, cst.Name) for t in small.targets) and _simple(small.value)
     return False

@@ -153,6 +153,7 @@ class ModuleWalker:
             local_values=tuple(sorted(frame.local_values.items(), key=lambda item: item[0])),
             released=tuple(sorted(frame.released, key=lambda p: (p.scope, p.base, p.attrs))),
             yield_held=frame.yield_held or (),
+            is_generator=frame.is_generator,
             exit_held=frame.exit_held or (),
             returns_local=frame.returns_local if frame.returns_count == 1 else None,
             returns_value=frame.returns_value if frame.returns_count == 1 else None,

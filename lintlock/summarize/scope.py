@@ -7,7 +7,7 @@ from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
-from ..model import Held, LockPath, Value
+from ..model import Call, Held, LockPath, Value
 from .held import HeldSet
 
 SELF = "<self>"  # the instance, in attribute declarations collected from methods
@@ -57,6 +57,10 @@ class Frame:
     loops: List[Tuple[LockPath, ...]] = field(default_factory=list)  # objects read by enclosing `while` tests
     finals: List[Sequence[cst.CSTNode]] = field(default_factory=list)  # finally blocks of the enclosing trys
     statements: List[StatementContext] = field(default_factory=list)  # the enclosing statements, innermost last
+    free: List[Held] = field(default_factory=list)  # the try-acquires that succeeded on the current path
+    is_generator: bool = False  # has `yield`
+    pending: Dict[str, Call] = field(default_factory=dict)  # `it = f()`: iterating `it` runs f if f is a generator
+    last_call: Optional[Tuple[int, Call]] = None  # (id of the node, event) of the call recorded last
 
     def _scopes(self) -> Iterator["Frame"]:
         """This function, then the functions it is nested in (not the module)."""
@@ -93,6 +97,7 @@ def bind(target: cst.CSTNode, frame: Frame) -> None:
         frame.aliases.pop(target.value, None)
         frame.local_defs.pop(target.value, None)
         frame.local_values.pop(target.value, None)
+        frame.pending.pop(target.value, None)
     elif isinstance(target, (cst.Tuple, cst.List)):
         for element in target.elements:
             bind(element.value, frame)

@@ -10,6 +10,7 @@ import libcst as cst
 from ..model import Acquire, Args, Await, Held, LockPath, Target
 from .assignments import Assignments
 from .expressions import Expressions
+from .freedom import frees_the_rest, try_acquired
 from .held import HeldSet, after_finally, intersect, is_acquire_call, join, minus, without
 from .names import Names
 from .scope import Frame, bind
@@ -62,6 +63,7 @@ class Statements:
         """Walk statements in order. `released_by`: the finally block of the try this is the body of."""
         statements = frame.statements
         compound = self._compound
+        freed = len(frame.free)
         for index, stmt in enumerate(body):
             if held is None:
                 break  # unreachable: nothing after return/raise runs
@@ -70,6 +72,10 @@ class Statements:
                 statements.append((body, index, released_by))
                 held = handler(stmt, frame, held)
                 statements.pop()
+                tried = frees_the_rest(stmt, frame, self.names) if type(stmt) is cst.If else None
+                if tried is not None:  # `if not lock.acquire(False): return`: the rest runs where it succeeded
+                    frame.free.append(tried)
+        del frame.free[freed:]
         return held
 
     def suite(self, suite: cst.BaseSuite, frame: Frame, held: HeldSet) -> Optional[HeldSet]:
@@ -103,15 +109,25 @@ class Statements:
         before = held
         held = self.expressions.walk(stmt.test, frame, held, top=True)
         if_true, if_false = self._branch_starts(stmt.test, before, held, frame)
-        end = self.suite(stmt.body, frame, if_true)
+        tried, negated = try_acquired(stmt.test, frame, self.names)
+        end = self._suite_free(stmt.body, frame, if_true, tried if not negated else None)
         other: Optional[HeldSet]
         if stmt.orelse is None:
             other = if_false
         elif isinstance(stmt.orelse, cst.If):
             other = self._if(stmt.orelse, frame, if_false)
         else:
-            other = self.suite(stmt.orelse.body, frame, if_false)
+            other = self._suite_free(stmt.orelse.body, frame, if_false, tried if negated else None)
         return join(end, other)
+
+    def _suite_free(self, suite: cst.BaseSuite, frame: Frame, held: HeldSet, tried: Optional[Held]) -> Optional[HeldSet]:
+        """A branch that runs only where the try-acquire `tried` succeeded (lintlock.summarize.freedom)."""
+        if tried is None:
+            return self.suite(suite, frame, held)
+        frame.free.append(tried)
+        end = self.suite(suite, frame, held)
+        frame.free.pop()
+        return end
 
     @staticmethod
     def _branch_starts(test: cst.BaseExpression, before: HeldSet, held: HeldSet, frame: Frame) -> Tuple[HeldSet, HeldSet]:
@@ -139,6 +155,8 @@ class Statements:
         return after
 
     def _for(self, stmt: cst.For, frame: Frame, held: HeldSet) -> Optional[HeldSet]:
+        if stmt.asynchronous is None:
+            self.expressions.consumed.add(id(stmt.iter))  # `for row in self.rows()` runs a generator's body here
         held = self.expressions.walk(stmt.iter, frame, held)
         if stmt.asynchronous is not None:
             frame.events.append(Await(site=self.expressions.sites.number(stmt.iter), held=held, how="async for"))
@@ -218,7 +236,7 @@ class Statements:
         site = self.expressions.sites.number(expr)
         if how == "async with":
             frame.events.append(Await(site=site, held=held, how=how))
-        frame.events.append(Acquire(site=site, lock=path, held=held, blocking=True, how=how))
+        frame.events.append(Acquire(site=site, lock=path, held=held, blocking=True, how=how, free=tuple(frame.free)))
         if path.scope == "local":
             enter = "__aenter__" if how == "async with" else "__enter__"
             self.expressions.emit_call(expr, Target("dunder", enter, path), Args(), frame, held, site=site)

@@ -1,0 +1,46 @@
+"""Try-acquires as "is it free?" tests.
+
+`if lock.acquire(False):` (or a timed acquire, or `if ok:` after
+`ok = lock.acquire(timeout=1)`) succeeds only if no thread held the lock, the
+walking one included. Events on the path where it succeeded carry it in
+`free`, so lintlock.link knows a thread that already held that lock never gets
+there: `if self._lk.acquire(False): self._lk.release(); self.flush()` does not
+flush under a caller holding `_lk`.
+"""
+from __future__ import annotations
+
+from typing import Optional, Tuple
+
+import libcst as cst
+
+from ..model import Acquire, Held
+from .held import acquire_blocks, is_acquire_call
+from .names import Names
+from .scope import Frame
+from .syntax import exits
+
+
+def try_acquired(test: cst.BaseExpression, frame: Frame, names: Names) -> Tuple[Optional[Held], bool]:
+    """(the try-acquire, negated) when `test` is `[not] lock.acquire(False)` (or timed), or
+    `[not] ok` for `ok = lock.acquire(timeout=...)`; (None, False) for any other test."""
+    negated = isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not)
+    inner = test.expression if isinstance(test, cst.UnaryOperation) and negated else test
+    lock = None
+    if isinstance(inner, cst.Call) and is_acquire_call(inner) and not acquire_blocks(inner):
+        lock = names.path(inner.func.value, frame)
+    elif isinstance(inner, cst.Name) and inner.value in frame.local_values:
+        flag = frame.local_values[inner.value]
+        lock = flag.arg0 if flag.callee == "<acquire>" and flag.int0 == 0 else None
+    if lock is None:
+        return None, False
+    site = next((e.site for e in reversed(frame.events) if isinstance(e, Acquire) and e.lock == lock), -1)
+    return Held(site=site, lock=lock, how="free"), negated
+
+
+def frees_the_rest(stmt: cst.CSTNode, frame: Frame, names: Names) -> Optional[Held]:
+    """`if not lock.acquire(False): return`: what follows runs only where it succeeded."""
+    if not (isinstance(stmt, cst.If) and stmt.orelse is None and exits(stmt.body.body)):
+        return None
+    tried, negated = try_acquired(stmt.test, frame, names)
+    return tried if negated else None
+
