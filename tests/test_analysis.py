@@ -208,3 +208,63 @@ def test_semaphore_permit_handed_on_is_not_a_leak(tmp_path):
     leaky = source.replace("self._transport.write(message, callback=self.done)", "self._transport.write(message)\n                self._slots.release()")
     leaky = leaky.replace("def done(self, _result):\n                self._slots.release()", "def done(self, _result):\n                pass")
     assert [(line, code) for _, line, code, _ in findings(tmp_path, {"sender.py": leaky})] == [(10, "LL105")]
+
+
+def test_generator_runs_where_it_is_iterated(tmp_path):
+    got = findings(
+        tmp_path,
+        {
+            "table.py": """
+                import threading
+
+                class Table:
+                    def __init__(self):
+                        self._lock = threading.Lock()
+
+                    def rows(self):
+                        with self._lock:
+                            yield 1
+
+                    def created(self):
+                        with self._lock:
+                            it = self.rows()
+                        return list(it)
+
+                    def iterated(self):
+                        with self._lock:
+                            it = self.rows()
+                            return list(it)
+            """,
+        },
+    )
+    assert [(line, code, message.split(";")[0]) for _, line, code, message in got] == [
+        (20, "LL101", "iterating over it runs the generator's body while holding self._lock (acquired at line 18)"),
+    ]
+
+
+def test_try_acquire_guard_is_quiet_and_unfixed(tmp_path):
+    """The branch under a successful try-acquire cannot run in a caller that holds the lock:
+    no finding, so no fix that would remove the protection the guard exists for."""
+    source = """
+        import threading
+
+        class Buffer:
+            def __init__(self):
+                self._lk = threading.Lock()
+
+            def add(self):
+                with self._lk:
+                    self.maybe_flush()
+
+            def maybe_flush(self):
+                if self._lk.acquire(False):
+                    self._lk.release()
+                    self.flush()
+
+            def flush(self):
+                with self._lk:
+                    pass
+    """
+    assert findings(tmp_path, {"buffer.py": source}) == []
+    unguarded = source.replace("if self._lk.acquire(False):", "if self.ready():").replace("self._lk.release()", "pass")
+    assert [(line, code) for _, line, code, _ in findings(tmp_path, {"buffer.py": unguarded})] == [(10, "LL101")]
