@@ -58,9 +58,10 @@ class TrackedLock:
                 return True
             if state.held or state.future is not None or state.producer.waits or self._cls not in state.producer.classes:
                 tracker.before_blocking(state, self._cls)
-        if not self._real.acquire(False):
-            if not blocking:
+        if not blocking:
+            if not self._real.acquire(False, timeout):  # raises as the real one does when given a timeout
                 return False
+        elif not self._real.acquire(False):
             state.blocked = ("lock", self, tracker_clock(), None)
             try:
                 if not self._real.acquire(blocking, timeout):
@@ -129,9 +130,10 @@ class TrackedRLock:
             return False
         if _forever(blocking, timeout) and (state.held or state.future is not None or state.producer.waits or self._cls not in state.producer.classes):
             tracker.before_blocking(state, self._cls)
-        if not self._real.acquire(False):
-            if not blocking:
+        if not blocking:
+            if not self._real.acquire(False, timeout):  # raises as the real one does when given a timeout
                 return False
+        elif not self._real.acquire(False):
             state.blocked = ("lock", self, tracker_clock(), None)
             try:
                 if not self._real.acquire(blocking, timeout):
@@ -260,9 +262,10 @@ class _TrackedSemaphoreMixin:
                     return True
             if state.held or state.future is not None or state.producer.waits or self._ll_class not in state.producer.classes:
                 tracker.before_blocking(state, self._ll_class)
-        if not super().acquire(False):
-            if not blocking:
+        if not blocking:
+            if not super().acquire(False, timeout):
                 return False
+        elif not super().acquire(False):
             state.blocked = ("lock", self, tracker_clock(), None)
             try:
                 if not super().acquire(True, timeout):
@@ -302,8 +305,10 @@ class Semaphore(_TrackedSemaphoreMixin, REAL_SEMAPHORE):
         return super().__new__(cls)
 
     def __init__(self, value=1):
-        super().__init__(value)
-        self._ll_setup(value)
+        # not super(): the real BoundedSemaphore.__init__ calls threading.Semaphore.__init__, now this one
+        REAL_SEMAPHORE.__init__(self, value)
+        if isinstance(self, Semaphore):
+            self._ll_setup(value)
 
 
 class BoundedSemaphore(_TrackedSemaphoreMixin, REAL_BOUNDED_SEMAPHORE):
