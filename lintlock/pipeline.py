@@ -75,11 +75,16 @@ class Loaded:
 
     def with_source(self, path: str, data: bytes) -> Optional["Loaded"]:
         """The program with one file's text replaced (a fix being verified); None if it does not parse."""
-        result = on_big_stack(summarize_file, self.files[path], data)
-        if result.summary is None:
-            return None
-        summaries = dict(self.summaries, **{path: result.summary})
-        sources = dict(self.sources, **{path: data})
+        return self.with_sources({path: data})
+
+    def with_sources(self, texts: Dict[str, bytes]) -> Optional["Loaded"]:
+        """The program with these files' texts replaced (a fix being verified); None if one does not parse."""
+        summaries, sources = dict(self.summaries), dict(self.sources)
+        for path, data in sorted(texts.items()):
+            result = on_big_stack(summarize_file, self.files[path], data)
+            if result.summary is None:
+                return None
+            summaries[path], sources[path] = result.summary, data
         return replace(self, program=Program(summaries.values(), self.program.knowledge), sources=sources, summaries=summaries)
 
 
@@ -289,12 +294,24 @@ def _plans(loaded: Loaded, diagnostics: Sequence[Diagnostic]) -> Dict[Diagnostic
     for diagnostic in diagnostics:
         if diagnostic.fix is not None:
             by_path.setdefault(diagnostic.fix.path, []).append(diagnostic)
+    parsed: Dict[str, tuple] = {}
+
+    def tree_of(path: str) -> tuple:
+        """(tree, the node of each site), parsed once."""
+        if path not in parsed:
+            source = loaded.files[path]
+            tree = on_big_stack(parse, loaded.sources[path])
+            parsed[path] = (tree, on_big_stack(fixer.nodes_of, tree, path, source.module, source.is_package))
+        return parsed[path]
+
     for path, found in sorted(by_path.items()):
-        source = loaded.files[path]
-        tree = on_big_stack(parse, loaded.sources[path])
-        nodes = on_big_stack(fixer.nodes_of, tree, path, source.module, source.is_package)
+        tree, nodes = tree_of(path)
         for diagnostic in found:
-            planned = fixer.plan(tree, nodes, diagnostic.fix)
+            request = diagnostic.fix
+            assert request is not None
+            # a `_locked` split also edits the file defining the function, if that is a target too
+            other = tree_of(request.split_path) if request.split_path and request.split_path in loaded.targets else None
+            planned = fixer.plan(tree, nodes, request, other)
             if planned is not None:
                 plans[diagnostic] = planned
     return plans
@@ -422,9 +439,11 @@ class _FixRounds:
         done: set = set()
         for diagnostic, planned in sorted(_plans(loaded, diagnostics).items(), key=lambda item: (not item[1].safe, item[0].site.path, item[0].site.site)):
             path = diagnostic.site.path
-            if path in done or (not planned.safe and not self.unsafe_fixes) or (path, planned.tree.code) in self.rejected:
+            # a fix may edit other files too (a `_locked` split where the function is defined)
+            texts = dict(((path, planned.tree.bytes),) + tuple((other, tree.bytes) for other, tree in planned.others))
+            if done & set(texts) or (not planned.safe and not self.unsafe_fixes) or (path, planned.tree.code) in self.rejected:
                 continue
-            candidate = loaded.with_source(path, planned.tree.bytes)
+            candidate = loaded.with_sources(texts)
             after = _counts(check(candidate, self.select, self.ignore)) if candidate is not None else None
             why = _rejection(before, after, (path, diagnostic.code))
             if why or candidate is None or after is None:
@@ -433,7 +452,7 @@ class _FixRounds:
                 continue
             loaded, before = candidate, after
             self.applied.append((path, planned.title))
-            done.add(path)
+            done.update(texts)
         return loaded, bool(done)
 
 
