@@ -282,7 +282,7 @@ class Program:
     def _values_of_name(self, fn: FunctionSummary, base: str) -> List[Value]:
         """A local's assignments; else the instance when its class is a lock class, or a parameter's annotation."""
         values = [v for name, v in fn.local_values if name == base]
-        if not values and base == self.self_param(fn):
+        if not values and fn.cls is not None and base == self.self_param(fn):
             lock_class = self._lock_class(fn.cls)  # `self.acquire()` in a subclass of logging.Handler
             values = [Value(callee=lock_class)] if lock_class else []
         return values or [Value(annotation=t) for name, t in fn.param_types if name == base]

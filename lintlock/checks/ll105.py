@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, Iterator, List, Sequence, Set
 
+from ..knowledge import LockKind
 from ..link import LockInfo, Program
 from ..model import Acquire, Diagnostic, FunctionSummary, LockPath, Site
 from .common import Locate
@@ -54,7 +55,7 @@ class UnguardedAcquire:
                     releasers = releasers or self._releasers(program)
                     if releasers.get(program.class_id(fn, info.key) or "", set()) - {name}:
                         continue  # a permit handed on (to a message, a connection): another function gives it back
-                yield Diagnostic(self.code, Site(path, event.site), self._message(program, event, info), lock=event.lock.text())
+                yield Diagnostic(self.code, Site(path, event.site), self._message(program, event, info, info.kind), lock=event.lock.text())
 
     def _not_this_functions_job(self, fn: FunctionSummary, event: Acquire, nested: Sequence[FunctionSummary]) -> bool:
         if event.lock not in fn.released:
@@ -78,8 +79,7 @@ class UnguardedAcquire:
         return found
 
     @staticmethod
-    def _message(program: Program, event: Acquire, info: LockInfo) -> UnguardedAcquireMessage:
-        kind = info.kind
+    def _message(program: Program, event: Acquire, info: LockInfo, kind: LockKind) -> UnguardedAcquireMessage:
         permits = kind.counting and info.reentrant is None  # more than one permit, or unknown
         # a lock class whose lock is an attribute (`Handler.lock`) is no context manager itself
         held_in = [k[len(kind.name) + 1 :] for k in program.knowledge.kinds if k.startswith(kind.name + ".")]

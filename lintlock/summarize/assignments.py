@@ -90,7 +90,8 @@ class Assignments:
         elif acquired is not None:  # `ok = lock.acquire(False)`: `if ok:` tells whether it is held
             # int0 0: a try-acquire (non-blocking or timed), whose success proves the lock was free
             call = value.expression if isinstance(value, cst.Await) else value
-            frame.local_values[name] = Value(callee="<acquire>", arg0=self.names.path(acquired, frame), int0=int(acquire_blocks(call)))
+            blocks = acquire_blocks(call) if isinstance(call, cst.Call) else True
+            frame.local_values[name] = Value(callee="<acquire>", arg0=self.names.path(acquired, frame), int0=int(blocks))
         elif value is not None or annotation is not None:
             frame.local_values[name] = self._value(value, frame, annotation)
 

@@ -49,7 +49,7 @@ class Expressions:
         task in `create_task(lock.acquire())`)."""
         kind = type(node)  # exact types: isinstance on libcst's abstract bases is slow
         if kind in _INERT:
-            if kind is cst.Name and id(node) in self.consumed and node.value in frame.pending:
+            if kind is cst.Name and id(node) in self.consumed:
                 self._iterate_pending(node, frame, held)
             return held
         handler = self._handlers.get(kind)
@@ -106,13 +106,15 @@ class Expressions:
     def _lambda(self, node: cst.Lambda, frame: Frame, held: HeldSet, top: bool) -> HeldSet:
         return held  # its body runs when (and where) it is called
 
-    def _comprehension(self, node: cst.CSTNode, frame: Frame, held: HeldSet, top: bool) -> HeldSet:
+    def _comprehension(self, node: cst.BaseComp, frame: Frame, held: HeldSet, top: bool) -> HeldSet:
         mark_comprehension(node, self.consumed)
         return self.children(node, frame, held)
 
-    def _iterate_pending(self, node: cst.Name, frame: Frame, held: HeldSet) -> None:
+    def _iterate_pending(self, node: cst.CSTNode, frame: Frame, held: HeldSet) -> None:
         """`for row in it` where `it = self.rows()`: a generator's body runs here, under what is held here."""
-        earlier = frame.pending[node.value]
+        earlier = frame.pending.get(node.value) if isinstance(node, cst.Name) else None
+        if earlier is None:
+            return
         loop = frame.loops[-1] if frame.loops else ()
         frame.events.append(replace(earlier, site=self.sites.number(node), held=held, loop=loop, free=tuple(frame.free), runs="iterates", awaited=False))
 

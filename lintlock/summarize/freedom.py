@@ -14,7 +14,7 @@ from typing import Optional, Tuple
 import libcst as cst
 
 from ..model import Acquire, Held
-from .held import acquire_blocks, is_acquire_call
+from .held import acquire_blocks, acquired_object
 from .names import Names
 from .scope import Frame
 from .syntax import exits
@@ -26,8 +26,9 @@ def try_acquired(test: cst.BaseExpression, frame: Frame, names: Names) -> Tuple[
     negated = isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not)
     inner = test.expression if isinstance(test, cst.UnaryOperation) and negated else test
     lock = None
-    if isinstance(inner, cst.Call) and is_acquire_call(inner) and not acquire_blocks(inner):
-        lock = names.path(inner.func.value, frame)
+    acquired = acquired_object(inner) if isinstance(inner, cst.Call) else None
+    if isinstance(inner, cst.Call) and acquired is not None and not acquire_blocks(inner):
+        lock = names.path(acquired, frame)
     elif isinstance(inner, cst.Name) and inner.value in frame.local_values:
         flag = frame.local_values[inner.value]
         lock = flag.arg0 if flag.callee == "<acquire>" and flag.int0 == 0 else None

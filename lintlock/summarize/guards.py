@@ -96,8 +96,10 @@ def _result_tested(stmt: cst.CSTNode, following: List[cst.CSTNode], lock: LockPa
     own result counts; any other early exit skips the release. None: look at what follows."""
     flag = _result_flag(stmt)
     first = following[0] if following else None
-    negated = tests_flag(first.test, flag) if flag is not None and isinstance(first, cst.If) else None
-    if first is None or negated is None:
+    if flag is None or not isinstance(first, cst.If):
+        return None
+    negated = tests_flag(first.test, flag)
+    if negated is None:
         return None
     if not negated:
         return _protected(first.body.body, lock, frame, names)

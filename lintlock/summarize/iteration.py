@@ -11,7 +11,7 @@ only when it is consumed.
 """
 from __future__ import annotations
 
-from typing import Set
+from typing import Optional, Set
 
 import libcst as cst
 
@@ -34,12 +34,12 @@ def mark_arguments(node: cst.Call, frame: Frame, names: Names, consumed: Set[int
             consumed.add(id(arg.value))
 
 
-def mark_comprehension(node: cst.CSTNode, consumed: Set[int]) -> None:
+def mark_comprehension(node: cst.BaseComp, consumed: Set[int]) -> None:
     """A list/set/dict comprehension iterates its iterables right away; a generator
     expression only when it is consumed itself."""
     if type(node) is cst.GeneratorExp and id(node) not in consumed:
         return
-    for_in = node.for_in
+    for_in: Optional[cst.CompFor] = node.for_in
     while for_in is not None:
         consumed.add(id(for_in.iter))
         for_in = for_in.inner_for_in
