@@ -137,26 +137,6 @@ def git_root(directory: str) -> Optional[str]:
     return os.path.abspath(root) if result.returncode == 0 and root else None
 
 
-def git_ignored(paths: Sequence[str], cwd: str) -> set:
-    """The paths git ignores (one `git check-ignore` for all of them); empty outside a work tree."""
-    if not paths:
-        return set()
-    try:
-        result = subprocess.run(
-            ["git", "check-ignore", "--stdin", "-z"],
-            input="\0".join(os.path.abspath(p) for p in paths) + "\0",
-            cwd=cwd,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return set()
-    if result.returncode not in (0, 1):
-        return set()
-    return {os.path.abspath(p) for p in result.stdout.split("\0") if p}
-
-
 # -- reading [tool.lintlock] -------------------------------------------------
 
 
@@ -348,4 +328,4 @@ def with_cli(settings: Settings, flags: Overrides) -> Settings:
     return replace(settings, **changes)
 
 
-__all__ = ["ConfigError", "LockFactory", "Overrides", "Settings", "load_settings", "project_groups", "parse_codes", "with_cli", "find_project_root", "git_ignored"]
+__all__ = ["ConfigError", "LockFactory", "Overrides", "Settings", "load_settings", "project_groups", "parse_codes", "with_cli", "find_project_root"]

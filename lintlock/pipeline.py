@@ -22,7 +22,8 @@ from . import model
 from .cache import SummaryCache
 from .codec import Codec, dataclasses_and_enums
 from .checks import RULES
-from .config import Settings, git_ignored
+from .config import Settings
+from .ignore import GitIgnored
 from .discover import SourceFile, unique_modules, discover, module_name
 from .knowledge import knowledge_for
 from .link import Program
@@ -89,13 +90,10 @@ class Loaded:
 
 
 def _discover(paths: Sequence[str], settings: Settings) -> List[SourceFile]:
-    def unignored(walked: List[str]) -> List[str]:
-        if not settings.respect_gitignore or not walked:
-            return walked
-        ignored = git_ignored(walked, settings.root or os.getcwd())
-        return [p for p in walked if os.path.abspath(p) not in ignored]
-
-    return discover(paths, settings.excluded, unignored, settings.force_exclude)
+    if not settings.respect_gitignore:
+        return discover(paths, settings.excluded, force_exclude=settings.force_exclude)
+    ignored = GitIgnored()
+    return discover(paths, lambda path: settings.excluded(path) or ignored(path), force_exclude=settings.force_exclude)
 
 
 def load(paths: Sequence[str], settings: Optional[Settings] = None, stdin: Optional[Tuple[str, bytes]] = None, progress: Optional[Callable[[int, int], None]] = None) -> Loaded:
