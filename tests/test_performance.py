@@ -185,7 +185,9 @@ def test_default_cache_is_outside_the_project(tmp_path, monkeypatch):
     (tmp_path / "project" / "pyproject.toml").write_text("")
     monkeypatch.chdir(tmp_path / "project" / "app")
     monkeypatch.delenv("LINTLOCK_CACHE_DIR", raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    import platformdirs
+
+    monkeypatch.setattr(platformdirs, "user_cache_dir", lambda name, appauthor=None: str(tmp_path / "user-cache" / name))
     from click.testing import CliRunner
 
     from lintlock.cli import main
