@@ -73,8 +73,11 @@ class Settings:
 
 
 def _default_folder_on(path: str, relative: str, name: str) -> bool:
-    """A folder called `name` on the relative path that is not part of a package."""
+    """A folder called `name` on the path from the project root that is not part of a package.
+    Outside the project only the last name counts (the folders above are not the project's)."""
     parts = relative.split("/")
+    if os.path.isabs(relative) or parts[0] == "..":
+        parts = parts[-1:]
     absolute = os.path.abspath(path)
     for depth in range(len(parts)):
         if parts[depth] == name:

@@ -87,3 +87,15 @@ def test_force_exclude_applies_to_named_files(tmp_path):
     in_build = lambda path: "build" in path.split(os.sep)  # noqa: E731
     assert [os.path.basename(f.path) for f in discover(named, in_build, force_exclude=True)] == ["ok.py"]
     assert [os.path.basename(f.path) for f in discover(named, in_build)] == ["generated.py", "ok.py"]
+
+
+def test_default_names_above_the_project_do_not_exclude_it(tmp_path):
+    from lintlock.config import Settings
+
+    checkout = tmp_path / "build" / "project"  # a CI machine that clones into ~/build/
+    make(checkout, "app.py", "dist/x.py")
+    settings = Settings(root=None)
+    found = [os.path.relpath(f.path, checkout) for f in discover([str(checkout)], settings.excluded)]
+    assert found == ["app.py"]
+    inside = Settings(root=str(checkout))
+    assert [os.path.relpath(f.path, checkout) for f in discover([str(checkout)], inside.excluded)] == ["app.py"]
