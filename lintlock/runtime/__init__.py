@@ -28,7 +28,7 @@ from . import findings as output
 from . import locks, waits
 from .tracker import DeadlockError, Settings, Tracker
 
-__all__ = ["DeadlockError", "Settings", "install", "uninstall", "installed", "findings", "hang_dump", "write_report"]
+__all__ = ["DeadlockError", "Settings", "findings", "hang_dump", "install", "installed", "uninstall", "write_report"]
 
 HANG_SIGNALS = ("SIGQUIT", "SIGUSR1")
 DeadlockError.__module__ = __name__  # as users import it

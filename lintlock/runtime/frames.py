@@ -1,4 +1,7 @@
-"""Call stacks, cheaply: captured as (code, line, instruction) triples, formatted only when reported.
+"""Call stacks, cheaply: captured as (code, instruction offset) pairs, formatted only when reported.
+
+The line is worked out from the offset when a stack is printed: reading
+`frame.f_lineno` decodes the line table, which costs more than all the rest.
 
 A stack holds code objects, never frames: frames would keep the caller's
 local variables alive and delay their finalizers (a change of behaviour).
@@ -22,7 +25,7 @@ _ASSIGNED = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*(?::[^=]*)?=[^=]")
 
 _RETURNED = re.compile(r"^\s*return\b")
 OURS, STDLIB, THIRD_PARTY, USER = 0, 1, 2, 3
-CompactStack = Tuple[Tuple[object, int, int], ...]
+CompactStack = Tuple[Tuple[object, int], ...]  # (code, instruction offset), innermost first
 
 
 @dataclass(frozen=True)
@@ -60,10 +63,31 @@ def capture(limit: int, skip: int = 1) -> CompactStack:
     """The caller's stack, innermost first, at most `limit` frames (lintlock's own frames included)."""
     frame = sys._getframe(skip)
     frames = []
-    while frame is not None and len(frames) < limit:
-        frames.append((frame.f_code, frame.f_lineno, frame.f_lasti))
+    for _ in range(limit):
+        if frame is None:
+            break
+        frames.append((frame.f_code, frame.f_lasti))
         frame = frame.f_back
     return tuple(frames)
+
+
+@lru_cache(maxsize=65536)
+def line_of(code, lasti: int) -> int:
+    """The line of the instruction at byte offset `lasti` (what frame.f_lineno would have said)."""
+    lines = getattr(code, "co_lines", None)
+    if lines is not None:
+        for start, end, line in lines():
+            if start <= lasti < end and line is not None:
+                return line
+        return code.co_firstlineno
+    import dis
+
+    found = code.co_firstlineno
+    for offset, line in dis.findlinestarts(code):
+        if offset > lasti:
+            break
+        found = line
+    return found
 
 
 def created_by_stdlib(skip: int = 2) -> bool:
@@ -102,11 +126,12 @@ def display_path(filename: str) -> str:
 
 def user_frames(stack: CompactStack) -> Tuple[Frame, ...]:
     """The stack without lintlock's frames nor, when the user's code is in it, what called that code, outermost first."""
-    kinds = [origin(code.co_filename) for code, _, _ in stack]
+    kinds = [origin(code.co_filename) for code, _ in stack]
     start = max((i for i, kind in enumerate(kinds) if kind == USER), default=len(stack) - 1)
     result = []
     for index in range(start, -1, -1):
-        code, line, lasti = stack[index]
+        code, lasti = stack[index]
+        line = line_of(code, lasti)
         if kinds[index] != OURS:
             name = getattr(code, "co_qualname", code.co_name)
             result.append(Frame(display_path(code.co_filename), line, _column(code, line, lasti), name))
@@ -115,8 +140,9 @@ def user_frames(stack: CompactStack) -> Tuple[Frame, ...]:
 
 def site(stack: CompactStack) -> Optional[Frame]:
     """Where the user's code did it: the innermost frame that is neither lintlock's nor the standard library's."""
-    for code, line, lasti in stack:
+    for code, lasti in stack:
         if origin(code.co_filename) >= THIRD_PARTY:
+            line = line_of(code, lasti)
             return Frame(display_path(code.co_filename), line, _column(code, line, lasti), getattr(code, "co_qualname", code.co_name))
     frames = user_frames(stack)
     return frames[-1] if frames else None

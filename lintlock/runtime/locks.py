@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import _thread
 import threading
-from typing import Optional
-
 from time import monotonic as tracker_clock
+from typing import Optional
 
 from .frames import capture, created_by_stdlib, creation_key
 from .state import Held
@@ -40,7 +39,7 @@ def _forever(blocking, timeout) -> bool:
 class TrackedLock:
     """threading.Lock, watched."""
 
-    __slots__ = ("_real", "_cls", "_owner", "__weakref__")
+    __slots__ = ("__weakref__", "_cls", "_owner", "_real")
     _kind = "threading.Lock"
 
     def __init__(self, cls) -> None:
@@ -51,10 +50,14 @@ class TrackedLock:
     def acquire(self, blocking=True, timeout=-1):
         __tracebackhide__ = True  # pytest
         tracker = _Binding.tracker
-        state = tracker.state()
-        if _forever(blocking, timeout):
+        try:
+            state = tracker._local.state
+        except AttributeError:
+            state = tracker.state()
+        if blocking and (timeout == -1 or timeout is None or timeout < 0):
             if self._owner == state.ident and tracker.self_deadlock(state, self, self._cls, self._grace):
-                self._took(state)
+                self._owner = state.ident
+                state.held.append(Held(self, self._cls, capture(tracker.settings.held_frames, 2)))
                 return True
             if state.held or state.future is not None or state.producer.waits or self._cls not in state.producer.classes:
                 tracker.before_blocking(state, self._cls)
@@ -68,24 +71,26 @@ class TrackedLock:
                     return False
             finally:
                 state.blocked = None
-        self._took(state)
+        self._owner = state.ident
+        state.held.append(Held(self, self._cls, capture(tracker.settings.held_frames, 2)))
         return True
 
     def _grace(self, seconds: float) -> bool:
         return self._real.acquire(True, seconds) if seconds > 0 else self._real.acquire(False)
 
-    def _took(self, state) -> None:
-        self._owner = state.ident
-        state.held.append(Held(self, self._cls, capture(_Binding.tracker.settings.stack_limit, 3)))
-
     def release(self):
         owner, self._owner = self._owner, None
-        tracker = _Binding.tracker
-        state = tracker.existing_state()
-        if state is not None and owner == state.ident:
-            state.drop(self)
-        elif owner is not None:
-            tracker.released_elsewhere(self, self._cls, owner)
+        if owner is not None:
+            tracker = _Binding.tracker
+            state = getattr(tracker._local, "state", None)
+            if state is not None and owner == state.ident:
+                held = state.held
+                if held and held[-1].lock is self:
+                    held.pop()
+                else:
+                    state.drop(self)
+            else:
+                tracker.released_elsewhere(self, self._cls, owner)
         self._real.release()
 
     def locked(self):
@@ -111,7 +116,7 @@ class TrackedLock:
 class TrackedRLock:
     """threading.RLock, watched: only the outermost acquisition is a hold."""
 
-    __slots__ = ("_real", "_cls", "_owner", "_depth", "__weakref__")
+    __slots__ = ("__weakref__", "_cls", "_depth", "_owner", "_real")
     _kind = "threading.RLock"
 
     def __init__(self, cls) -> None:
@@ -122,7 +127,10 @@ class TrackedRLock:
 
     def acquire(self, blocking=True, timeout=-1):
         tracker = _Binding.tracker
-        state = tracker.state()
+        try:
+            state = tracker._local.state
+        except AttributeError:
+            state = tracker.state()
         if self._owner == state.ident:
             if self._real.acquire(blocking, timeout):
                 self._depth += 1
@@ -141,16 +149,20 @@ class TrackedRLock:
             finally:
                 state.blocked = None
         self._owner, self._depth = state.ident, 1
-        state.held.append(Held(self, self._cls, capture(tracker.settings.stack_limit, 2)))
+        state.held.append(Held(self, self._cls, capture(tracker.settings.held_frames, 2)))
         return True
 
     def release(self):
         if self._owner == _thread.get_ident():
             if self._depth == 1:
                 self._owner, self._depth = None, 0
-                state = _Binding.tracker.existing_state()
+                state = getattr(_Binding.tracker._local, "state", None)
                 if state is not None:
-                    state.drop(self)
+                    held = state.held
+                    if held and held[-1].lock is self:
+                        held.pop()
+                    else:
+                        state.drop(self)
             else:
                 self._depth -= 1
         self._real.release()  # raises, as the real one does, when this thread does not own it
@@ -177,7 +189,7 @@ class TrackedRLock:
             tracker.before_blocking(state, self._cls)
         self._real._acquire_restore(real_state)
         self._owner, self._depth = state.ident, depth
-        state.held.append(Held(self, self._cls, capture(tracker.settings.stack_limit, 2)))
+        state.held.append(Held(self, self._cls, capture(tracker.settings.held_frames, 2)))
 
     def _is_owned(self):
         return self._real._is_owned()
@@ -195,13 +207,13 @@ def _new_class(kind: str, reentrant: bool):
     return _Binding.tracker.lock_class(key, kind, label, reentrant)
 
 
-def Lock():  # noqa: N802 (it replaces threading.Lock)
+def Lock():
     if not _Binding.active or created_by_stdlib():
         return REAL_LOCK()
     return TrackedLock(_new_class("threading.Lock", False))
 
 
-def RLock(*args, **kwargs):  # noqa: N802
+def RLock(*args, **kwargs):
     if not _Binding.active or created_by_stdlib():
         return REAL_RLOCK(*args, **kwargs)
     return TrackedRLock(_new_class("threading.RLock", True))
@@ -277,7 +289,7 @@ class _TrackedSemaphoreMixin:
 
     def _ll_took(self, state) -> None:
         self._ll_holders.append(state.ident)
-        state.held.append(Held(self, self._ll_class, capture(_Binding.tracker.settings.stack_limit, 3)))
+        state.held.append(Held(self, self._ll_class, capture(_Binding.tracker.settings.held_frames, 3)))
 
     def release(self, n=1):
         super().release(n)

@@ -116,8 +116,12 @@ class RuntimePlugin:
     def pytest_terminal_summary(self, terminalreporter):
         from .findings import text_lines
 
+        from . import installed
+
+        tracker = installed()
+        classes, edges = tracker.stats() if tracker is not None else (0, 0)
         if not self.findings:
-            terminalreporter.write_sep("=", "lintlock runtime: no lock-order problem observed")
+            terminalreporter.write_sep("=", f"lintlock runtime: no lock-order problem observed ({classes} lock classes, {edges} orders)")
             return
         terminalreporter.write_sep("=", f"lintlock runtime: {len(self.findings)} problem{'s' if len(self.findings) != 1 else ''} observed", red=True)
         for line in text_lines(self.findings):

@@ -17,7 +17,7 @@ MAX_WAITS = 32  # waits remembered per thread, future or event: bounded memory
 class LockClass:
     """All the locks created at one place of the program (lockdep's lock class)."""
 
-    __slots__ = ("key", "kind", "label", "reentrant", "handoff")
+    __slots__ = ("handoff", "key", "kind", "label", "reentrant")
 
     def __init__(self, key: tuple, kind: str, label: str, reentrant: bool) -> None:
         self.key = key
@@ -35,7 +35,7 @@ class LockClass:
 class Held:
     """A lock this thread holds, and where it took it."""
 
-    __slots__ = ("lock", "cls", "stack")
+    __slots__ = ("cls", "lock", "stack")
 
     def __init__(self, lock: object, cls: LockClass, stack: CompactStack) -> None:
         self.lock = lock
@@ -46,7 +46,7 @@ class Held:
 class Wait:
     """A blocking wait with no timeout, made while holding locks."""
 
-    __slots__ = ("kind", "thread", "ident", "held", "stack")
+    __slots__ = ("held", "ident", "kind", "stack", "thread")
 
     def __init__(self, kind: str, thread: str, ident: int, held: Tuple[Held, ...], stack: CompactStack) -> None:
         self.kind = kind
@@ -65,7 +65,7 @@ class Wait:
 class Producer:
     """What a thread (or a running Future) does that others wait for: the lock classes it takes."""
 
-    __slots__ = ("name", "ident", "classes", "waits", "__weakref__")
+    __slots__ = ("__weakref__", "classes", "ident", "name", "waits")
 
     def __init__(self, name: str, ident: int) -> None:
         self.name = name
@@ -88,7 +88,7 @@ class Rendezvous:
 class ThreadState:
     """Per thread: the locks it holds (in order), and what it is blocked on right now."""
 
-    __slots__ = ("ident", "name", "held", "producer", "future", "blocked", "__weakref__")
+    __slots__ = ("__weakref__", "blocked", "future", "held", "ident", "name", "producer")
 
     def __init__(self, ident: int, name: str, producer: Producer) -> None:
         self.ident = ident
@@ -117,7 +117,7 @@ class ThreadState:
 class Edge:
     """First time lock class `first` was held while `second` was taken (one stack per edge)."""
 
-    __slots__ = ("first", "second", "held_stack", "stack", "thread", "gates")
+    __slots__ = ("first", "gates", "held_stack", "second", "stack", "thread")
 
     def __init__(self, first: LockClass, second: LockClass, held_stack: CompactStack, stack: CompactStack, thread: str, gates: frozenset) -> None:
         self.first = first

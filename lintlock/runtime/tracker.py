@@ -18,7 +18,15 @@ from typing import Dict, List, Optional, Tuple
 from . import findings as report
 from .findings import RuntimeFinding
 from .frames import capture
-from .state import MAX_WAITS, Edge, Held, LockClass, Producer, Rendezvous, ThreadState, Wait
+from .state import (
+    MAX_WAITS,
+    Edge,
+    LockClass,
+    Producer,
+    Rendezvous,
+    ThreadState,
+    Wait,
+)
 
 MAX_FINDINGS = 1000
 MAX_CYCLES = 100
@@ -32,7 +40,8 @@ class DeadlockError(RuntimeError):
 class Settings:
     on_self_deadlock: str = "raise"  # "raise" DeadlockError, or "block": report, then wait as the program asked
     grace: float = 1.0  # seconds a self-deadlock waits for another thread to hand the lock over first
-    stack_limit: int = 12  # frames kept per acquisition
+    stack_limit: int = 12  # frames kept for an order edge, a wait, a finding (rare: once per edge)
+    held_frames: int = 4  # frames kept for every acquisition (each frame costs ~100 ns)
 
 
 class Tracker:
@@ -232,6 +241,10 @@ class Tracker:
             with self._mutex:
                 self._findings.setdefault(key, finding)
 
+    def stats(self) -> Tuple[int, int]:
+        """(lock classes seen, order edges seen): what the silence of a run is worth."""
+        return len(self._classes), len(self._edges)
+
     def findings(self) -> List[RuntimeFinding]:
         """Everything observed so far, LL102 cycles included, in a stable order."""
         with self._mutex:
@@ -245,7 +258,7 @@ class Tracker:
 class FutureProducer(Producer):
     """A Future: the thread running it, once it runs, is what its waiters wait for."""
 
-    __slots__ = ("ref", "done")
+    __slots__ = ("done", "ref")
 
     def __init__(self, ref) -> None:
         super().__init__("the thread running the future", 0)
