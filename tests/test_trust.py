@@ -28,7 +28,12 @@ SEED = ROOT / "testdata" / "ll101" / "seed_create_delete.py"
 
 
 def invoke(*args):
-    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    """stdout and stderr apart (click 8.2+ always keeps both; 8.1, on Python 3.9, needs mix_stderr=False)."""
+    try:
+        runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]
+    except TypeError:
+        runner = CliRunner()
+    return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
 
 
 class _Exploit:
@@ -272,7 +277,7 @@ def test_a_checkout_cannot_point_the_cache_elsewhere(tmp_path, monkeypatch):
         (project / "pyproject.toml").write_text(f'[tool.lintlock]\ncache-dir = "{value}"\n')
         result = invoke(project / "mod.py")
         assert result.exit_code == 2, value
-        assert "`cache-dir` must be a folder inside the project" in result.output
+        assert "`cache-dir` must be a folder inside the project" in result.stderr
     assert not (tmp_path / "outside").exists()
 
 
@@ -283,7 +288,7 @@ def test_the_cache_never_writes_into_a_folder_it_did_not_make(tmp_path):
     (tmp_path / "mod.py").write_bytes(SEED.read_bytes())
     assert invoke("--cache-dir", foreign, tmp_path / "mod.py").exit_code == 1
     assert sorted(p.name for p in foreign.iterdir()) == ["letter.txt"]
-    assert invoke("clean", "--cache-dir", foreign).output == ""
+    assert invoke("clean", "--cache-dir", foreign).stdout == ""
     assert (foreign / "letter.txt").read_text() == "dear"
 
 
