@@ -91,3 +91,37 @@ def test_the_fix_removes_the_hang_and_keeps_the_result(case):
     meant = scenario_result(original, threading.RLock, case.name)
     assert in_thread(lambda: scenario_result(fixed, threading.Lock, case.name)) == meant
     assert scenario_result(fixed, CheckedLock, case.name) == meant  # no re-entry anywhere on its path
+
+
+def modules_result(sources, lock_factory, main: str):
+    """Run `main`'s scenario() with `sources` ({module: source}) importable by name."""
+    import sys
+    import types
+
+    saved = {name: sys.modules.get(name) for name in sources}
+    try:
+        for name, source in sources.items():
+            module = types.ModuleType(name)
+            module.__dict__["_lock_for_test"] = lock_factory
+            sys.modules[name] = module
+        for name, source in sorted(sources.items(), key=lambda item: item[0] == main):  # the scenario's module last
+            exec(compile(source.replace("threading.Lock()", "_lock_for_test()"), name, "exec"), sys.modules[name].__dict__)
+        return sys.modules[main].scenario()
+    finally:
+        for name, module in saved.items():
+            if module is None:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = module
+
+
+def test_the_split_across_files_removes_the_hang_and_keeps_the_result():
+    folder = FIXES / "across"
+    original = {p.stem: p.read_text(encoding="utf-8") for p in folder.glob("*.py")}
+    fixed = {p.name.split(".")[0]: p.read_text(encoding="utf-8") for p in folder.glob("*.py.fixed")}
+    assert sorted(fixed) == sorted(original)
+    with pytest.raises(Reentered):
+        modules_result(original, CheckedLock, "across_cache")
+    meant = modules_result(original, threading.RLock, "across_cache")
+    assert in_thread(lambda: modules_result(fixed, threading.Lock, "across_cache")) == meant
+    assert modules_result(fixed, CheckedLock, "across_cache") == meant

@@ -171,3 +171,18 @@ def test_a_suppressed_finding_is_not_fixed(tmp_path):
     assert result.exit_code == 0
     invoke("--fix", "--no-cache", "--disable-noqa", target)
     assert target.read_text() != source
+
+
+@pytest.mark.parametrize("folder", sorted(p for p in FIXES.iterdir() if p.is_dir()), ids=lambda p: p.name)
+def test_fix_across_files_gives_the_expected_sources(folder, tmp_path):
+    """A folder of testdata/fixes is fixed as a whole: each file becomes its `.fixed`."""
+    target = tmp_path / folder.name
+    shutil.copytree(folder, target, ignore=shutil.ignore_patterns("*.fixed"))
+    result = invoke("--fix", "--no-cache", target)
+    assert "Fixed " in result.output and " LL101 " not in result.output
+    for case in sorted(folder.glob("*.py")):
+        expected = case.with_name(case.name + ".fixed")
+        assert (target / case.name).read_bytes() == (expected.read_bytes() if expected.exists() else case.read_bytes())
+    invoke("--fix", "--no-cache", target)
+    for case in sorted(folder.glob("*.py.fixed")):
+        assert (target / case.name[: -len(".fixed")]).read_bytes() == case.read_bytes()  # a second run changes nothing
