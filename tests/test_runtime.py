@@ -15,7 +15,7 @@ import threading
 
 import pytest
 
-import lintlock.runtime as runtime
+from lintlock import runtime
 from lintlock.problems import Finding
 from lintlock.runtime.merge import CONFIRMED, merge_runtime_report
 

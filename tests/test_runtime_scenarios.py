@@ -197,7 +197,6 @@ def test_pytest_plugin_reports_in_the_summary_and_fails_the_session(tmp_path):
 
 
 def test_pytest_plugin_turns_a_self_deadlock_into_a_failure(tmp_path):
-    body = PYTEST_CASE.replace("RUNTIME_OFF", "False")
     result = pytest_run(tmp_path, "--lintlock-runtime", "--lintlock-grace", "0.2", "-k", "self_deadlock")
     assert result.returncode == 1
     assert "FAILED test_case.py::test_self_deadlock - lintlock.runtime.DeadlockError" in result.stdout

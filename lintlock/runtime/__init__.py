@@ -80,7 +80,7 @@ def install(settings: Optional[Settings] = None, *, report: Optional[str] = None
             if number is not None and signal.getsignal(number) == signal.SIG_DFL:
                 session.saved_signals[number] = signal.signal(number, lambda signum, frame: session.dump(f"signal {signal.Signals(signum).name}"))
     if hang_timeout:
-        session.watchdog = dumps.Watchdog(min(hang_timeout / 4, 1.0), lambda: _stalled(tracker, hang_timeout), session.dump)
+        session.watchdog = dumps.Watchdog(min(hang_timeout / 4, 1.0), lambda: _stalled(tracker, hang_timeout), lambda reason: None if session.dump(reason) else None)
     if at_exit:
         _hook_exit(session)
     return tracker
@@ -99,7 +99,7 @@ def _hook_exit(session: Session) -> None:
         return shutdown()
 
     session.saved_shutdown = shutdown
-    threading._shutdown = _shutdown_after_check
+    threading._shutdown = _shutdown_after_check  # type: ignore[attr-defined]
 
 
 def _stalled(tracker: Tracker, timeout: float) -> Optional[str]:
@@ -145,7 +145,7 @@ def uninstall() -> None:
     for number, previous in session.saved_signals.items():
         signal.signal(number, previous)
     if session.saved_shutdown is not None:
-        threading._shutdown = session.saved_shutdown
+        threading._shutdown = session.saved_shutdown  # type: ignore[attr-defined]
     waits.unpatch(session.saved_methods)
     locks.unpatch(session.saved_factories)
 

@@ -15,7 +15,7 @@ import sys
 import sysconfig
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
 HERE = os.path.normcase(os.path.dirname(os.path.abspath(__file__)))
 _STDLIB = tuple(sorted({os.path.normcase(os.path.abspath(sysconfig.get_paths()[k])) + os.sep for k in ("stdlib", "platstdlib")}))
@@ -25,7 +25,7 @@ _ASSIGNED = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*(?::[^=]*)?=[^=]")
 
 _RETURNED = re.compile(r"^\s*return\b")
 OURS, STDLIB, THIRD_PARTY, USER = 0, 1, 2, 3
-CompactStack = Tuple[Tuple[object, int], ...]  # (code, instruction offset), innermost first
+CompactStack = Tuple[Tuple[Any, int], ...]  # (code, instruction offset), innermost first
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def origin(filename: str) -> int:
 
 def capture(limit: int, skip: int = 1) -> CompactStack:
     """The caller's stack, innermost first, at most `limit` frames (lintlock's own frames included)."""
-    frame = sys._getframe(skip)
+    frame: Any = sys._getframe(skip)
     frames = []
     for _ in range(limit):
         if frame is None:
@@ -92,7 +92,7 @@ def line_of(code, lasti: int) -> int:
 
 def created_by_stdlib(skip: int = 2) -> bool:
     """Whether the first frame outside lintlock.runtime is in the standard library (Event, Queue internals)."""
-    frame = sys._getframe(skip)
+    frame: Any = sys._getframe(skip)
     while frame is not None and origin(frame.f_code.co_filename) == OURS:
         frame = frame.f_back
     return frame is None or origin(frame.f_code.co_filename) == STDLIB
@@ -148,15 +148,15 @@ def site(stack: CompactStack) -> Optional[Frame]:
     return frames[-1] if frames else None
 
 
-def creation_key(kind: str, limit: int = 4) -> Tuple[Tuple[Tuple[str, int], ...], str]:
+def creation_key(kind: str, limit: int = 4) -> Tuple[Tuple[Tuple[str, int, int], ...], str]:
     """A lock's class, as in lockdep: the user line that created it, and a name for it.
 
     When that line returns the lock (`return threading.Lock()` in a helper),
     the callers' lines are added until one does not, so that locks made by
     one helper for different owners are different classes.
     """
-    frame = sys._getframe(1)
-    key = []
+    frame: Any = sys._getframe(1)
+    key: List[Tuple[str, int, int]] = []
     first_code = None
     label = ""
     while frame is not None and len(key) < limit:

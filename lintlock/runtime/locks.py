@@ -10,7 +10,7 @@ from __future__ import annotations
 import _thread
 import threading
 from time import monotonic as tracker_clock
-from typing import Optional
+from typing import Any
 
 from .frames import capture, created_by_stdlib, creation_key
 from .state import Held
@@ -26,7 +26,7 @@ REAL_BOUNDED_SEMAPHORE = threading.BoundedSemaphore
 class _Binding:
     """The tracker the patched factories report to (one per process, set by install())."""
 
-    tracker: Optional[Tracker] = None
+    tracker: Any = None  # a Tracker, once install() ran
     # False after uninstall(): new locks are real again, while the tracked ones
     # already made keep working (and reporting to the last tracker)
     active = False
@@ -54,10 +54,8 @@ class TrackedLock:
             state = tracker._local.state
         except AttributeError:
             state = tracker.state()
-        if blocking and (timeout == -1 or timeout is None or timeout < 0):
-            if self._owner == state.ident and tracker.self_deadlock(state, self, self._cls, self._grace):
-                self._owner = state.ident
-                state.held.append(Held(self, self._cls, capture(tracker.settings.held_frames, 2)))
+        if blocking and (timeout is None or timeout < 0):
+            if self._owner == state.ident and self._handed_over(tracker, state):
                 return True
             if state.held or state.future is not None or state.producer.waits or self._cls not in state.producer.classes:
                 tracker.before_blocking(state, self._cls)
@@ -73,6 +71,15 @@ class TrackedLock:
                 state.blocked = None
         self._owner = state.ident
         state.held.append(Held(self, self._cls, capture(tracker.settings.held_frames, 2)))
+        return True
+
+    def _handed_over(self, tracker, state) -> bool:
+        """Asked again by its holder: True when another thread handed it over meanwhile (now held)."""
+        __tracebackhide__ = True  # pytest
+        if not tracker.self_deadlock(state, self, self._cls, self._grace):
+            return False
+        self._owner = state.ident
+        state.held.append(Held(self, self._cls, capture(tracker.settings.held_frames, 3)))
         return True
 
     def _grace(self, seconds: float) -> bool:

@@ -63,7 +63,7 @@ def read_report(report_path: str) -> List[Tuple[str, Finding, Set[Tuple[str, int
         raise ReportError(f"not JSON ({error})") from None
     if not isinstance(document, dict) or document.get("tool") != "lintlock.runtime" or not isinstance(document.get("findings"), list):
         raise ReportError("not a lintlock.runtime JSON report")
-    root = document.get("root") if isinstance(document.get("root"), str) else os.path.dirname(os.path.abspath(report_path))
+    root = document["root"] if isinstance(document.get("root"), str) else os.path.dirname(os.path.abspath(report_path))
     try:
         return [_entry(entry, root) for entry in document["findings"]]
     except (KeyError, TypeError, ValueError, AttributeError) as error:

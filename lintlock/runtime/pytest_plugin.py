@@ -68,7 +68,7 @@ class RuntimePlugin:
         self.test = None  # (nodeid, start)
         self.capture = None
         self.watchdog = None
-        self.findings = []
+        self.findings: list = []
 
     def pytest_sessionstart(self, session):
         config = session.config
@@ -114,9 +114,8 @@ class RuntimePlugin:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
     def pytest_terminal_summary(self, terminalreporter):
-        from .findings import text_lines
-
         from . import installed
+        from .findings import text_lines
 
         tracker = installed()
         classes, edges = tracker.stats() if tracker is not None else (0, 0)

@@ -46,12 +46,12 @@ class Held:
 class Wait:
     """A blocking wait with no timeout, made while holding locks."""
 
-    __slots__ = ("held", "ident", "kind", "stack", "thread")
+    __slots__ = ("held", "kind", "serial", "stack", "thread")
 
-    def __init__(self, kind: str, thread: str, ident: int, held: Tuple[Held, ...], stack: CompactStack) -> None:
+    def __init__(self, kind: str, thread: str, serial: int, held: Tuple[Held, ...], stack: CompactStack) -> None:
         self.kind = kind
         self.thread = thread
-        self.ident = ident
+        self.serial = serial  # the waiting thread's ThreadState.serial
         self.held = held
         self.stack = stack
 
@@ -88,10 +88,12 @@ class Rendezvous:
 class ThreadState:
     """Per thread: the locks it holds (in order), and what it is blocked on right now."""
 
-    __slots__ = ("__weakref__", "blocked", "future", "held", "ident", "name", "producer")
+    __slots__ = ("__weakref__", "blocked", "future", "held", "ident", "name", "producer", "serial")
 
-    def __init__(self, ident: int, name: str, producer: Producer) -> None:
+    def __init__(self, ident: int, name: str, producer: Producer, serial: int) -> None:
         self.ident = ident
+        # unique for the whole run (thread idents are reused once a thread ends)
+        self.serial = serial
         self.name = name
         self.held: List[Held] = []
         self.producer = producer

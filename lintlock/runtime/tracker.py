@@ -9,11 +9,13 @@ for a lock released by another thread, under that raw lock).
 from __future__ import annotations
 
 import _thread
+import itertools
 import threading
 import time
 import weakref
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Tuple
+from functools import partial
+from typing import Any, Dict, List, Optional, Tuple
 
 from . import findings as report
 from .findings import RuntimeFinding
@@ -51,10 +53,11 @@ class Tracker:
         self._local = _thread._local()
         self._states: Dict[int, "weakref.ref[ThreadState]"] = {}
         self._producers: "weakref.WeakKeyDictionary[threading.Thread, Producer]" = weakref.WeakKeyDictionary()
-        self._by_id: Dict[tuple, object] = {}  # (id(Event/Queue/Condition/Future), channel) -> Rendezvous or Producer
+        self._by_id: Dict[tuple, Any] = {}  # (id(Event/Queue/Condition/Future), channel) -> Rendezvous or Producer
         self._classes: Dict[tuple, LockClass] = {}
         self._edges: Dict[Tuple[LockClass, LockClass], Edge] = {}
         self._findings: Dict[tuple, RuntimeFinding] = {}
+        self._serials = itertools.count(1)
 
     # -- threads ---------------------------------------------------------
 
@@ -69,7 +72,7 @@ class Tracker:
 
     def _new_state(self) -> ThreadState:
         thread = threading.current_thread()
-        state = ThreadState(_thread.get_ident(), thread.name, self.producer_of(thread))
+        state = ThreadState(_thread.get_ident(), thread.name, self.producer_of(thread), next(self._serials))
         self._local.state = state
         with self._mutex:
             self._states[state.ident] = weakref.ref(state)
@@ -121,14 +124,14 @@ class Tracker:
                 producer.classes[cls] = stack
             for wait in list(producer.waits):
                 held = wait.holding(cls)
-                if held is not None and wait.ident != state.ident:
+                if held is not None and wait.serial != state.serial:
                     stack = stack or capture(self.settings.stack_limit, 2)
                     self.add(report.blocked_wait(wait, held, producer.name, stack, "takes"))
         if state.held:
             self._order(state, cls, stack)
 
     def _order(self, state: ThreadState, cls: LockClass, stack: Optional[tuple]) -> None:
-        held_classes = frozenset()
+        held_classes: frozenset = frozenset()
         for held in state.held:
             if held.cls is cls:
                 continue
@@ -180,10 +183,10 @@ class Tracker:
 
     def wait_for_producer(self, kind: str, producer: Producer, state: ThreadState, done: bool) -> None:
         """A wait without timeout for a thread or future to finish, while holding locks."""
-        wait = Wait(kind, state.name, state.ident, tuple(state.held), capture(self.settings.stack_limit, 3))
+        wait = Wait(kind, state.name, state.serial, tuple(state.held), capture(self.settings.stack_limit, 3))
         for cls, stack in list(producer.classes.items()):
             held = wait.holding(cls)
-            if held is not None and producer.ident != state.ident:
+            if held is not None and producer is not state.producer and producer is not state.future:
                 self.add(report.blocked_wait(wait, held, producer.name, stack, "takes"))
         if not done and len(producer.waits) < MAX_WAITS:
             producer.waits.append(wait)
@@ -196,13 +199,16 @@ class Tracker:
         record = self.record(obj, Rendezvous, channel)
         if record is None:
             return
-        me = Wait(kind, state.name, state.ident, held, capture(self.settings.stack_limit, 3))
+        me = Wait(kind, state.name, state.serial, held, capture(self.settings.stack_limit, 3))
         mine, theirs = (record.waits, record.wakers) if waiting else (record.wakers, record.waits)
         for h in held:
             other = theirs.get(h.cls)
-            if other is not None and other.ident != state.ident:
+            if other is not None and other.serial != state.serial:
                 wait, waker = (me, other) if waiting else (other, me)
-                self.add(report.blocked_wait(wait, wait.holding(h.cls), f"thread {waker.thread} ({waker.kind})", waker.holding(h.cls).stack, "holds"))
+                held_by_waker = waker.holding(h.cls)
+                held_by_waiter = wait.holding(h.cls)
+                if held_by_waker is not None and held_by_waiter is not None:
+                    self.add(report.blocked_wait(wait, held_by_waiter, f"thread {waker.thread} ({waker.kind})", held_by_waker.stack, "holds"))
             if h.cls not in mine and len(mine) < MAX_WAITS:
                 mine[h.cls] = me
 
@@ -213,7 +219,7 @@ class Tracker:
         if existing is not None and existing.ref() is obj:
             return existing
         try:
-            ref = weakref.ref(obj, lambda r, key=key: self._forget(key, r))
+            ref = weakref.ref(obj, partial(self._forget, key))
         except TypeError:
             return None
         with self._mutex:
@@ -269,6 +275,7 @@ class FutureProducer(Producer):
 def cycles(edges: Dict[Tuple[LockClass, LockClass], Edge]) -> List[Tuple[Edge, ...]]:
     """Each elementary cycle of the order graph once (shortest first), minus those a gate lock serialises."""
     successors: Dict[LockClass, List[LockClass]] = {}
+    result: List[Tuple[Edge, ...]]
     for first, second in sorted(edges, key=lambda e: (e[0].label, e[1].label)):
         if not first.handoff and not second.handoff:
             successors.setdefault(first, []).append(second)
@@ -292,13 +299,15 @@ def cycles(edges: Dict[Tuple[LockClass, LockClass], Edge]) -> List[Tuple[Edge, .
 
 def _path(successors: Dict[LockClass, List[LockClass]], start: LockClass, goal: LockClass) -> Optional[List[LockClass]]:
     """Shortest path start -> goal (breadth first), as the list of classes on it."""
-    parents = {start: None}
+    parents: Dict[LockClass, Optional[LockClass]] = {start: None}
     queue = [start]
     for node in queue:
         if node is goal:
             path = [node]
-            while parents[path[-1]] is not None:
-                path.append(parents[path[-1]])
+            parent = parents[node]
+            while parent is not None:
+                path.append(parent)
+                parent = parents[parent]
             return path[::-1]
         for nxt in successors.get(node, ()):
             if nxt not in parents:

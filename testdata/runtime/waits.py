@@ -159,7 +159,7 @@ def in_daemon(action):
     """Cases that deadlock for real: reported when they start waiting; left stuck (daemon threads)."""
     thread = threading.Thread(target=action, daemon=True)
     thread.start()
-    thread.join(timeout=0.3)
+    thread.join(timeout=0.5)
 
 
 if __name__ == "__main__":
