@@ -54,6 +54,19 @@ PROJECTS = [
     ("locust", "2.47.0", ["locust"]),
     ("tornado", "6.6.1", ["tornado"]),
     ("aiohttp", "3.14.5", ["aiohttp"]),
+    # added in precision round 2 (issue 12): lock-heavy projects lintlock had not been tuned on
+    ("s3transfer", "0.19.3", ["s3transfer"]),
+    ("kafka-python", "3.0.12", ["kafka"]),
+    ("tqdm", "4.70.1", ["tqdm"]),
+    ("filelock", "4.2.11", ["filelock"]),
+    ("fasteners", "0.20", ["fasteners"]),
+    ("cheroot", "11.1.2", ["cheroot"]),
+    ("waitress", "3.0.2", ["waitress"]),
+    ("pebble", "5.2.3", ["pebble"]),
+    ("cassandra-driver", "3.30.1", ["cassandra"]),
+    ("eventlet", "0.41.3", ["eventlet"]),
+    ("kombu", "5.7.0", ["kombu"]),
+    ("dramatiq", "2.2.1", ["dramatiq"]),
 ]
 VERDICTS = ("real bug", "real risk", "false positive")
 
@@ -105,12 +118,12 @@ def lintlock(folders, cwd: Path):
 
 
 def load_triage():
-    """(verdicts by finding, the false-positive causes fixed so far)."""
+    """(verdicts by finding, the false-positive causes fixed so far, verdicts revised, rounds)."""
     if not TRIAGE.exists():
-        return {}, []
+        return {}, [], [], []
     document = tomllib.loads(TRIAGE.read_text(encoding="utf-8"))
     entries = document.get("finding", [])
-    return {(e["project"], e["path"], e["code"], e["line"]): e for e in entries}, document.get("fixed", [])
+    return {(e["project"], e["path"], e["code"], e["line"]): e for e in entries}, document.get("fixed", []), document.get("revised", []), document.get("round", [])
 
 
 def main() -> None:
@@ -118,7 +131,7 @@ def main() -> None:
     parser.add_argument("--only", help="comma-separated distributions to run (default: all, and the standard library)")
     args = parser.parse_args()
     only = set(args.only.split(",")) if args.only else None
-    triage, fixed = load_triage()
+    triage, fixed, revised, rounds = load_triage()
     rows, summary = [], []
     with tempfile.TemporaryDirectory(prefix="lintlock-realworld-") as temporary:
         work = Path(temporary)
@@ -144,11 +157,11 @@ def main() -> None:
                 verdict = entry["verdict"] if entry else "untriaged"
                 reason = entry.get("reason", "") if entry else ""
                 rows.append((name, path, f["line"], f["code"], verdict, reason, f["message"]))
-    write_report(summary, rows, fixed)
+    write_report(summary, rows, fixed, revised, rounds)
     print(REPORT.read_text(encoding="utf-8"))
 
 
-def write_report(summary, rows, fixed) -> None:
+def write_report(summary, rows, fixed, revised=(), rounds=()) -> None:
     total = len(rows)
     verdicts = Counter(r[4] for r in rows)
     good = verdicts["real bug"] + verdicts["real risk"]
@@ -193,6 +206,23 @@ def write_report(summary, rows, fixed) -> None:
         ]
         for entry in fixed:
             lines.append(f"| {entry['projects']} | {entry['count']} | {entry['cause']} | `{entry['case']}` |")
+    if revised:
+        lines += [
+            "",
+            "## Verdicts revised",
+            "",
+            "Findings whose verdict changed on a stricter reading (\"real risk\" only where a plausible",
+            "exception or exit really leaves the lock held):",
+            "",
+            "| where | code | was | now | why |",
+            "|---|---|---|---|---|",
+        ]
+        for entry in revised:
+            lines.append(f"| {entry['project']} `{entry['path']}:{entry['line']}` | {entry['code']} | {entry['was']} | {entry['now']} | {entry['why']} |")
+    if rounds:
+        lines += ["", "## Rounds", "", "| round | run on | findings before | after | precision before | after |", "|---|---|---:|---:|---|---|"]
+        for entry in rounds:
+            lines.append(f"| {entry['name']} | {entry['scope']} | {entry['before']} | {entry['after']} | {entry['precision_before']} | {entry['precision_after']} |")
     REPORT.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
