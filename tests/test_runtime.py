@@ -390,3 +390,12 @@ def test_merge_reads_what_the_runtime_writes(tmp_path, monkeypatch, tracked):
     here = os.path.relpath(__file__)
     [merged] = merge_runtime_report([static(here, line)], str(out))
     assert merged.message.endswith(CONFIRMED)
+
+
+def test_a_tracker_bug_never_reaches_the_program(tracked, monkeypatch):
+    a, b = threading.Lock(), threading.Lock()
+    monkeypatch.setattr(tracked, "_edges", None)  # breaks the order bookkeeping
+    with a:
+        with b:  # still acquired, as the program asked
+            assert b.locked()
+    assert tracked.internal_errors == ["before_blocking: AttributeError: 'NoneType' object has no attribute 'get'"]

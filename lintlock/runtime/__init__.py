@@ -127,6 +127,8 @@ def _at_exit() -> None:
     if stuck:
         session.dump("interpreter exit: threads are stuck")
     found = session.tracker.findings()
+    for error in session.tracker.internal_errors:
+        sys.stderr.write(f"lintlock.runtime: internal error, tracking is incomplete: {error}\n")
     if found:
         sys.stderr.write("\n".join(["lintlock.runtime found:"] + output.text_lines(found)) + "\n")
     if session.report:

@@ -119,6 +119,8 @@ class RuntimePlugin:
 
         tracker = installed()
         classes, edges = tracker.stats() if tracker is not None else (0, 0)
+        for error in tracker.internal_errors if tracker is not None else ():
+            terminalreporter.write_line(f"lintlock runtime: internal error, tracking is incomplete: {error}")
         if not self.findings:
             terminalreporter.write_sep("=", f"lintlock runtime: no lock-order problem observed ({classes} lock classes, {edges} orders)")
             return

@@ -9,13 +9,14 @@ for a lock released by another thread, under that raw lock).
 from __future__ import annotations
 
 import _thread
+import functools
 import itertools
 import threading
 import time
 import weakref
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from . import findings as report
 from .findings import RuntimeFinding
@@ -32,6 +33,21 @@ from .state import (
 
 MAX_FINDINGS = 1000
 MAX_CYCLES = 100
+
+
+def _never_fails(method: Callable) -> Callable:
+    """A bug in the tracker must not become an exception in the program's acquire(): count it and go on."""
+
+    @functools.wraps(method)
+    def guarded(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as error:  # noqa: BLE001 (the program comes first)
+            self.internal_errors.append(f"{method.__name__}: {error.__class__.__name__}: {error}")
+            del self.internal_errors[:-10]
+            return None
+
+    return guarded
 
 
 class DeadlockError(RuntimeError):
@@ -58,6 +74,7 @@ class Tracker:
         self._edges: Dict[Tuple[LockClass, LockClass], Edge] = {}
         self._findings: Dict[tuple, RuntimeFinding] = {}
         self._serials = itertools.count(1)
+        self.internal_errors: List[str] = []  # the last few, shown with the findings
 
     # -- threads ---------------------------------------------------------
 
@@ -113,6 +130,7 @@ class Tracker:
 
     # -- acquisitions --------------------------------------------------------
 
+    @_never_fails
     def before_blocking(self, state: ThreadState, cls: LockClass) -> None:
         """A thread is about to wait without limit for `cls`: order edges, and the waits it may end."""
         stack: Optional[tuple] = None
@@ -146,8 +164,9 @@ class Tracker:
                 with self._mutex:
                     if (held.cls, cls) not in self._edges:
                         self._edges[(held.cls, cls)] = Edge(held.cls, cls, held.stack, stack, state.name, gates)
-            elif edge.gates:
-                edge.gates = edge.gates & gates
+            else:
+                with self._mutex:
+                    edge.gates = edge.gates & gates
 
     def self_deadlock(self, state: ThreadState, lock, cls: LockClass, try_acquire) -> bool:
         """`state`'s thread asks again for the non-reentrant `lock` it holds.
@@ -170,6 +189,7 @@ class Tracker:
             raise DeadlockError(f"{finding.path}:{finding.line}: {finding.message}")
         return False
 
+    @_never_fails
     def released_elsewhere(self, lock, cls: LockClass, owner: int) -> None:
         """`lock`, held by thread `owner`, was released by another thread: a hand-off."""
         cls.handoff = True
@@ -181,6 +201,7 @@ class Tracker:
 
     # -- waits (Thread.join, Future.result, Event, Queue, Condition) ----------------
 
+    @_never_fails
     def wait_for_producer(self, kind: str, producer: Producer, state: ThreadState, done: bool) -> None:
         """A wait without timeout for a thread or future to finish, while holding locks."""
         wait = Wait(kind, state.name, state.serial, tuple(state.held), capture(self.settings.stack_limit, 3))
@@ -191,6 +212,7 @@ class Tracker:
         if not done and len(producer.waits) < MAX_WAITS:
             producer.waits.append(wait)
 
+    @_never_fails
     def rendezvous(self, kind: str, obj: object, state: ThreadState, waiting: bool, exclude: Optional[LockClass] = None, channel: str = "") -> None:
         """A wait on (or a wake-up of) an Event, Queue or Condition while holding locks."""
         held = tuple(h for h in state.held if h.cls is not exclude)
