@@ -132,6 +132,9 @@ def test_runner_module_mode_status_and_fail(tmp_path):
     assert result.returncode == 3
     assert "prog.py:5:5: LL102 observed at runtime: lock-order inversion between prog.a and prog.b" in result.stderr
     assert run_runtime("--fail", "prog.py", "0", cwd=tmp_path).returncode == 3
+    (tmp_path / "clean.py").write_text("import threading\nlock = threading.Lock()\nwith lock:\n    pass\n")
+    clean = run_runtime("--fail", "clean.py", cwd=tmp_path)
+    assert (clean.returncode, clean.stderr) == (0, "lintlock.runtime: no lock-order problem observed (1 lock classes, 0 orders)\n")
     bad = run_runtime("--frobnicate", "prog.py", cwd=tmp_path)
     assert bad.returncode == 2 and "unknown option --frobnicate" in bad.stderr
 

@@ -131,6 +131,9 @@ def _at_exit() -> None:
         sys.stderr.write(f"lintlock.runtime: internal error, tracking is incomplete: {error}\n")
     if found:
         sys.stderr.write("\n".join(["lintlock.runtime found:"] + output.text_lines(found)) + "\n")
+    else:
+        classes, edges = session.tracker.stats()
+        sys.stderr.write(f"lintlock.runtime: no lock-order problem observed ({classes} lock classes, {edges} orders)\n")
     if session.report:
         write_report(session.report, found)
 

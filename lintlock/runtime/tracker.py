@@ -1,9 +1,10 @@
 """The lock-order tracker (lockdep for Python): held locks per thread, the order graph, waits.
 
-Its own bookkeeping is guarded by one raw `_thread` lock allocated before
+Its own bookkeeping is guarded by one raw `_thread.RLock` allocated before
 anything is patched, held only for a few dictionary operations and never
 while calling code that could take a tracked lock, so the tracker cannot
-deadlock itself. Per-thread records are touched only by their thread (or,
+deadlock itself (reentrant: a finalizer or signal handler that runs in the
+middle of the bookkeeping and takes a tracked lock gets back in). Per-thread records are touched only by their thread (or,
 for a lock released by another thread, under that raw lock).
 """
 from __future__ import annotations
@@ -65,7 +66,7 @@ class Settings:
 class Tracker:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._mutex = _thread.allocate_lock()
+        self._mutex = _thread.RLock()
         self._local = _thread._local()
         self._states: Dict[int, "weakref.ref[ThreadState]"] = {}
         self._producers: "weakref.WeakKeyDictionary[threading.Thread, Producer]" = weakref.WeakKeyDictionary()
@@ -113,7 +114,7 @@ class Tracker:
 
     def after_fork_in_child(self) -> None:
         """Only the forking thread survives a fork: forget the others' holds and waits."""
-        self._mutex = _thread.allocate_lock()
+        self._mutex = _thread.RLock()
         me = _thread.get_ident()
         self._states = {ident: ref for ident, ref in self._states.items() if ident == me}
         for holder in list(self._by_id.values()) + list(self._producers.values()):
