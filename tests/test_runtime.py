@@ -20,9 +20,15 @@ from lintlock.problems import Finding
 from lintlock.runtime.merge import CONFIRMED, merge_runtime_report
 
 
+def fresh_install(**options):
+    if runtime.installed() is not None:
+        pytest.skip("this session itself runs under lintlock.runtime (--lintlock-runtime)")
+    return runtime.install(signals=False, at_exit=False, **options)
+
+
 @pytest.fixture
 def tracked():
-    tracker = runtime.install(grace=0.2, signals=False, at_exit=False)
+    tracker = fresh_install(grace=0.2)
     try:
         yield tracker
     finally:
@@ -42,7 +48,7 @@ def codes(tracker):
 
 def test_uninstall_restores_threading():
     original = (threading.Lock, threading.RLock, threading.Condition, threading.Semaphore, threading.BoundedSemaphore, threading.Thread.join, queue.Queue.get)
-    runtime.install(signals=False, at_exit=False)
+    fresh_install()
     assert threading.Lock is not original[0]
     lock = threading.Lock()
     runtime.uninstall()
@@ -128,7 +134,7 @@ def test_self_deadlock_raises_with_both_stacks(tracked):
 
 
 def test_block_mode_reports_then_waits_as_asked(tmp_path):
-    runtime.install(on_self_deadlock="block", grace=0.05, signals=False, at_exit=False)
+    fresh_install(on_self_deadlock="block", grace=0.05)
     try:
         lock = threading.Lock()
         done = []
