@@ -196,7 +196,9 @@ def test_pytest_plugin_reports_in_the_summary_and_fails_the_session(tmp_path):
     assert "3 passed" in result.stdout
     assert re.search(r"=+ lintlock runtime: 1 problem observed =+", result.stdout)
     assert "test_case.py:10:9: LL102 observed at runtime: lock-order inversion between test_case.A and test_case.B" in result.stdout
-    assert [f["code"] for f in json.loads((tmp_path / "found.json").read_text())["findings"]] == ["LL102"]
+    assert "\n    while running: test_case.py::test_ab, test_case.py::test_ba\n" in result.stdout
+    [finding] = json.loads((tmp_path / "found.json").read_text())["findings"]
+    assert (finding["code"], finding["line"], finding["context"]) == ("LL102", 10, "test_case.py::test_ab, test_case.py::test_ba")
 
 
 def test_pytest_plugin_turns_a_self_deadlock_into_a_failure(tmp_path):

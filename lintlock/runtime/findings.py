@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import List, Sequence, Tuple
 
 from .frames import CompactStack, Frame, Stack, site, user_frames
@@ -21,6 +21,7 @@ class RuntimeFinding:
     message: str
     lock: str
     stacks: Tuple[Stack, ...]
+    context: str = ""  # what was running (pytest: the test ids)
 
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.column, self.code, self.message)
@@ -55,7 +56,9 @@ def inversion(cycle: Sequence[Edge]) -> RuntimeFinding:
     for n, e in enumerate(cycle, start=1):
         stacks.append((f"path {n}: {e.first.label} taken (thread {e.thread})", e.held_stack))
         stacks.append((f"path {n}: then {e.second.label} taken (thread {e.thread})", e.stack))
-    return _finding("LL102", cycle[0].stack, message, cycle[0].first.label, stacks)
+    found = _finding("LL102", cycle[0].stack, message, cycle[0].first.label, stacks)
+    contexts = list(dict.fromkeys(e.context for e in cycle if e.context))
+    return replace(found, context=", ".join(contexts)) if contexts else found
 
 
 def blocked_wait(wait: Wait, held: Held, waker: str, waker_stack: CompactStack, needs: str) -> RuntimeFinding:
@@ -79,6 +82,8 @@ def text_lines(findings: Sequence[RuntimeFinding]) -> List[str]:
     lines = []
     for f in findings:
         lines.append(f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}")
+        if f.context:
+            lines.append(f"    while running: {f.context}")
         for stack in f.stacks:
             lines.append(f"    {stack.label}:")
             lines.extend(f"      {frame.path}:{frame.line} in {frame.function}" for frame in stack.frames)
@@ -102,6 +107,7 @@ def json_document(findings: Sequence[RuntimeFinding], dumps: Sequence[str] = ())
                 "code": f.code,
                 "message": f.message,
                 "lock": f.lock or None,
+                "context": f.context or None,
                 "chain": [],
                 "fix": None,
                 "related": [related_entry(s, frame) for s in f.stacks for frame in s.frames],

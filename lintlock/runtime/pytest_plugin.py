@@ -100,9 +100,16 @@ class RuntimePlugin:
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(self, item, nextitem):
+        from . import installed
+
+        tracker = installed()
         self.test = (item.nodeid, time.monotonic())
+        if tracker is not None:
+            tracker.context = item.nodeid  # findings and order edges say which test they come from
         yield
         self.test = None
+        if tracker is not None:
+            tracker.context = ""
 
     def pytest_sessionfinish(self, session, exitstatus):
         from . import findings, write_report

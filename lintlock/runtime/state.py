@@ -119,9 +119,10 @@ class ThreadState:
 class Edge:
     """First time lock class `first` was held while `second` was taken (one stack per edge)."""
 
-    __slots__ = ("first", "gates", "held_stack", "second", "stack", "thread")
+    __slots__ = ("context", "first", "gates", "held_stack", "second", "stack", "thread")
 
-    def __init__(self, first: LockClass, second: LockClass, held_stack: CompactStack, stack: CompactStack, thread: str, gates: frozenset) -> None:
+    def __init__(self, first: LockClass, second: LockClass, held_stack: CompactStack, stack: CompactStack, thread: str, gates: frozenset, context: str = "") -> None:
+        self.context = context  # the test running when it was first seen
         self.first = first
         self.second = second
         self.held_stack = held_stack

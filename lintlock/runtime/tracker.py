@@ -15,7 +15,7 @@ import itertools
 import threading
 import time
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
@@ -76,6 +76,7 @@ class Tracker:
         self._findings: Dict[tuple, RuntimeFinding] = {}
         self._serials = itertools.count(1)
         self.internal_errors: List[str] = []  # the last few, shown with the findings
+        self.context = ""  # what is running now (the pytest plugin sets the test id)
 
     # -- threads ---------------------------------------------------------
 
@@ -164,7 +165,7 @@ class Tracker:
                 stack = stack or capture(self.settings.stack_limit, 3)
                 with self._mutex:
                     if (held.cls, cls) not in self._edges:
-                        self._edges[(held.cls, cls)] = Edge(held.cls, cls, held.stack, stack, state.name, gates)
+                        self._edges[(held.cls, cls)] = Edge(held.cls, cls, held.stack, stack, state.name, gates, self.context)
             else:
                 with self._mutex:
                     edge.gates = edge.gates & gates
@@ -265,6 +266,8 @@ class Tracker:
     # -- results ---------------------------------------------------------------------
 
     def add(self, finding: RuntimeFinding) -> None:
+        if self.context and not finding.context:
+            finding = replace(finding, context=self.context)
         key = (finding.code, finding.path, finding.line, finding.lock, finding.stacks[-1].frames[-1:] if finding.stacks else ())
         if key not in self._findings and len(self._findings) < MAX_FINDINGS:
             with self._mutex:
