@@ -79,6 +79,7 @@ def _assert_dump(text: str):
     }
     [deadlock] = [x for x in text.splitlines() if x.startswith("Deadlock: ")]
     assert set(deadlock[len("Deadlock: "):].split(". Each waits")[0].split("; ")) == cycle
+    assert deadlock.endswith(". Each waits for the next: none of them can ever proceed. Take these locks in one order in every thread, or release one before asking for the other.")
 
 
 def test_hang_dump_at_exit_shows_the_cycle():

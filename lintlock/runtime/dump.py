@@ -120,7 +120,13 @@ def _cycle_words(cycle: List[int], states, names) -> str:
         blocked = states[ident].blocked if ident in states else None
         what = f"{_describe_lock(blocked[1])} held by" if blocked and blocked[0] == "lock" else f"{blocked[0] if blocked else '?'}:"
         parts.append(f"{me} waits for {what} {other}")
-    return "; ".join(parts) + ". Each waits for the next: none of them can ever proceed."
+    only_locks = all(ident in states and states[ident].blocked is not None and states[ident].blocked[0] == "lock" for ident in cycle)
+    advice = (
+        "Take these locks in one order in every thread, or release one before asking for the other."
+        if only_locks
+        else "Release the lock before waiting, or let the waker do its work without it."
+    )
+    return "; ".join(parts) + ". Each waits for the next: none of them can ever proceed. " + advice
 
 
 def print_dump(tracker: Tracker, reason: str, stream=None) -> str:
