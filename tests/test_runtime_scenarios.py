@@ -136,6 +136,8 @@ def test_runner_module_mode_status_and_fail(tmp_path):
     (tmp_path / "clean.py").write_text("import threading\nlock = threading.Lock()\nwith lock:\n    pass\n")
     clean = run_runtime("--fail", "clean.py", cwd=tmp_path)
     assert (clean.returncode, clean.stderr) == (0, "lintlock.runtime: no lock-order problem observed (1 lock classes, 0 orders)\n")
+    assert (run_runtime("nosuch.py", cwd=tmp_path).returncode, run_runtime("nosuch.py", cwd=tmp_path).stderr) == (2, "lintlock.runtime: can't open file 'nosuch.py'\n")
+    assert run_runtime("-m", "nosuch", cwd=tmp_path).stderr == "lintlock.runtime: no module named nosuch\n"
     bad = run_runtime("--frobnicate", "prog.py", cwd=tmp_path)
     assert bad.returncode == 2 and "unknown option --frobnicate" in bad.stderr
 

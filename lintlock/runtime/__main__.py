@@ -59,11 +59,29 @@ def parse(argv: List[str]) -> Tuple[dict, List[str]]:
     return options, rest
 
 
+def _missing(program: List[str]) -> str:
+    """Why the program cannot be run at all ('' when it can), said before anything is tracked."""
+    if program[0] == "-m":
+        import importlib.util
+
+        top = program[1].partition(".")[0]  # a submodule's spec would import its package now, untracked
+        try:
+            found = importlib.util.find_spec(top)
+        except (ImportError, ValueError):
+            found = None
+        return "" if found is not None else f"no module named {top}"
+    return "" if os.path.isfile(program[0]) else f"can't open file {program[0]!r}"
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     try:
         options, program = parse(sys.argv[1:] if argv is None else argv)
     except ValueError as error:
         sys.stderr.write(f"lintlock.runtime: {error}\n{USAGE}")
+        return 2
+    missing = _missing(program)
+    if missing:
+        sys.stderr.write(f"lintlock.runtime: {missing}\n")
         return 2
     from . import findings, install
 
