@@ -405,3 +405,12 @@ def test_a_tracker_bug_never_reaches_the_program(tracked, monkeypatch):
         with b:  # still acquired, as the program asked
             assert b.locked()
     assert tracked.internal_errors == ["before_blocking: AttributeError: 'NoneType' object has no attribute 'get'"]
+
+
+def test_isinstance_answers_as_before(tracked):
+    real_condition = threading.Event()._cond  # made by the standard library: real
+    assert isinstance(real_condition, threading.Condition) and isinstance(threading.Condition(), threading.Condition)
+    assert isinstance(threading.Lock(), threading.Lock) and isinstance(_thread.allocate_lock(), threading.Lock)
+    assert isinstance(threading.RLock(), threading.RLock)
+    assert isinstance(threading.BoundedSemaphore(), threading.Semaphore)
+    assert not isinstance(threading.Lock(), threading.RLock)

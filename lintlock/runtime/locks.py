@@ -214,20 +214,40 @@ def _new_class(kind: str, reentrant: bool):
     return _Binding.tracker.lock_class(key, kind, label, reentrant)
 
 
-def Lock():
-    if not _Binding.active or created_by_stdlib():
-        return REAL_LOCK()
-    return TrackedLock(_new_class("threading.Lock", False))
+class _StandIn(type):
+    """`isinstance(x, threading.Lock)` (a class since 3.13), `isinstance(x, threading.Condition)`:
+    true for the tracked objects and the real ones alike, as before installation."""
+
+    def __instancecheck__(cls, instance) -> bool:
+        return isinstance(instance, cls._answers_for) or type.__instancecheck__(cls, instance)
 
 
-def RLock(*args, **kwargs):
-    if not _Binding.active or created_by_stdlib():
-        return REAL_RLOCK(*args, **kwargs)
-    return TrackedRLock(_new_class("threading.RLock", True))
+class Lock(metaclass=_StandIn):
+    """Replaces threading.Lock: a tracked lock, or a real one for the standard library's own use."""
+
+    _answers_for = (TrackedLock, _thread.LockType)
+
+    def __new__(cls):
+        if not _Binding.active or created_by_stdlib():
+            return REAL_LOCK()
+        return TrackedLock(_new_class("threading.Lock", False))
 
 
-class Condition(REAL_CONDITION):
+class RLock(metaclass=_StandIn):
+    """Replaces threading.RLock."""
+
+    _answers_for = (TrackedRLock, type(REAL_RLOCK()))
+
+    def __new__(cls, *args, **kwargs):
+        if not _Binding.active or created_by_stdlib():
+            return REAL_RLOCK(*args, **kwargs)
+        return TrackedRLock(_new_class("threading.RLock", True))
+
+
+class Condition(REAL_CONDITION, metaclass=_StandIn):
     """threading.Condition; a Condition made without a lock gets a tracked RLock (as the real one gets an RLock)."""
+
+    _answers_for = (REAL_CONDITION,)
 
     def __new__(cls, lock=None):
         if cls is Condition and (not _Binding.active or created_by_stdlib()):
@@ -317,7 +337,9 @@ class _TrackedSemaphoreMixin:
         self.release()
 
 
-class Semaphore(_TrackedSemaphoreMixin, REAL_SEMAPHORE):
+class Semaphore(_TrackedSemaphoreMixin, REAL_SEMAPHORE, metaclass=_StandIn):
+    _answers_for = (REAL_SEMAPHORE,)
+
     def __new__(cls, value=1):
         if cls is Semaphore and (not _Binding.active or created_by_stdlib()):
             return REAL_SEMAPHORE(value)
@@ -326,12 +348,13 @@ class Semaphore(_TrackedSemaphoreMixin, REAL_SEMAPHORE):
     def __init__(self, value=1):
         # not super(): the real BoundedSemaphore.__init__ calls threading.Semaphore.__init__, now this one
         REAL_SEMAPHORE.__init__(self, value)
-        if isinstance(self, Semaphore):
+        if isinstance(self, _TrackedSemaphoreMixin):  # (not the real BoundedSemaphore of the stdlib)
             self._ll_setup(value)
 
 
-class BoundedSemaphore(_TrackedSemaphoreMixin, REAL_BOUNDED_SEMAPHORE):
+class BoundedSemaphore(_TrackedSemaphoreMixin, REAL_BOUNDED_SEMAPHORE, metaclass=_StandIn):
     _ll_kind = "threading.BoundedSemaphore"
+    _answers_for = (REAL_BOUNDED_SEMAPHORE,)
 
     def __new__(cls, value=1):
         if cls is BoundedSemaphore and (not _Binding.active or created_by_stdlib()):
