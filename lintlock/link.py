@@ -38,6 +38,7 @@ from .summarize import SELF
 
 Key = Tuple[str, str, Tuple[str, ...]]
 _MAX_ATTRS = 4  # longer attribute paths (through recursion) are dropped
+_FALLBACK = {"__format__": "__str__", "__str__": "__repr__"}  # what object's own dunder calls instead
 _CONTEXT_MANAGERS = {"contextlib.contextmanager", "contextlib.asynccontextmanager"}
 
 
@@ -460,7 +461,7 @@ class Program:
         receiver = target.receiver
         if target.kind == "attr" and target.name.rstrip("=") not in self._properties:
             return None  # a plain attribute: most reads of self.x, decided without type inference
-        if target.kind in ("dunder", "method") and target.name not in self._methods:
+        if target.kind in ("dunder", "method") and target.name not in self._methods and target.name not in _FALLBACK:
             return None
         cls = self.class_of_path(fn, receiver)
         if cls is None:
@@ -473,11 +474,18 @@ class Program:
                 return None
             return found, receiver
         found = self.lookup(cls, name)
+        while found is None and target.kind == "dunder" and name in _FALLBACK and self._closed(cls):
+            name = _FALLBACK[name]  # object.__format__ calls __str__, object.__str__ calls __repr__
+            found = self.lookup(cls, name)
         if found is None:
             return None
         if self.functions[found].kind == "property":
             return None  # self.prop(...) calls what the property returns
         return found, receiver
+
+    def _closed(self, cls: str) -> bool:
+        """Every base of cls is in the tree: no class outside it can define a dunder it lacks."""
+        return all(self.resolve(base) in self.classes or self.resolve(base) == "builtins.object" for klass in self.mro(cls) for base in self.classes[klass].bases)
 
     def class_of_path(self, fn: FunctionSummary, path: Optional[LockPath]) -> Optional[str]:
         if path is None or path.scope != "local":

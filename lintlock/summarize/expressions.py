@@ -21,6 +21,9 @@ from .syntax import CODE_NODES, expression_fields
 # nodes that call nothing and hold no sub-expression
 _INERT = frozenset({cst.Name, cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.Ellipsis})
 
+# f"{x!r}": the method the conversion calls; none: __format__
+_CONVERSIONS = {"r": "__repr__", "a": "__repr__", "s": "__str__"}
+
 # (node, frame, held, top) -> held after it; each handler takes one node type
 Handler = Callable[..., HeldSet]
 
@@ -40,6 +43,7 @@ class Expressions:
             cst.Lambda: self._lambda,
             cst.Yield: self._yield,
             cst.NamedExpr: self._named,
+            cst.FormattedString: self._formatted,
             **{kind: self._comprehension for kind in COMPREHENSIONS},
         }
 
@@ -101,6 +105,16 @@ class Expressions:
         for comparison in node.comparisons:
             if type(comparison.operator) in (cst.In, cst.NotIn):
                 self.syntax_call(node, comparison.comparator, "dunder", "__contains__", frame, held)
+        return held
+
+    def _formatted(self, node: cst.FormattedString, frame: Frame, held: HeldSet, top: bool) -> HeldSet:
+        """`f"{x}"` calls x.__format__ (`!r`: __repr__, `!s`: __str__), each after its expression."""
+        for part in node.parts:
+            if type(part) is not cst.FormattedStringExpression:
+                continue
+            held = self.children(part, frame, held)
+            name = _CONVERSIONS.get(part.conversion or "", "__format__")
+            self.syntax_call(part, part.expression, "dunder", name, frame, held)
         return held
 
     def _lambda(self, node: cst.Lambda, frame: Frame, held: HeldSet, top: bool) -> HeldSet:

@@ -2,7 +2,7 @@
 each turned into a summary."""
 from __future__ import annotations
 
-from typing import Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
+from typing import Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 from libcst.metadata import CodeRange
@@ -14,7 +14,7 @@ from .names import Names
 from .scope import ClassState, Frame
 from .sites import Sites
 from .statements import Statements
-from .syntax import dotted, parameter_names, sub_blocks
+from .syntax import dotted, parameter_names, statements_of, sub_blocks
 from .values import value_of
 
 _PROPERTIES = ("builtins.property", "functools.cached_property")
@@ -78,7 +78,7 @@ class ModuleWalker:
         )
         frame.locals.update(params)
         site = self.sites.number(node.name)
-        end = self.statements.block(node.body.body, frame, ())
+        end = self.statements.block(statements_of(node.body), frame, ())
         frame.exit_held = join(frame.exit_held, end)
         is_async = node.asynchronous is not None
         self.functions.append(self._finish(frame, name, kind, site, decorators, is_async, param_types))
@@ -174,12 +174,12 @@ class ModuleWalker:
             site=self.sites.number(node.name),
         )
         body_frame = Frame(qualname=qualname, params=(), is_module=True)
-        for stmt in _class_body(node.body.body):
+        for stmt in _class_body(statements_of(node.body)):
             if isinstance(stmt, cst.FunctionDef):
                 self.function(stmt, body_frame, state)
             elif isinstance(stmt, cst.ClassDef):
                 self.class_(stmt, outer, qualname)
-            elif isinstance(stmt, cst.SimpleStatementLine):
+            elif isinstance(stmt, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
                 state.class_attrs.extend(self._class_attributes(stmt, body_frame))
         self.classes.append(
             ClassSummary(
@@ -194,7 +194,7 @@ class ModuleWalker:
             )
         )
 
-    def _class_attributes(self, stmt: cst.SimpleStatementLine, body_frame: Frame) -> Iterator[Tuple[str, Value]]:
+    def _class_attributes(self, stmt: Union[cst.SimpleStatementLine, cst.SimpleStatementSuite], body_frame: Frame) -> Iterator[Tuple[str, Value]]:
         """`name = value` and `name: type = value` in a class body."""
         for small in stmt.body:
             if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):

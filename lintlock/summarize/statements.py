@@ -14,6 +14,7 @@ from .freedom import frees_the_rest, try_acquired
 from .held import HeldSet, after_finally, intersect, is_acquire_call, join, minus, without
 from .names import Names
 from .scope import Frame, bind
+from .syntax import statements_of
 from .values import value_of
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ class Statements:
         return held
 
     def suite(self, suite: cst.BaseSuite, frame: Frame, held: HeldSet) -> Optional[HeldSet]:
-        return self.block(suite.body, frame, held)
+        return self.block(statements_of(suite), frame, held)
 
     # -- compound statements -----------------------------------------------
 
@@ -171,7 +172,7 @@ class Statements:
     def _try(self, stmt, frame: Frame, held: HeldSet) -> Optional[HeldSet]:
         final = stmt.finalbody.body.body if stmt.finalbody is not None else ()
         frame.finals.append(final)  # guards acquires in the body, handlers and else (not in itself)
-        end = self.block(stmt.body.body, frame, held, released_by=final)
+        end = self.block(statements_of(stmt.body), frame, held, released_by=final)
         # an exception can come from anywhere in the body
         handler_start = intersect(held, end) if end is not None else held
         if stmt.orelse is not None and end is not None:

@@ -80,3 +80,10 @@ def exits(body: Sequence[cst.CSTNode]) -> bool:
     if isinstance(last, cst.SimpleStatementLine) and last.body:
         return isinstance(last.body[-1], (cst.Return, cst.Raise, cst.Continue, cst.Break))
     return False
+
+
+def statements_of(suite: cst.BaseSuite) -> Sequence[cst.CSTNode]:
+    """The statements of a body; a body on the same line (`with lock: g()`) is one simple statement line."""
+    if type(suite) is cst.SimpleStatementSuite:
+        return (suite,)
+    return suite.body
