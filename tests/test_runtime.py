@@ -414,3 +414,25 @@ def test_isinstance_answers_as_before(tracked):
     assert isinstance(threading.RLock(), threading.RLock)
     assert isinstance(threading.BoundedSemaphore(), threading.Semaphore)
     assert not isinstance(threading.Lock(), threading.RLock)
+
+
+def test_waits_look_at_the_very_lock_not_its_class(tracked):
+    class Box:
+        def __init__(self):
+            self.lock = threading.Lock()
+
+    mine, theirs = Box(), Box()  # one lock class, two locks
+    ready = threading.Event()
+
+    def worker():
+        with theirs.lock:
+            ready.set()
+
+    thread = threading.Thread(target=worker, daemon=True)
+    thread.start()
+    with mine.lock:
+        thread.join()  # the thread takes another Box's lock: it can finish
+    with theirs.lock:
+        ready.wait()  # set() was made holding theirs.lock, by another thread: LL103
+    [finding] = tracked.findings()
+    assert finding.code == "LL103" and "Event.wait()" in finding.message

@@ -57,8 +57,8 @@ class TrackedLock:
         if blocking and (timeout is None or timeout < 0):
             if self._owner == state.ident and self._handed_over(tracker, state):
                 return True
-            if state.held or state.future is not None or state.producer.waits or self._cls not in state.producer.classes:
-                tracker.before_blocking(state, self._cls)
+            if state.held or state.future is not None or state.producer.waits or id(self) not in state.producer.taken:
+                tracker.before_blocking(state, self, self._cls)
         if not blocking:
             if not self._real.acquire(False, timeout):  # raises as the real one does when given a timeout
                 return False
@@ -143,8 +143,8 @@ class TrackedRLock:
                 self._depth += 1
                 return True
             return False
-        if _forever(blocking, timeout) and (state.held or state.future is not None or state.producer.waits or self._cls not in state.producer.classes):
-            tracker.before_blocking(state, self._cls)
+        if _forever(blocking, timeout) and (state.held or state.future is not None or state.producer.waits or id(self) not in state.producer.taken):
+            tracker.before_blocking(state, self, self._cls)
         if not blocking:
             if not self._real.acquire(False, timeout):  # raises as the real one does when given a timeout
                 return False
@@ -193,7 +193,7 @@ class TrackedRLock:
         tracker = _Binding.tracker
         state = tracker.state()
         if state.held:
-            tracker.before_blocking(state, self._cls)
+            tracker.before_blocking(state, self, self._cls)
         self._real._acquire_restore(real_state)
         self._owner, self._depth = state.ident, depth
         state.held.append(Held(self, self._cls, capture(tracker.settings.held_frames, 2)))
@@ -217,6 +217,8 @@ def _new_class(kind: str, reentrant: bool):
 class _StandIn(type):
     """`isinstance(x, threading.Lock)` (a class since 3.13), `isinstance(x, threading.Condition)`:
     true for the tracked objects and the real ones alike, as before installation."""
+
+    _answers_for: tuple = ()
 
     def __instancecheck__(cls, instance) -> bool:
         return isinstance(instance, cls._answers_for) or type.__instancecheck__(cls, instance)
@@ -299,8 +301,8 @@ class _TrackedSemaphoreMixin:
                 if tracker.self_deadlock(state, self, self._ll_class, lambda s: super(_TrackedSemaphoreMixin, self).acquire(True, s)):
                     self._ll_took(state)
                     return True
-            if state.held or state.future is not None or state.producer.waits or self._ll_class not in state.producer.classes:
-                tracker.before_blocking(state, self._ll_class)
+            if state.held or state.future is not None or state.producer.waits or id(self) not in state.producer.taken:
+                tracker.before_blocking(state, self, self._ll_class)
         if not blocking:
             if not super().acquire(False, timeout):
                 return False

@@ -12,6 +12,7 @@ from typing import Dict, List, Optional, Tuple
 from .frames import CompactStack
 
 MAX_WAITS = 32  # waits remembered per thread, future or event: bounded memory
+MAX_TAKEN = 4096  # locks remembered per thread as taken (for joins)
 
 
 class LockClass:
@@ -55,23 +56,40 @@ class Wait:
         self.held = held
         self.stack = stack
 
-    def holding(self, cls: LockClass) -> Optional[Held]:
+    def holding(self, lock: object) -> Optional[Held]:
         for held in self.held:
-            if held.cls is cls:
+            if held.lock is lock:
                 return held
         return None
 
 
 class Producer:
-    """What a thread (or a running Future) does that others wait for: the lock classes it takes."""
+    """What a thread (or a running Future) does that others wait for: the locks it takes.
 
-    __slots__ = ("__weakref__", "classes", "ident", "name", "waits")
+    Locks, not lock classes: a wait is stuck only on the very lock its waiter
+    holds (another instance of the class is free).
+    """
+
+    __slots__ = ("__weakref__", "ident", "name", "taken", "waits")
 
     def __init__(self, name: str, ident: int) -> None:
         self.name = name
         self.ident = ident
-        self.classes: Dict[LockClass, CompactStack] = {}
+        # id(lock) -> (weak reference to it, stack of its first acquisition)
+        self.taken: Dict[int, Tuple["weakref.ref", CompactStack]] = {}
         self.waits: List[Wait] = []
+
+    def remember(self, lock: object, stack: CompactStack) -> None:
+        if len(self.taken) >= MAX_TAKEN:
+            for key in [k for k, (ref, _) in self.taken.items() if ref() is None]:
+                del self.taken[key]
+            if len(self.taken) >= MAX_TAKEN:
+                return
+        self.taken[id(lock)] = (weakref.ref(lock), stack)
+
+    def takes(self) -> List[Tuple[object, CompactStack]]:
+        """The locks it took that still exist, with where."""
+        return [(lock, stack) for ref, stack in list(self.taken.values()) for lock in [ref()] if lock is not None]
 
 
 class Rendezvous:
@@ -81,8 +99,9 @@ class Rendezvous:
 
     def __init__(self, ref: "weakref.ref") -> None:
         self.ref = ref
-        self.waits: Dict[LockClass, Wait] = {}
-        self.wakers: Dict[LockClass, Wait] = {}
+        # id(lock) -> the first wait (or wake-up) made holding it; the Wait keeps the lock alive
+        self.waits: Dict[int, Wait] = {}
+        self.wakers: Dict[int, Wait] = {}
 
 
 class ThreadState:

@@ -133,17 +133,17 @@ class Tracker:
     # -- acquisitions --------------------------------------------------------
 
     @_never_fails
-    def before_blocking(self, state: ThreadState, cls: LockClass) -> None:
-        """A thread is about to wait without limit for `cls`: order edges, and the waits it may end."""
+    def before_blocking(self, state: ThreadState, lock: object, cls: LockClass) -> None:
+        """A thread is about to wait without limit for `lock`: order edges, and the waits it may end."""
         stack: Optional[tuple] = None
         for producer in (state.producer, state.future):
             if producer is None:
                 continue
-            if cls not in producer.classes:
+            if id(lock) not in producer.taken:  # (a reused id reads as known: at worst an LL103 missed)
                 stack = stack or capture(self.settings.stack_limit, 2)
-                producer.classes[cls] = stack
+                producer.remember(lock, stack)
             for wait in list(producer.waits):
-                held = wait.holding(cls)
+                held = wait.holding(lock)
                 if held is not None and wait.serial != state.serial:
                     stack = stack or capture(self.settings.stack_limit, 2)
                     self.add(report.blocked_wait(wait, held, producer.name, stack, "takes"))
@@ -207,8 +207,8 @@ class Tracker:
     def wait_for_producer(self, kind: str, producer: Producer, state: ThreadState, done: bool) -> None:
         """A wait without timeout for a thread or future to finish, while holding locks."""
         wait = Wait(kind, state.name, state.serial, tuple(state.held), capture(self.settings.stack_limit, 3))
-        for cls, stack in list(producer.classes.items()):
-            held = wait.holding(cls)
+        for lock, stack in producer.takes():
+            held = wait.holding(lock)
             if held is not None and producer is not state.producer and producer is not state.future:
                 self.add(report.blocked_wait(wait, held, producer.name, stack, "takes"))
         if not done and len(producer.waits) < MAX_WAITS:
@@ -226,15 +226,15 @@ class Tracker:
         me = Wait(kind, state.name, state.serial, held, capture(self.settings.stack_limit, 3))
         mine, theirs = (record.waits, record.wakers) if waiting else (record.wakers, record.waits)
         for h in held:
-            other = theirs.get(h.cls)
+            other = theirs.get(id(h.lock))
             if other is not None and other.serial != state.serial:
                 wait, waker = (me, other) if waiting else (other, me)
-                held_by_waker = waker.holding(h.cls)
-                held_by_waiter = wait.holding(h.cls)
+                held_by_waker = waker.holding(h.lock)
+                held_by_waiter = wait.holding(h.lock)
                 if held_by_waker is not None and held_by_waiter is not None:
                     self.add(report.blocked_wait(wait, held_by_waiter, f"thread {waker.thread} ({waker.kind})", held_by_waker.stack, "holds"))
-            if h.cls not in mine and len(mine) < MAX_WAITS:
-                mine[h.cls] = me
+            if id(h.lock) not in mine and len(mine) < MAX_WAITS:
+                mine[id(h.lock)] = me
 
     def record(self, obj: object, kind: type, channel: str = ""):
         """The record kept about an Event/Queue/Condition/Future (per channel), by identity, as long as it lives."""
