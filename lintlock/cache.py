@@ -40,11 +40,18 @@ def code_fingerprint() -> str:
     """lintlock's own code and tables: a value computed by other code is not reused."""
     digest = hashlib.sha256(__version__.encode())
     package = os.path.dirname(os.path.abspath(__file__))
-    for folder, _, names in sorted(os.walk(package)):
-        for name in sorted(names):
-            if name.endswith((".py", ".toml")):
-                with open(os.path.join(folder, name), "rb") as handle:
-                    digest.update(name.encode() + b"\0" + handle.read())
+    sources = []
+    for folder, subfolders, names in os.walk(package):
+        # lintlock.runtime (the run-time detector) is never imported by the static analysis
+        subfolders[:] = [d for d in subfolders if not (folder == package and d == "runtime")]
+        sources += [os.path.join(folder, name) for name in names if name.endswith((".py", ".toml"))]
+    for path in sorted(sources):
+        with open(path, "rb") as handle:
+            digest.update(os.path.relpath(path, package).encode() + b"\0" + handle.read())
+    from .knowledge import rules_dir
+
+    for table in sorted((t for t in rules_dir().iterdir() if t.name.endswith(".toml")), key=lambda t: t.name):
+        digest.update(b"rules/" + table.name.encode() + b"\0" + table.read_bytes())  # the lock and blocking tables
     return digest.hexdigest()
 
 

@@ -222,3 +222,19 @@ def test_jobs_do_not_change_the_output(tmp_path):
     ]
     assert outputs[0] == outputs[1]
     assert outputs[0].count(" LL1") > 80
+
+
+def test_fingerprint_covers_the_tables_not_the_runtime(tmp_path, monkeypatch):
+    from lintlock import knowledge
+
+    first = cache_module.code_fingerprint()
+    assert cache_module.code_fingerprint() == first
+    tables = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", tables)
+    (tables / "locks.toml").write_text((tables / "locks.toml").read_text() + "\n# changed\n")
+    monkeypatch.setattr(knowledge, "rules_dir", lambda: tables)
+    cache_module.code_fingerprint.cache_clear()
+    try:
+        assert cache_module.code_fingerprint() != first
+    finally:
+        cache_module.code_fingerprint.cache_clear()
