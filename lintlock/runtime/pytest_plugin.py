@@ -35,10 +35,11 @@ def pytest_configure(config):
 
 
 def _activate(config, options) -> None:
-    from . import install
+    from . import install, installed
 
+    owner = installed() is None  # an outer session (pytester, a conftest's install()) keeps its own
     install(on_self_deadlock=options.lintlock_on_self_deadlock, grace=options.lintlock_grace, at_exit=False)
-    config.pluginmanager.register(RuntimePlugin(), ACTIVE)
+    config.pluginmanager.register(RuntimePlugin(owner), ACTIVE)
 
 
 def _interrupt_main() -> None:
@@ -61,7 +62,8 @@ def _interrupt_main() -> None:
 class RuntimePlugin:
     """Registered only with --lintlock-runtime."""
 
-    def __init__(self) -> None:
+    def __init__(self, owner: bool = True) -> None:
+        self.owner = owner
         self.report = None
         self.fail = False
         self.hang_timeout = None
@@ -140,4 +142,5 @@ class RuntimePlugin:
 
         if self.watchdog is not None:
             self.watchdog.stop()
-        uninstall()
+        if self.owner:
+            uninstall()
