@@ -83,8 +83,8 @@ def hang_dump(tracker: Tracker, reason: str) -> str:
         state = states.get(ident)
         if state is not None:
             lines.extend(_state_lines(state, names, now))
-        lines.append("  stack (most recent call last):")
         entries = [e for e in traceback.extract_stack(frames[ident]) if origin(e.filename) != OURS]
+        lines.append("  stack (most recent call last):" if entries else "  (this thread is writing the dump)")
         lines.extend("  " + entry.rstrip("\n").replace("\n", "\n  ") for entry in traceback.format_list(entries))
         lines.append("")
     cycle = find_cycle(waits_for(tracker))
