@@ -80,7 +80,12 @@ def install(settings: Optional[Settings] = None, *, report: Optional[str] = None
             if number is not None and signal.getsignal(number) == signal.SIG_DFL:
                 session.saved_signals[number] = signal.signal(number, lambda signum, frame: session.dump(f"signal {signal.Signals(signum).name}"))
     if hang_timeout:
-        session.watchdog = dumps.Watchdog(min(hang_timeout / 4, 1.0), lambda: _stalled(tracker, hang_timeout), lambda reason: None if session.dump(reason) else None)
+        timeout = hang_timeout
+
+        def on_hang(reason: str) -> None:
+            session.dump(reason)
+
+        session.watchdog = dumps.Watchdog(min(timeout / 4, 1.0), lambda: _stalled(tracker, timeout), on_hang)
     if at_exit:
         _hook_exit(session)
     return tracker
