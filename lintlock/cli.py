@@ -104,6 +104,7 @@ class CheckOptions:
     full: bool
     no_cache: bool
     cache_dir: Optional[str]
+    runtime_report: Optional[str]
 
 
 class _Progress:
@@ -256,6 +257,11 @@ def _stdin(options: CheckOptions) -> Optional[Tuple[str, bytes]]:
 @click.option("--full", is_flag=True, help="Parse every file up front (the reference for the on-demand analysis).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the cache.")
 @click.option("--cache-dir", type=click.Path(file_okay=False), envvar="LINTLOCK_CACHE_DIR", help="Where to cache (env LINTLOCK_CACHE_DIR; default: the user cache folder).")
+@click.option(
+    "--runtime-report",
+    type=click.Path(dir_okay=False),
+    help="Merge what `pytest --lintlock-runtime --lintlock-report FILE.json` observed: static findings it confirms are marked, runtime-only ones are added.",
+)
 def check(**values) -> None:
     """Check PATHS (files or directories; default: the current folder) for lock deadlocks.
 
@@ -305,8 +311,13 @@ def _write_and_report(outcome: Outcome, options: CheckOptions, stdin: Optional[T
         # report what is on disk, not the fixed source that could not be written
         on_disk = _analyse(options, None, fixing=False)
         outcome = replace(on_disk, fixed=tuple(f for f in outcome.fixed if f[0] in written), before_fixes=outcome.before_fixes)
+    fixed = _fixed_count(outcome, written)
+    if options.runtime_report:
+        from .runtime.merge import merge_runtime_report  # reads the report as JSON only
+
+        outcome = replace(outcome, findings=tuple(merge_runtime_report(outcome.findings, options.runtime_report)))
     with _output(options.output_file) as out:
-        _report(outcome, options, stdin, _fixed_count(outcome, written), out)
+        _report(outcome, options, stdin, fixed, out)
     if outcome.internal_errors or failed:
         return 2
     return 1 if outcome.findings and not options.exit_zero else 0

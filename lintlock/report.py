@@ -14,8 +14,17 @@ _HEAD_MIN = 40  # a headline keeps at least this much of the message
 
 def headline(message: str) -> str:
     """The message's first statement: up to the first clause boundary outside brackets
-    (", and", ", which", "; but", ": ") after its first few words. The full message is in
-    --show-source, --format json and sarif."""
+    (", and", ", which", "; but", ": ") after its first few words, and a trailing
+    `[tag]` the message ends with. The full message is in --show-source, --format
+    json and sarif."""
+    body, tag = message, ""
+    if message.endswith("]") and " [" in message:
+        body, tag = message.rsplit(" [", 1)
+        tag = " [" + tag
+    return _first_statement(body) + tag
+
+
+def _first_statement(message: str) -> str:
     depth = 0
     for index, char in enumerate(message):
         if char in "([{":

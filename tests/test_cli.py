@@ -308,6 +308,7 @@ def test_headline_cuts_at_a_clause_outside_brackets():
     long = "a.b() is called while holding self._mu (acquired at line 3: here); T.b acquires self._mu again at line 9, and threading.Lock is not reentrant"
     assert headline(long) == "a.b() is called while holding self._mu (acquired at line 3: here); T.b acquires self._mu again at line 9"
     assert headline("short: kept whole") == "short: kept whole"
+    assert headline(long + " [confirmed at runtime]") == headline(long) + " [confirmed at runtime]"
 
 
 def test_graph_reads_the_configuration_and_the_project(tmp_path, monkeypatch):

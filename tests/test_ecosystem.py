@@ -429,3 +429,19 @@ def test_readme_vscode_task_and_actions_recipes(tmp_path, monkeypatch):
     sarif = invoke(*step[1:])
     assert sarif.exit_code == 0 and sarif.output == ""
     assert json_module.loads((tmp_path / "lintlock.sarif").read_text())["version"] == "2.1.0"
+
+
+def test_runtime_report_is_merged(tmp_path, monkeypatch):
+    """`lintlock --runtime-report`: what a run observed confirms static findings and adds its own."""
+    case = ROOT / "testdata" / "runtime" / "lock_order.py"
+    report = tmp_path / "r.json"
+    monkeypatch.chdir(tmp_path)
+    observed = subprocess.run([sys.executable, "-m", "lintlock.runtime", "--report", str(report), str(case)], capture_output=True, text=True, timeout=300)
+    assert report.exists(), observed.stdout + observed.stderr
+    result = invoke("--no-cache", "-q", "--runtime-report", report, case)
+    assert result.exit_code == 1
+    assert f"{case}:15:14: LL102 lock-order inversion between lock_order.accounts_lock and lock_order.audit_lock [confirmed at runtime]" in result.output.splitlines()
+    assert f"{case}:90:9: LL102 observed at runtime: lock-order inversion between Metrics._lock and Scheduler._lock" in result.output
+    (tmp_path / "bad.json").write_text("{not json")
+    broken = invoke("--no-cache", "-q", "--runtime-report", tmp_path / "bad.json", case)
+    assert f"{tmp_path / 'bad.json'}:1:1: LL001 cannot read runtime report: " in broken.output
