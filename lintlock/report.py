@@ -44,16 +44,14 @@ def _paint(text: str, color: bool, **style) -> str:
     return click.style(text, **style)
 
 
-def text_lines(findings: Iterable[Finding], unsafe_fixes: bool = False, color: bool = False, short: bool = True) -> List[str]:
-    """`path:line:col: CODE [*] message`; [*] marks a finding --fix can fix (as in ruff).
-
-    `short`: the message's headline only (one readable line); the rest is in the source view."""
+def text_lines(findings: Iterable[Finding], unsafe_fixes: bool = False, color: bool = False) -> List[str]:
+    """`path:line:col: CODE [*] headline`; [*] marks a finding --fix can fix (as in ruff). The
+    message's headline keeps the line readable; the rest is in the source view."""
     lines = []
     for f in findings:
         marker = _paint("[*] ", color, fg="cyan") if f.fix == "safe" or (f.fix == "unsafe" and unsafe_fixes) else ""
         where = _paint(f.path, color, bold=True) + f":{f.line}:{f.column}:"
-        message = headline(f.message) if short else f.message
-        lines.append(f"{where} {_paint(f.code, color, fg='red', bold=True)} {marker}{message}")
+        lines.append(f"{where} {_paint(f.code, color, fg='red', bold=True)} {marker}{headline(f.message)}")
     return lines
 
 
