@@ -214,7 +214,7 @@ class Codec:
         init_fields = [f for f in dataclasses.fields(cls) if f.init]  # type: ignore[arg-type]
         decoders = {f.name: self._decoder(hints.get(f.name, object)) for f in init_fields}
         defaults = {f.name: f.default for f in init_fields if f.default is not dataclasses.MISSING}
-        optional = {f.name for f in init_fields if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING}  # type: ignore[misc]
+        optional = {f.name for f in init_fields if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING}
         # plain frozen dataclasses are filled directly (their __init__ would only set the
         # same fields, one frozen __setattr__ at a time); anything with its own init logic is called
         direct = not hasattr(cls, "__post_init__") and not hasattr(cls, "__slots__") and len(defaults) == len(optional)

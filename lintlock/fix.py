@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import builtins
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
+from typing import Callable, Dict, List, Mapping, Optional, Sequence, Set, Tuple, Type, TypeVar, Union
 
 import libcst as cst
 
@@ -54,6 +54,7 @@ from .model import FixRequest
 from .summarize import site_nodes
 
 Block = Sequence[cst.BaseStatement]
+_Node = TypeVar("_Node", bound=cst.CSTNode)
 _BUILTINS = frozenset(dir(builtins))
 
 
@@ -200,7 +201,7 @@ def _contains(node: cst.CSTNode, target: cst.CSTNode) -> bool:
 
 
 def _exits_anywhere(stmts: Sequence[cst.CSTNode]) -> bool:
-    found = []
+    found: List[cst.CSTNode] = []
 
     class Exits(cst.CSTVisitor):
         def visit_Return(self, node: cst.Return) -> None:
@@ -241,18 +242,19 @@ def _check_paths(before_call: Block, exit_stmt, after_top: Block, owner: cst.CST
     moved exit would now skip or run in another order."""
     if _exits_anywhere(before_call) or (exit_stmt is None and _exits_anywhere(after_top)):
         raise _Unfixable("another exit on the path")
-    if isinstance(owner, cst.ExceptHandler) and (top.finalbody is not None or (exit_stmt is not None and (top.orelse is not None or len(top.handlers) != 1))):
+    if isinstance(owner, cst.ExceptHandler) and isinstance(top, cst.Try) and (top.finalbody is not None or (exit_stmt is not None and (top.orelse is not None or len(top.handlers) != 1))):
         raise _Unfixable("finally, else or other handlers around the handler")
 
 
-def _last_statement_path(block: Block, call: cst.Call) -> Optional[cst.BaseStatement]:
+def _last_statement_path(block: Block, call: cst.Call) -> Optional[cst.SimpleStatementLine]:
     """The statement of `call` if it is the last thing `block` does (through `if`/`else`), else None."""
     if not block:
         return None
     index = _statement_of(block, call)
     if index is not None:
-        return block[index] if index == len(block) - 1 else None
-    last = block[-1]
+        last_line = block[-1]  # _statement_of found a SimpleStatementLine
+        return last_line if index == len(block) - 1 and isinstance(last_line, cst.SimpleStatementLine) else None
+    last: Optional[cst.BaseStatement] = block[-1]
     while isinstance(last, cst.If):
         for branch in (last.body, last.orelse.body if isinstance(last.orelse, cst.Else) else None):
             if isinstance(branch, cst.IndentedBlock) and _contains(branch, call):
@@ -265,7 +267,7 @@ def _uses(node: cst.CSTNode, own: Optional[str], local: Set[str]) -> Tuple[Set[s
     """(what `node` reads or writes: `.attr` of the object named `own`, other non-local names;
     whether it also uses that object in ways we cannot see into: `own.method()`, `len(own)`)."""
     used: Set[str] = set()
-    opaque = []
+    opaque: List[cst.CSTNode] = []
 
     class Uses(cst.CSTVisitor):
         def visit_Attribute(self, attribute: cst.Attribute) -> bool:
@@ -292,7 +294,7 @@ def _uses(node: cst.CSTNode, own: Optional[str], local: Set[str]) -> Tuple[Set[s
 
 def _leaves(stmts: Sequence[cst.CSTNode]) -> bool:
     """A `return` or `raise` (not `break`/`continue`) in these statements."""
-    found = []
+    found: List[cst.CSTNode] = []
 
     class Leaves(cst.CSTVisitor):
         def visit_Return(self, node: cst.Return) -> None:
@@ -324,16 +326,23 @@ def _names_outside(scope: cst.CSTNode, inner: cst.CSTNode) -> Set[str]:
     return found
 
 
-def _parent_block(tree: cst.Module, target: cst.CSTNode) -> cst.CSTNode:
+def _parent_block(tree: cst.Module, target: cst.CSTNode) -> Union[cst.Module, cst.IndentedBlock]:
     """The Module or IndentedBlock whose body holds `target`."""
     stack: List[cst.CSTNode] = [tree]
     while stack:
         node = stack.pop()
-        body = getattr(node, "body", None)
-        if isinstance(node, (cst.Module, cst.IndentedBlock)) and any(s is target for s in body):
+        if isinstance(node, (cst.Module, cst.IndentedBlock)) and any(s is target for s in node.body):
             return node
         stack.extend(node.children)
     raise _Unfixable("no parent block")
+
+
+def _replaced(tree: cst.Module, old: cst.CSTNode, new: cst.CSTNode) -> cst.Module:
+    """`tree` with `old` (a node below its root) replaced by `new`."""
+    result = tree.deep_replace(old, new)
+    if not isinstance(result, cst.Module):  # only when old is the root itself
+        raise _Unfixable("the whole module would be replaced")
+    return result
 
 
 def _parents(tree: cst.Module) -> Dict[int, cst.CSTNode]:
@@ -348,7 +357,7 @@ def _parents(tree: cst.Module) -> Dict[int, cst.CSTNode]:
     return parents
 
 
-def _enclosing(parents: Dict[int, cst.CSTNode], node: Optional[cst.CSTNode], kind: type) -> Optional[cst.CSTNode]:
+def _enclosing(parents: Dict[int, cst.CSTNode], node: Optional[cst.CSTNode], kind: Type[_Node]) -> Optional[_Node]:
     while node is not None:
         node = parents.get(id(node))
         if isinstance(node, kind):
@@ -380,7 +389,7 @@ def _lock_tested(parents: Dict[int, cst.CSTNode], call: Optional[cst.CSTNode]) -
 class _Replace(cst.CSTTransformer):
     """Replace nodes by identity (a statement may become several)."""
 
-    def __init__(self, replacements: Dict[int, object]) -> None:
+    def __init__(self, replacements: Mapping[int, Union[cst.CSTNode, cst.FlattenSentinel]]) -> None:
         super().__init__()
         self.replacements = replacements
 
@@ -414,7 +423,7 @@ class _Edit:
         self.parents = parents
         self.config = tree.config_for_parsing
 
-    def statement(self, code: str) -> cst.BaseStatement:
+    def statement(self, code: str) -> Union[cst.SimpleStatementLine, cst.BaseCompoundStatement]:
         return cst.parse_statement(code, config=self.config)
 
     def fresh(self, near: cst.CSTNode, candidates: Sequence[str]) -> str:
@@ -442,7 +451,7 @@ class _Edit:
                 body.extend(suffix)
             elif not (stmt is before and not new_container):
                 body.append(stmt)
-        return self.tree.deep_replace(parent, parent.with_changes(body=body))
+        return _replaced(self.tree, parent, parent.with_changes(body=body))
 
 
 class _Mover(_Edit):
@@ -469,7 +478,7 @@ class _Mover(_Edit):
 
     # -- where --------------------------------------------------------------
 
-    def _region(self) -> Tuple[cst.CSTNode, cst.IndentedBlock, cst.CSTNode]:
+    def _region(self) -> Tuple[cst.BaseCompoundStatement, cst.IndentedBlock, cst.BaseStatement]:
         """(statement whose end releases the lock, its locked body, statement to put set-up before)."""
         anchor = self.nodes.get(self.request.lock_site)
         if anchor is None:
@@ -478,7 +487,7 @@ class _Mover(_Edit):
             return self._with_region(anchor)
         return self._acquire_region(anchor)
 
-    def _with_region(self, anchor: cst.CSTNode) -> Tuple[cst.CSTNode, cst.IndentedBlock, cst.CSTNode]:
+    def _with_region(self, anchor: cst.CSTNode) -> Tuple[cst.BaseCompoundStatement, cst.IndentedBlock, cst.BaseStatement]:
         node = _enclosing(self.parents, anchor, cst.With)
         if node is None or not any(item.item is anchor for item in node.items):
             raise _Unfixable("with not found")
@@ -486,7 +495,7 @@ class _Mover(_Edit):
             raise _Unfixable("one-line or multi-item with")
         return node, node.body, node
 
-    def _acquire_region(self, anchor: cst.CSTNode) -> Tuple[cst.CSTNode, cst.IndentedBlock, cst.CSTNode]:
+    def _acquire_region(self, anchor: cst.CSTNode) -> Tuple[cst.BaseCompoundStatement, cst.IndentedBlock, cst.BaseStatement]:
         """acquire(): the next statement must be `try: ... finally: lock.release()` with no handlers."""
         stmt = _enclosing(self.parents, anchor, cst.SimpleStatementLine)
         block = self.parents.get(id(stmt))
@@ -494,7 +503,7 @@ class _Mover(_Edit):
             raise _Unfixable("acquire not found")
         index = next(i for i, s in enumerate(block.body) if s is stmt)
         following = block.body[index + 1] if index + 1 < len(block.body) else None
-        if isinstance(following, cst.Try) and not following.handlers and following.orelse is None and following.finalbody is not None:
+        if isinstance(following, cst.Try) and not following.handlers and following.orelse is None and following.finalbody is not None and isinstance(following.body, cst.IndentedBlock):
             return following, following.body, stmt
         raise _Unfixable("acquire not followed by try/finally")
 
@@ -558,6 +567,8 @@ class _Mover(_Edit):
     def _tail(self, container, region: cst.IndentedBlock, before, index: int) -> PlannedFix:
         statements = list(region.body)
         moved = statements.pop(index)
+        if not isinstance(moved, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):  # every statement is one of the two
+            raise _Unfixable("an unknown kind of statement")
         safe = index == len(region.body) - 1
         if statements:
             new_container: List[cst.BaseStatement] = [container.with_changes(body=region.with_changes(body=statements))]
@@ -583,7 +594,8 @@ class _Mover(_Edit):
         after_top = list(region.body[top_index + 1 :])
         flag = self._flag(call, owner)
 
-        if isinstance(owner, cst.ExceptHandler) and rest and isinstance(_exit_kind(rest[0]), cst.Raise) and _exit_kind(rest[0]).exc is None:
+        first_exit = _exit_kind(rest[0]) if rest else None
+        if isinstance(owner, cst.ExceptHandler) and isinstance(first_exit, cst.Raise) and first_exit.exc is None:
             return self._deferred_reraise(container, region, before, top, owner, index, statement, rest, after_top, flag)
 
         kept, exit_stmt = self._branch_rest(rest, region)
@@ -612,9 +624,10 @@ class _Mover(_Edit):
         kept, rest = rest[:local], rest[local:]
         if not rest:
             return kept, None
-        if len(rest) != 1 or _exit_kind(rest[0]) is None:
+        exit_node = _exit_kind(rest[0])
+        if len(rest) != 1 or exit_node is None:
             raise _Unfixable("statements after the call in its branch")
-        self._check_exit(_exit_kind(rest[0]), region)
+        self._check_exit(exit_node, region)
         return kept, rest[0]
 
     @staticmethod
@@ -681,11 +694,11 @@ class _LoopDeferral(_Edit):
     """`for item in items: self.delete(item)` under the lock -> `to_delete.append(item)`
     under the lock, `for item in to_delete: self.delete(item)` after the release."""
 
-    def plan_in(self, container: cst.CSTNode, region: cst.IndentedBlock, before: cst.CSTNode, call: cst.Call) -> PlannedFix:
-        index = next((i for i, s in enumerate(region.body) if isinstance(s, cst.For) and _contains(s, call)), None)
-        if index is None:
+    def plan_in(self, container: cst.BaseCompoundStatement, region: cst.IndentedBlock, before: cst.BaseStatement, call: cst.Call) -> PlannedFix:
+        found = next(((i, s) for i, s in enumerate(region.body) if isinstance(s, cst.For) and _contains(s, call)), None)
+        if found is None:
             raise _Unfixable("call not in a movable position")
-        loop = region.body[index]
+        index, loop = found
         if loop.asynchronous is not None or loop.orelse is not None or not isinstance(loop.body, cst.IndentedBlock):
             raise _Unfixable("async for, for-else or one-line for")
         statement = _last_statement_path(loop.body.body, call)
@@ -698,9 +711,11 @@ class _LoopDeferral(_Edit):
         listed = self.fresh(call, [f"to_{_callee_name(call)}"])
         item = recorded[0] if len(recorded) == 1 else f"({', '.join(recorded)})"
         target = recorded[0] if len(recorded) == 1 else ", ".join(recorded)
-        append = self.statement(f"{listed}.append({item})\n").with_changes(leading_lines=())
+        append: cst.BaseStatement = self.statement(f"{listed}.append({item})\n").with_changes(leading_lines=())
         new_loop = loop.deep_replace(statement, append)
         after = self.statement(f"for {target} in {listed}:\n    pass\n")
+        if not isinstance(after, cst.For):  # what was just written is a for loop
+            raise _Unfixable("not a for loop")
         after = after.with_changes(body=after.body.with_changes(body=[statement.with_changes(leading_lines=())]), leading_lines=statement.leading_lines)
         new_container = container.with_changes(body=region.with_changes(body=list(region.body[:index]) + [new_loop] + later))
         tree = self.replace_in_parent(container, before, [new_container], [self.statement(f"{listed} = []\n")], [after])
@@ -855,9 +870,11 @@ class _Splitter(_Edit):
         return region.body, rebuild, self.home.code_for_node(anchor)
 
     def _acquire_shape(self, rest: Block, anchor):
-        if len(rest) != 2 or not isinstance(rest[1], cst.Try) or _statement_of(rest[:1], anchor) != 0:
+        if len(rest) != 2 or _statement_of(rest[:1], anchor) != 0:
             return None
         acquire, region = rest
+        if not isinstance(region, cst.Try):
+            return None
         lock = self.home.code_for_node(anchor.func.value) if isinstance(anchor, cst.Call) and isinstance(anchor.func, cst.Attribute) else None
         final = region.finalbody.body.body if region.finalbody is not None and isinstance(region.finalbody.body, cst.IndentedBlock) else []
         if lock is None or region.handlers or region.orelse is not None or len(final) != 1 or not isinstance(region.body, cst.IndentedBlock):
@@ -1095,4 +1112,4 @@ def _rlock_fix(tree: cst.Module, nodes: Dict[int, cst.CSTNode], request: FixRequ
     if not (isinstance(value.func.value, cst.Name) and value.func.value.value in ("threading", "_threading")):
         return None
     new_value = value.with_changes(func=value.func.with_changes(attr=cst.Name("RLock")))
-    return PlannedFix(False, "make the lock an RLock (re-entry then no longer blocks)", tree.deep_replace(value, new_value))
+    return PlannedFix(False, "make the lock an RLock (re-entry then no longer blocks)", _replaced(tree, value, new_value))

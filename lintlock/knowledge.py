@@ -33,7 +33,7 @@ def rules_dir():
     shipped = package.joinpath("rules")
     if shipped.is_dir():
         return shipped
-    return package.joinpath("..", "rules")  # running from the repository (editable install, tests)
+    return package.joinpath("..").joinpath("rules")  # running from the repository (editable install, tests)
 
 
 def read_rules_file(name: str) -> str:

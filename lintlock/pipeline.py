@@ -13,7 +13,7 @@ import re
 import stat
 from hashlib import sha256
 from dataclasses import dataclass, replace
-from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Protocol, Sequence, Tuple, cast
 
 
 from . import demand
@@ -334,13 +334,19 @@ def suppressed(code: str, line: int, source: Optional[bytes]) -> bool:
     return any(code.startswith(listed.upper()) for listed in re.split(r"[,\s]+", codes) if listed)
 
 
+class _RuleMessage(Protocol):
+    """What every rule's message is (model.Diagnostic.message is typed `object`)."""
+
+    def render(self, here: str, locate: Callable[[Site], Located]) -> str: ...
+
+
 def _render(loaded: Loaded, diagnostics: Sequence[Diagnostic], select, ignore, use_noqa: bool = True) -> List[Finding]:
     plans = _plans(loaded, diagnostics)
     locate = loaded.locator([d.site for d in diagnostics] + [site for d in diagnostics for site, _ in d.related])
     findings = [p for p in loaded.problems if _wanted(p.code, p.path, loaded.settings, select, ignore) or p.code == "LL900"]
     for diagnostic in diagnostics:
         where = locate(diagnostic.site)
-        message = diagnostic.message.render(diagnostic.site.path, locate)
+        message = cast(_RuleMessage, diagnostic.message).render(diagnostic.site.path, locate)
         planned = plans.get(diagnostic)
         fix = "" if planned is None else ("safe" if planned.safe else "unsafe")
         related = tuple((site.path, locate(site).line, locate(site).column, label) for site, label in diagnostic.related)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
-from typing import Iterable, List, Sequence
+from typing import Dict, Iterable, List, Sequence
 
 from .problems import Finding
 
@@ -148,7 +148,7 @@ def sarif_document(findings: Sequence[Finding], rules: Sequence[tuple], version:
     index = {code: i for i, (code, _, _) in enumerate(rules)}
     results = []
     for f in findings:
-        result = {
+        result: Dict[str, object] = {
             "ruleId": f.code,
             "level": "error",
             "message": {"text": f.message},

@@ -131,10 +131,11 @@ class SummaryStore:
             else:
                 todo.append((path, data, key, check))
         datas = [data for _, data, _, _ in todo]
-        if self.jobs > 1 and sum(map(len, datas)) > 200_000 and self._pool_ready():
+        pool = self._pool_ready() if self.jobs > 1 and sum(map(len, datas)) > 200_000 else None
+        if pool is not None:
             chunks = [datas[i :: self.jobs * 2] for i in range(self.jobs * 2)]
             answers: List[bool] = [False] * len(datas)
-            for start, future in enumerate([self._pool.submit(_syntax_batch, chunk) for chunk in chunks]):
+            for start, future in enumerate([pool.submit(_syntax_batch, chunk) for chunk in chunks]):
                 for offset, verdict in enumerate(future.result()):
                     answers[start + offset * self.jobs * 2] = verdict
         else:
@@ -144,33 +145,34 @@ class SummaryStore:
             self.cache.put("syntax", key, check, verdict)
         return verdicts
 
-    def _pool_ready(self) -> bool:
+    def _pool_ready(self) -> Optional[ProcessPoolExecutor]:
+        """The worker pool, started on first use; None if processes cannot be started."""
         if self._pool is None:
             try:
                 self._pool = ProcessPoolExecutor(max_workers=self.jobs)
             except (OSError, ValueError):
                 self.jobs = 1
-                return False
-        return True
+        return self._pool
 
     def _compute(self, items: List[Tuple[SourceFile, bytes]]) -> List[Result]:
         size = sum(len(data) for _, data in items)
         if self.jobs == 1 or len(items) < 4 or size < 200_000:
             return _batch(items)  # starting processes would cost more than it saves
-        if not self._pool_ready():
+        pool = self._pool_ready()
+        if pool is None:
             return _batch(items)
         # biggest first, in chunks, so the workers finish together
         order = sorted(range(len(items)), key=lambda i: -len(items[i][1]))
         chunks = [order[i :: self.jobs * 4] for i in range(min(len(order), self.jobs * 4))]
         try:
-            futures = [self._pool.submit(_batch, [items[i] for i in chunk]) for chunk in chunks]
-            results: List[Optional[Result]] = [None] * len(items)
+            futures = [pool.submit(_batch, [items[i] for i in chunk]) for chunk in chunks]
+            results: Dict[int, Result] = {}
             for chunk, future in zip(chunks, futures):
                 for index, result in zip(chunk, future.result()):
                     results[index] = result
-            return results  # type: ignore[return-value]
+            return [results[index] for index in range(len(items))]
         except Exception:  # a worker died (or cannot start): do the work here instead
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
             self.jobs = 1
             return _batch(items)

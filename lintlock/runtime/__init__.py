@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 from dataclasses import replace
-from typing import List, Optional
+from typing import Callable, List, Optional
 
 from . import dump as dumps
 from . import findings as output
@@ -48,7 +48,7 @@ class Session:
         self.saved_factories = locks.patch(tracker)
         self.saved_methods = waits.patch(tracker)
         self.saved_signals: dict = {}
-        self.saved_shutdown = None
+        self.saved_shutdown: Optional[Callable[[], None]] = None  # threading._shutdown, replaced while installed
         self.watchdog: Optional[dumps.Watchdog] = None
         self.finished = False
 

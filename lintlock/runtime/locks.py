@@ -10,7 +10,7 @@ from __future__ import annotations
 import _thread
 import threading
 from time import monotonic as tracker_clock
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .frames import capture, created_by_stdlib, creation_key
 from .state import Held
@@ -127,7 +127,8 @@ class TrackedRLock:
     _kind = "threading.RLock"
 
     def __init__(self, cls) -> None:
-        self._real = REAL_RLOCK()
+        # Any: Condition's private protocol (_release_save, _acquire_restore, _is_owned) is not in the stubs
+        self._real: Any = REAL_RLOCK()
         self._cls = cls
         self._owner = None
         self._depth = 0
@@ -283,7 +284,13 @@ class Condition(REAL_CONDITION, metaclass=_StandIn):
         super().notify(n)
 
 
-class _TrackedSemaphoreMixin:
+if TYPE_CHECKING:  # what the mixin is mixed into (super() is the real semaphore)
+    _SemaphoreBase = threading.Semaphore
+else:
+    _SemaphoreBase = object
+
+
+class _TrackedSemaphoreMixin(_SemaphoreBase):
     """Semaphore holds: a permit is held by the thread that took it until some thread gives one back."""
 
     _ll_kind = "threading.Semaphore"

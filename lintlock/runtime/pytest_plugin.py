@@ -6,8 +6,12 @@ only declares its options: nothing is patched and no thread is started.
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING, Optional, Tuple
 
 import pytest
+
+if TYPE_CHECKING:
+    from .dump import Watchdog
 
 ACTIVE = "lintlock-runtime"
 
@@ -66,10 +70,10 @@ class RuntimePlugin:
         self.owner = owner
         self.report = None
         self.fail = False
-        self.hang_timeout = None
-        self.test = None  # (nodeid, start)
+        self.hang_timeout: Optional[float] = None
+        self.test: Optional[Tuple[str, float]] = None  # (nodeid, start)
         self.capture = None
-        self.watchdog = None
+        self.watchdog: Optional[Watchdog] = None
         self.findings: list = []
 
     def pytest_sessionstart(self, session):
@@ -85,7 +89,7 @@ class RuntimePlugin:
 
     def _stalled(self):
         test = self.test
-        if test is not None and time.monotonic() - test[1] > self.hang_timeout:
+        if test is not None and self.hang_timeout is not None and time.monotonic() - test[1] > self.hang_timeout:
             return f"test {test[0]} has run for more than {self.hang_timeout:g} s"
         return None
 

@@ -146,8 +146,9 @@ def _running(tracker: Tracker, original: Callable) -> Callable:
 def _finishing(tracker: Tracker, original: Callable) -> Callable:
     def finish(self, *args, **kwargs):
         state = tracker.existing_state()
-        if state is not None and state.future is not None and state.future.ref() is self:
-            state.future.waits.clear()
+        future = state.future if state is not None else None
+        if state is not None and isinstance(future, FutureProducer) and future.ref() is self:
+            future.waits.clear()
             state.future = None
         return original(self, *args, **kwargs)
 
