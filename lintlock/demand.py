@@ -53,6 +53,7 @@ def learned_names(program: Program) -> Set[str]:
         for name, value in module.globals:
             if program.is_lock_value(value):
                 names.add(name)
+    names |= callback_names(program)
     for fn in program.functions.values():
         if fn.returns_value is not None and program.is_lock_value(fn.returns_value):
             names.add(fn.name)
@@ -63,6 +64,30 @@ def learned_names(program: Program) -> Set[str]:
             isinstance(e, Call) and e.held and e.target.kind == "local" and e.target.name in fn.params for e in wrapper.events
         ):
             names.add(fn.name)
+    return names
+
+
+def callback_names(program: Program) -> Set[str]:
+    """Value flow: a file that registers a callback matters even when it says nothing about locks.
+    The attributes whose functions are called (or iterated and called) while a lock is held,
+    and the functions that store a parameter into one of them (`subscribe(fn)`)."""
+    called: Set[str] = set()
+    for fn in program.functions.values():
+        locked_locals = {e.target.name for e in fn.events if isinstance(e, Call) and e.held and e.target.kind == "local"}
+        called.update(f.source.attrs[-1] for f in fn.flows if f.kind == "iterate" and f.source is not None and f.source.attrs and f.dest is not None and f.dest.base in locked_locals)
+        for event in fn.events:
+            if not isinstance(event, Call) or not event.held or event.target.receiver is None:
+                continue
+            if event.target.kind == "method" and not program.is_method_name(event.target.name):
+                called.add(event.target.name)  # self.on_event(...): an attribute holding a function
+            elif event.target.kind == "element" and event.target.receiver.attrs:
+                called.add(event.target.receiver.attrs[-1])
+    names = set(called)
+    for fn in program.functions.values():
+        for flow in fn.flows:
+            if flow.kind in ("store", "insert", "extend") and flow.dest is not None and flow.dest.attrs and flow.dest.attrs[-1] in called:
+                if flow.source is not None and flow.source.base in fn.params:
+                    names.add(fn.cls.rsplit(".", 1)[-1] if fn.name == "__init__" and fn.cls else fn.name)
     return names
 
 

@@ -34,6 +34,7 @@ from .model import (
     Target,
     Value,
 )
+from .program.valueflow import ValueFlow
 from .summarize import SELF
 
 Key = Tuple[str, str, Tuple[str, ...]]
@@ -65,6 +66,8 @@ class Edge:
     binding: Tuple[Tuple[str, Optional[LockPath]], ...]  # callee parameter -> caller object
     site: int
     decorated: Optional[str] = None  # callee is the wrapper a decorator put around this function
+    why: str = "direct"  # how the call was resolved: direct, value flow
+    origin: Optional[Site] = None  # value flow: where the callee was stored or passed
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,7 @@ class Program:
         self._edges: Dict[str, List[Edge]] = {}
         self._reach: Optional[Dict[str, Dict[Key, Hop]]] = None
         self._class_reach: Dict[str, Dict[str, Hop]] = {}
+        self.flow = ValueFlow(self)
 
     # The call graph and what each function reaches are computed on first use:
     # while lintlock.demand is still deciding which files to parse, only the
@@ -138,6 +142,10 @@ class Program:
         """(qualified name, summary, file) of every function, in a fixed order."""
         for name in sorted(self.functions):
             yield name, self.functions[name], self.path_of[name]
+
+    def is_method_name(self, name: str) -> bool:
+        """Some in-tree class defines a method of this name."""
+        return name in self._methods
 
     def short_name(self, qualname: str) -> str:
         """`pkg.mod.Task.delete` -> `Task.delete`, for messages."""
@@ -417,7 +425,7 @@ class Program:
         """The functions a call runs (synchronously), with what it passes them."""
         resolved = self._resolve_call(fn, call)
         if resolved is None:
-            return []
+            return self._flow_callees(fn, call)
         callee, receiver = resolved
         target = self.functions.get(callee)
         if target is None:
@@ -436,7 +444,44 @@ class Program:
             wrapper_args = Args((receiver,) + call.args.positional, call.args.keywords, call.args.starred)
         for wrapper in self.wrappers(target):
             edges.append(Edge(wrapper, self._bind(self.functions[wrapper], None, wrapper_args), call.site, decorated=callee))
+        if call.target.kind in ("method", "dunder") and receiver is not None and receiver.base != "<new>":
+            for override in self._overrides(fn, call.target, receiver, callee):
+                edges.append(Edge(override, self._bind(self.functions[override], receiver, call.args), call.site, why="override"))
         return edges
+
+    def _overrides(self, fn: FunctionSummary, target: Target, receiver: LockPath, callee: str) -> List[str]:
+        """`self.m()`: the overrides of m in the subclasses of the receiver's class that the program instantiates."""
+        cls = self.class_of_path(fn, receiver)
+        if cls is None:
+            return []
+        found = []
+        for sub in self.flow.subclasses(cls):
+            override = self.lookup(sub, target.name)
+            if override is not None and override != callee and override not in found and sub in self.flow.instantiated():
+                found.append(override)
+        return found
+
+    def _flow_callees(self, fn: FunctionSummary, call: Call) -> List[Edge]:
+        """Edges to what value flow says a call runs (a callback, an object built elsewhere)."""
+        if call.target.kind == "global" or call.target.kind == "super" or call.runs == "iterates":
+            return []
+        edges = []
+        for found in self.flow.callees(fn, call):
+            target = self.functions.get(found.callee)
+            if target is None or (target.is_async and not call.awaited) or (target.is_generator and not self.is_context_manager(target)):
+                continue
+            receiver = found.receiver if found.receiver is not None else LockPath("<new>")  # bound to an object not named here
+            edges.append(Edge(found.callee, self._bind(target, receiver, found.args), call.site, why=found.why, origin=found.origin))
+        return edges
+
+    def call_targets(self, fn: FunctionSummary, call: Call) -> List[Tuple[str, Optional[LockPath], str]]:
+        """(callee, the object bound to its first parameter, why) of every function a call may run."""
+        resolved = self._resolve_call(fn, call)
+        if resolved is not None:
+            return [(resolved[0], resolved[1], "direct")]
+        if call.target.kind in ("global", "super"):
+            return []
+        return [(r.callee, r.receiver if r.receiver is not None else LockPath("<new>"), r.why) for r in self.flow.callees(fn, call)]
 
     def _resolve_call(self, fn: FunctionSummary, call: Call) -> Optional[Tuple[str, Optional[LockPath]]]:
         """(callee qualname, the object bound to its first parameter or None)."""
@@ -488,6 +533,15 @@ class Program:
         return all(self.resolve(base) in self.classes or self.resolve(base) == "builtins.object" for klass in self.mro(cls) for base in self.classes[klass].bases)
 
     def class_of_path(self, fn: FunctionSummary, path: Optional[LockPath]) -> Optional[str]:
+        """The in-tree class of the object a path names: its declarations say, else value flow
+        when every object that flows there is an instance of that one class."""
+        found = self.static_class_of_path(fn, path)
+        if found is None and path is not None and path.scope == "local":
+            classes = self.flow.classes_of(fn, path)
+            found = classes.pop() if len(classes) == 1 else None
+        return found
+
+    def static_class_of_path(self, fn: FunctionSummary, path: Optional[LockPath]) -> Optional[str]:
         if path is None or path.scope != "local":
             return None
         cls = self._class_of_local(fn, path.base)

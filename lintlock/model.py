@@ -126,6 +126,31 @@ class Value:
 
 
 @dataclass(frozen=True)
+class Flow:
+    """A value-flow fact (lintlock.program.valueflow): where a function or an object goes.
+
+    kind: "store"     `dest = source` (an attribute: `self.on_event = handler`)
+          "insert"    source into the elements of dest (`dest.append(source)`, `dest[k] = source`)
+          "extend"    the elements of source into the elements of dest
+          "iterate"   the elements of source into the local dest (`for fn in source:`)
+          "return"    `return source`
+          "argument"  what a call at `site` passes at `slot` ("0", "1"... or a keyword) when
+                      no path names it: a lambda (`function`) or a new object (`callee(...)`)
+    The thing that flows is `source` (an object path), else `function` (a lambda or
+    nested def, by qualified name), else `callee` (what is called to make it).
+    """
+
+    kind: str
+    dest: Optional[LockPath] = None
+    source: Optional[LockPath] = None
+    function: str = ""
+    callee: str = ""
+    slot: str = ""
+    partial: bool = False  # functools.partial(source, ...): its arguments are not the call's
+    site: int = -1
+
+
+@dataclass(frozen=True)
 class FunctionSummary:
     qualname: str
     name: str
@@ -146,6 +171,7 @@ class FunctionSummary:
     returns_local: Optional[str] = None  # `return wrapper`: decorators
     returns_value: Optional[Value] = None  # `return threading.Lock()`: lock factories
     site: int = -1
+    flows: Tuple[Flow, ...] = ()  # value-flow facts (lintlock.program.valueflow)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,19 @@ class SelfDeadlockMessage:
     chain: Tuple[str, ...] = ()  # function names from the callee to the acquirer
     hops: Tuple[Tuple[Site, str], ...] = ()  # the calls along the chain, for related locations
     iterates: bool = False  # the event iterates an earlier call's generator (`it = f()` ... `list(it)`)
+    flow: Optional[Site] = None  # the callee was found by value flow: where it was stored or passed
+    override: bool = False  # the callee overrides the method the call names, in a class the program builds
+
+    def _subject(self, locate: Locate, here: str) -> str:
+        assert self.call is not None and self.target is not None
+        text = locate(self.call).text
+        subject = _subject(self.target, text, self.iterates)
+        called = text.split("(", 1)[0]
+        if self.override:
+            return f"{subject} ({called} runs the override {self.chain[0]} on the instances the program builds)"
+        if self.flow is None:
+            return subject
+        return f"{subject} ({called} is {self.chain[0]}, stored at {where(self.flow, here, locate)})"
 
     def render(self, here: str, locate: Locate) -> str:
         how = "" if self.held.how in ("", "acquire") else self.held.how + " "
@@ -46,7 +59,7 @@ class SelfDeadlockMessage:
         waits = WAITS_FOR[self.family]
         if self.call is None or self.target is None:
             return f"{self.acquire_text} is acquired again while already held: {held}; {self.kind} is not reentrant: {waits}"
-        subject = _subject(self.target, locate(self.call).text, self.iterates)
+        subject = self._subject(locate, here)
         if len(self.chain) == 1:
             return (
                 f"{subject} while holding {held}; {self.chain[0]} acquires {self.acquire_text} again at {again}, "
@@ -83,6 +96,8 @@ class SelfDeadlock:
                     fix = self._fix_request(program, fn, event, found) if isinstance(event, Call) else None
                     related = ((found.held.site, f"{found.held.text} acquired here"),) + found.hops
                     related += ((found.acquire_site, f"{found.acquire_text} acquired again here"),)
+                    if found.flow is not None:
+                        related += ((found.flow, f"{found.chain[0]} stored here"),)
                     yield Diagnostic(self.code, Site(path, event.site), found, related, fix, found.held.text, found.chain)
 
     @staticmethod
@@ -155,6 +170,8 @@ class SelfDeadlock:
                     target=event.target,
                     chain=tuple(names),
                     iterates=event.runs == "iterates",
+                    flow=edge.origin if edge.why == "value flow" else None,
+                    override=edge.why == "override",
                 )
         return None
 
@@ -166,6 +183,8 @@ class SelfDeadlock:
 def _split_fields(program: Program, fn: FunctionSummary, event: Call, key: Key, path: str) -> Dict[str, Any]:
     """FixRequest fields for splitting the function that acquires `key` again; {} if there is none."""
     for edge in program.callees(fn, event):
+        if edge.why != "direct":
+            continue  # a stored function or an override: renaming the call would change what it runs
         for callee_key in program.reach.get(edge.callee, {}):
             if program.map_key(fn, edge, callee_key) == key:
                 fields = _split_of(program, (fn.qualname, event.site), edge.decorated, program.chain(edge.callee, callee_key), path)

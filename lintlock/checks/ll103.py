@@ -160,6 +160,9 @@ class BlockingWaitUnderLock:
         elif function.attrs:
             cls = program.class_of_path(fn, LockPath(function.base, function.attrs[:-1]))
             callee = program.lookup(cls, function.attrs[-1]) if cls else None
+        if callee is None:  # a function handed over in a variable: what value flow says it holds
+            found = sorted(v.name for v in program.flow.of_path(fn, function) if v.kind in ("function", "bound") and v.name in program.functions)
+            callee = found[0] if len(found) == 1 else None
         if callee is None:
             return None
         for lock_id, lock in candidates.items():

@@ -103,6 +103,7 @@ class Assignments:
             self._declare_instance_attribute(target.attr.value, value, annotation, frame)
         if obj.scope == "local":
             self.expressions.emit_call(target, Target("attr", target.attr.value + "=", obj), Args(), frame, held)
+        self.expressions.facts.store(target, value, frame)
         return held
 
     def _declare_instance_attribute(self, name: str, value, annotation, frame: Frame) -> None:
@@ -119,6 +120,7 @@ class Assignments:
     def _to_subscript(self, target: cst.Subscript, value, annotation, frame: Frame, held: HeldSet) -> HeldSet:
         held = self.expressions.children(target, frame, held)
         self.expressions.syntax_call(target, target.value, "dunder", "__setitem__", frame, held)
+        self.expressions.facts.store_item(target, value, frame)
         return held
 
     def _to_elements(self, target, value, annotation, frame: Frame, held: HeldSet) -> HeldSet:

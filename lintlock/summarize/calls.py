@@ -36,6 +36,9 @@ def call_target(node: cst.Call, frame: Frame, names: Names) -> Optional[Target]:
         if obj is None:
             return None
         return Target("method", func.attr.value, obj)
+    if isinstance(func, cst.Subscript):  # self._handlers[name](...): an element, found by value flow
+        obj = names.path(func.value, frame)
+        return Target("element", "__call__", obj) if obj is not None and obj.scope == "local" else None
     path = names.path(func, frame)
     if path is not None and path.scope == "local" and not path.attrs:
         return Target("dunder", "__call__", path)

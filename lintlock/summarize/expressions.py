@@ -10,6 +10,7 @@ import libcst as cst
 
 from ..model import Acquire, Args, Await, Call, Held, LockPath, Target
 from .calls import call_args, call_target
+from .facts import Facts
 from .guards import guarded
 from .held import LOCK_METHODS, RELEASE, HeldSet, acquire_blocks, join, without
 from .iteration import COMPREHENSIONS, mark_arguments, mark_comprehension
@@ -32,6 +33,7 @@ class Expressions:
     def __init__(self, names: Names, sites: Sites) -> None:
         self.names = names
         self.sites = sites
+        self.facts = Facts(names, sites)
         self.consumed: Set[int] = set()  # ids of expressions whose value is iterated where evaluated (lintlock.summarize.iteration)
         self._handlers: Dict[type, Handler] = {
             cst.Call: self.call,
@@ -162,7 +164,9 @@ class Expressions:
             lock = self.names.path(func.value, frame)
             if lock is not None:
                 return self._lock_call(node, func.attr.value, lock, frame, held)
-        self.emit_target_call(node, frame, held, awaited)
+        site = self.emit_target_call(node, frame, held, awaited)
+        if site is not None and node.args:
+            self.facts.call(node, site, frame)
         return held
 
     def _lock_call(self, node: cst.Call, method: str, lock: LockPath, frame: Frame, held: HeldSet) -> HeldSet:

@@ -41,6 +41,7 @@ class ModuleWalker:
         self.classes: List[ClassSummary] = []
         self.expressions = Expressions(self.names, self.sites)
         self.statements = Statements(self.expressions, self.names, self)
+        self.expressions.facts.definitions = self
 
     def run(self) -> ModuleSummary:
         self.names.collect(self.tree.body)
@@ -158,6 +159,7 @@ class ModuleWalker:
             returns_local=frame.returns_local if frame.returns_count == 1 else None,
             returns_value=frame.returns_value if frame.returns_count == 1 else None,
             site=site,
+            flows=tuple(frame.flows),
         )
 
     # -- classes ---------------------------------------------------------

@@ -7,7 +7,7 @@ from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
-from ..model import Call, Held, LockPath, Value
+from ..model import Call, Flow, Held, LockPath, Value
 from .held import HeldSet
 
 SELF = "<self>"  # the instance, in attribute declarations collected from methods
@@ -61,6 +61,7 @@ class Frame:
     is_generator: bool = False  # has `yield`
     pending: Dict[str, Call] = field(default_factory=dict)  # `it = f()`: iterating `it` runs f if f is a generator
     last_call: Optional[Tuple[int, Call]] = None  # (id of the node, event) of the call recorded last
+    flows: List[Flow] = field(default_factory=list)  # value-flow facts (lintlock.summarize.facts)
 
     def _scopes(self) -> Iterator["Frame"]:
         """This function, then the functions it is nested in (not the module)."""

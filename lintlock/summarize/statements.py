@@ -163,6 +163,7 @@ class Statements:
             frame.events.append(Await(site=self.expressions.sites.number(stmt.iter), held=held, how="async for"))
         self.expressions.syntax_call(stmt.iter, stmt.iter, "dunder", "__iter__", frame, held)
         bind(stmt.target, frame)
+        self.expressions.facts.iterate(stmt, frame)
         end = self.suite(stmt.body, frame, held)
         after = join(held, end)
         if stmt.orelse is not None and after is not None:
@@ -277,6 +278,7 @@ class Statements:
         if small.value is not None:
             held = self.expressions.walk(small.value, frame, held)
             frame.returns_count += 1
+            self.expressions.facts.returns(small.value, frame)
             if isinstance(small.value, cst.Name):
                 frame.returns_local = frame.local_def(small.value.value)
             elif isinstance(small.value, cst.Call):

@@ -15,10 +15,6 @@ class Account:
         with self._lock:
             print(f"{self!r} changed")  # error: LL101
 
-    def log_plain(self):
-        with self._lock:
-            print(f"{self} changed")  # error: LL101
-
     def log_after_release(self):
         with self._lock:
             balance = self._balance

@@ -1,0 +1,412 @@
+"""Value flow: what functions and objects a name, an attribute or a container may hold.
+
+A flow-insensitive, context-insensitive points-to analysis over the summaries'
+facts (lintlock.model.Flow, local values, instance attributes, call arguments).
+Abstract values are instances by class, and functions (plain, lambdas, bound
+methods, partials). Variables are a function's locals, an attribute of a class's
+instances (PyCG's rule: `self.x` in A is not `self.x` in B, except along the MRO),
+the elements of such a variable, module globals and a function's return.
+
+Same object, for LL101: a bound method keeps the object it is bound to as a path
+in the frame of the function holding it (`receiver`). Stored in an attribute or a
+container of that very object (`self._listeners.append(self._changed)`), it is
+marked `same_holder`, and read back through the holder (`for fn in self._listeners`)
+it is bound to the holder again. Anything else loses its receiver: the call is then
+followed for lock order (LL102/LL103) but never claimed to take the same lock.
+
+The fixpoint runs over the facts, never over syntax, on first use.
+"""
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
+
+from ..model import Args, Call, Flow, FunctionSummary, LockPath, Site
+
+if TYPE_CHECKING:
+    from ..link import Program
+
+Var = Tuple[str, ...]  # ("L", function, name) | ("A", class, attr) | ("G", name) | ("R", function) | ("E",) + var
+_MAX_PASSES = 12
+_MAX_VALUES = 32  # a variable holding more than this is not followed (a registry of everything)
+
+
+@dataclass(frozen=True)
+class Pointee:
+    """An abstract value. kind: "inst" (name: class), "function" (name: qualname),
+    "bound" (name: method qualname), "class" (name: class; calling it makes an instance)."""
+
+    kind: str
+    name: str
+    receiver: Optional[LockPath] = None  # bound: the object, in the frame of the variable's function
+    same_holder: bool = False  # bound, in an attribute or element: bound to the object holding it
+    origin: Optional[Site] = None  # where it was stored or passed (for messages)
+    partial: bool = False  # functools.partial: the call's arguments are not the function's
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A callee found through value flow."""
+
+    callee: str
+    receiver: Optional[LockPath]  # the object bound to its first parameter, in the caller's frame
+    args: Args  # what the call passes it
+    why: str  # "value flow", "override"
+    origin: Optional[Site] = None
+
+
+class ValueFlow:
+    def __init__(self, program: "Program") -> None:
+        self.program = program
+        self.points: Dict[Var, Set[Pointee]] = {}
+        self._declared: Dict[str, FrozenSet[str]] = {}
+        self._children: Optional[Dict[str, List[str]]] = None
+        self._instantiated: Optional[FrozenSet[str]] = None
+        self._solved = False
+        self._reads: Optional[Set[Var]] = None  # while solving: the variables the fact being applied reads
+        self._grown: Optional[Set[Var]] = None  # and those it added to
+
+    # -- the class hierarchy -------------------------------------------------
+
+    def subclasses(self, cls: str) -> List[str]:
+        """The in-tree classes that have cls in their MRO (cls excluded), in a fixed order."""
+        if self._children is None:
+            children: Dict[str, List[str]] = {}
+            for name in sorted(self.program.classes):
+                for klass in self.program.mro(name)[1:]:
+                    children.setdefault(klass, []).append(name)
+            self._children = children
+        return self._children.get(cls, [])
+
+    def instantiated(self) -> FrozenSet[str]:
+        """Classes the program constructs somewhere (a call of the class, a value built from it)."""
+        if self._instantiated is None:
+            program = self.program
+            found: Set[str] = set()
+            for fn in program.functions.values():
+                for event in fn.events:
+                    if isinstance(event, Call) and event.target.kind == "global" and event.target.name.rsplit(".", 1)[-1][:1].isupper():
+                        found.add(program.resolve(event.target.name))
+                found.update(program.resolve(f.callee) for f in fn.flows if f.callee)
+            self._instantiated = frozenset(c for c in found if c in program.classes)
+        return self._instantiated
+
+    # -- the fixpoint ------------------------------------------------------
+
+    def solve(self) -> None:
+        if self._solved:
+            return
+        self._solved = True
+        program = self.program
+        functions = [program.functions[name] for name in sorted(program.functions)]
+        self._seed_attributes()
+        receiving = self._receiving_names(functions)
+        calls = {fn.qualname: [e for e in fn.events if isinstance(e, Call) and _passes(e) and _called_name(e) in receiving] for fn in functions}
+        facts: List[Tuple[FunctionSummary, object]] = []
+        for fn in functions:
+            facts.extend((fn, flow) for flow in fn.flows if flow.kind != "argument")
+            facts.extend((fn, call) for call in calls[fn.qualname])
+        self._worklist(facts)
+
+    def _worklist(self, facts: List[Tuple[FunctionSummary, object]]) -> None:
+        """Each fact once, then again only when a variable it read has grown."""
+        dependents: Dict[Var, Set[int]] = {}
+        queue = deque(range(len(facts)))
+        queued = set(queue)
+        budget = len(facts) * _MAX_PASSES
+        while queue and budget > 0:
+            budget -= 1
+            index = queue.popleft()
+            queued.discard(index)
+            fn, fact = facts[index]
+            self._reads, self._grown = set(), set()
+            path = self.program.path_of[fn.qualname]
+            if isinstance(fact, Flow):
+                self._flow(fn, fact, Site(path, fact.site))
+            else:
+                assert isinstance(fact, Call)
+                self._arguments(fn, fact, path)
+            for var in self._reads:
+                dependents.setdefault(var, set()).add(index)
+            for var in self._grown:
+                for dependent in sorted(dependents.get(var, ())):
+                    if dependent not in queued:
+                        queued.add(dependent)
+                        queue.append(dependent)
+        self._reads = self._grown = None
+
+    def _seed_attributes(self) -> None:
+        """`self._backend = HttpBackend()`: instances by the class constructed."""
+        program = self.program
+        for cls in program.classes.values():
+            for name, value in cls.instance_attrs + cls.class_attrs:
+                klass = program.class_of_value(value) if value.callee is not None else None
+                if klass is not None:
+                    self._add(("A", cls.qualname, name), {Pointee("inst", klass)})
+
+    def _receiving_names(self, functions: List[FunctionSummary]) -> Set[str]:
+        """Short names of the functions (and of the classes, for __init__) whose parameters go
+        somewhere value flow follows: stored, inserted, returned, iterated or called. Only calls
+        to these can pass anything that matters."""
+        names: Set[str] = set()
+        for fn in functions:
+            params = set(fn.params)
+            used = {f.source.base for f in fn.flows if f.source is not None}
+            used.update(e.target.name for e in fn.events if isinstance(e, Call) and e.target.kind == "local")
+            used.update(b for _, v in fn.local_values for b in [v.arg0.base if v.arg0 is not None else ""] + [p.base for _, p in v.keywords])
+            if params & used:
+                names.add(fn.name)
+                if fn.name == "__init__" and fn.cls is not None:
+                    names.add(fn.cls.rsplit(".", 1)[-1])
+        return names
+
+    def _flow(self, fn: FunctionSummary, flow: Flow, origin: Site) -> bool:
+        if flow.kind == "argument":
+            return False  # bound with the call's other arguments (_arguments)
+        values = self._source(fn, flow, origin)
+        if flow.kind == "iterate":
+            assert flow.source is not None and flow.dest is not None
+            read = self._elements(fn, flow.source)
+            return self._add(("L",) + self._owner(fn, flow.dest.base), read)
+        if flow.kind == "return":
+            return self._add(("R", fn.qualname), {replace(v, receiver=None) for v in values})
+        if flow.dest is None:
+            return False
+        changed = False
+        holder = _prefix(flow.dest)
+        stored = {self._into_holder(v, holder) for v in values}
+        if flow.kind == "extend" and flow.source is not None:
+            stored = {self._into_holder(v, holder) for v in self._elements(fn, flow.source)}
+        for var in self._vars(fn, flow.dest) if flow.kind == "store" else [("E",) + v for v in self._vars(fn, flow.dest)]:
+            changed |= self._add(var, stored)
+        if flow.kind == "store" and not flow.dest.attrs:
+            changed |= self._add(("L",) + self._owner(fn, flow.dest.base), values)
+        return changed
+
+    def _source(self, fn: FunctionSummary, flow: Flow, origin: Site) -> Set[Pointee]:
+        if flow.function:
+            return {Pointee("function", flow.function, origin=origin, partial=flow.partial)}
+        if flow.callee:
+            klass = self.program.resolve(flow.callee)
+            return {Pointee("inst", klass, origin=origin)} if klass in self.program.classes else set()
+        if flow.source is None:
+            return set()
+        return {replace(v, origin=v.origin or origin, partial=v.partial or flow.partial) for v in self.of_path(fn, flow.source)}
+
+    @staticmethod
+    def _into_holder(value: Pointee, holder: Optional[LockPath]) -> Pointee:
+        """A value stored in an attribute or element of `holder`: is it bound to that object?"""
+        if value.kind != "bound":
+            return value
+        return replace(value, receiver=None, same_holder=holder is not None and value.receiver == holder)
+
+    @staticmethod
+    def _out_of_holder(value: Pointee, holder: Optional[LockPath]) -> Pointee:
+        if value.kind != "bound":
+            return value
+        return replace(value, receiver=holder if value.same_holder else None, same_holder=False)
+
+    def _arguments(self, fn: FunctionSummary, call: Call, path: str) -> bool:
+        """What a call passes flows into the parameters of every function it runs."""
+        passed = self._passed(fn, call, path)
+        if not passed:
+            return False
+        changed = False
+        for callee, receiver, _ in self.program.call_targets(fn, call):
+            target = self.program.functions.get(callee)
+            if target is None:
+                continue
+            params = [p for p in target.params if not p.startswith("*")]
+            if receiver is not None and target.cls is not None and target.kind in ("method", "property", "setter", "classmethod"):
+                params = params[1:]
+            elif target.kind == "method" and target.cls is not None and callee.endswith(".__init__"):
+                params = params[1:]
+            for slot, values in passed.items():
+                name = params[int(slot)] if slot.isdigit() and int(slot) < len(params) else slot
+                if name in target.params:
+                    mapped = {self._into_frame(v, call, receiver, target) for v in values}
+                    changed |= self._add(("L", callee, name), mapped)
+        return changed
+
+    def _passed(self, fn: FunctionSummary, call: Call, path: str) -> Dict[str, Set[Pointee]]:
+        passed: Dict[str, Set[Pointee]] = {}
+        slots = [(str(i), p) for i, p in enumerate(call.args.positional)] + list(call.args.keywords)
+        for slot, obj in slots:
+            values = self.of_path(fn, obj) if obj is not None else set()
+            if values:
+                passed[slot] = {replace(v, origin=v.origin or Site(path, call.site)) for v in values}
+        for flow in fn.flows:
+            if flow.kind == "argument" and flow.site == call.site:
+                passed.setdefault(flow.slot, set()).update(self._source(fn, flow, Site(path, call.site)))
+        return passed
+
+    @staticmethod
+    def _into_frame(value: Pointee, call: Call, receiver: Optional[LockPath], callee: FunctionSummary) -> Pointee:
+        """A bound value passed to a callee: its object, named in the callee's frame (or forgotten)."""
+        if value.kind != "bound" or value.receiver is None:
+            return value
+        if receiver is not None and value.receiver == receiver and callee.params and callee.kind == "method":
+            return replace(value, receiver=LockPath(callee.params[0]))
+        return replace(value, receiver=None)
+
+    def _add(self, var: Var, values: Iterable[Pointee]) -> bool:
+        current = self.points.setdefault(var, set())
+        before = len(current)
+        for value in values:
+            if len(current) >= _MAX_VALUES:
+                break
+            current.add(value)
+        if len(current) == before:
+            return False
+        if self._grown is not None:
+            self._grown.add(var)
+        return True
+
+    def _read(self, var: Var) -> Set[Pointee]:
+        if self._reads is not None:
+            self._reads.add(var)
+        return self.points.get(var, set())
+
+    # -- what a path holds ---------------------------------------------------
+
+    def _owner(self, fn: FunctionSummary, name: str) -> Tuple[str, str]:
+        """(function, name): the function whose local `name` is (a captured name is the enclosing one's)."""
+        current: Optional[FunctionSummary] = fn
+        while current is not None:
+            if name in current.params or any(n == name for n, _ in current.local_values) or any(
+                f.dest is not None and f.dest.base == name and not f.dest.attrs for f in current.flows
+            ):
+                return current.qualname, name
+            current = self.program.functions.get(current.parent) if current.parent else None
+        return fn.qualname, name
+
+    def _declared_in(self, cls: str) -> FrozenSet[str]:
+        found = self._declared.get(cls)
+        if found is None:
+            summary = self.program.classes[cls]
+            names = {n for n, _ in summary.instance_attrs + summary.class_attrs}
+            for _, method in summary.methods:
+                fn = self.program.functions.get(method)
+                if fn is not None:
+                    names.update(f.dest.attrs[0] for f in fn.flows if f.kind == "store" and f.dest is not None and len(f.dest.attrs) == 1)
+            found = self._declared[cls] = frozenset(names)
+        return found
+
+    def _attribute_var(self, cls: str, attr: str) -> Var:
+        for klass in self.program.mro(cls):
+            if attr in self._declared_in(klass):
+                return ("A", klass, attr)
+        return ("A", cls, attr)
+
+    def classes_of(self, fn: FunctionSummary, path: LockPath) -> Set[str]:
+        """The in-tree classes of the object a path names: its static type, else its instances by value flow."""
+        static = self.program.static_class_of_path(fn, path)
+        if static is not None:
+            return {static}
+        self.solve()
+        return {v.name for v in self.of_path(fn, path) if v.kind == "inst"}
+
+    def _vars(self, fn: FunctionSummary, path: LockPath) -> List[Var]:
+        if not path.attrs:
+            if path.scope == "global":
+                return [("G", self.program.resolve(path.base))]
+            return [("L",) + self._owner(fn, path.base)]
+        prefix = LockPath(path.base, path.attrs[:-1], path.scope)
+        if path.scope == "global" and len(path.attrs) == 1 and self.program.resolve(path.base) in self.program.modules:
+            return [("G", self.program.resolve(f"{path.base}.{path.attrs[0]}"))]
+        return [self._attribute_var(cls, path.attrs[-1]) for cls in sorted(self.classes_of(fn, prefix))]
+
+    def of_path(self, fn: FunctionSummary, path: LockPath, depth: int = 0) -> Set[Pointee]:
+        """The abstract values a path may hold in fn (bound methods bound to what the path's prefix names)."""
+        if depth > 3:
+            return set()
+        self.solve()
+        program = self.program
+        found: Set[Pointee] = set()
+        if path.scope == "global":
+            resolved = program.resolve(".".join((path.base,) + path.attrs))
+            if resolved in program.classes:
+                return {Pointee("class", resolved)}
+            if resolved in program.functions:
+                function = program.functions[resolved]
+                return {Pointee("function", resolved)} if function.cls is None or function.kind == "staticmethod" else set()
+        elif not path.attrs:
+            local = dict(fn.local_defs).get(path.base)
+            if local is not None:
+                return {Pointee("function", local)}
+            for name, value in fn.local_values:
+                if name == path.base and value.callee is not None:
+                    klass = program.class_of_value(value)
+                    if klass is not None:
+                        found.add(Pointee("inst", klass))
+                    elif program.resolve(value.callee) in program.functions:
+                        found.update(self._read(("R", program.resolve(value.callee))))
+            if path.base == program.self_param(fn) and fn.cls is not None:
+                found.add(Pointee("inst", fn.cls))
+        else:
+            prefix = LockPath(path.base, path.attrs[:-1], path.scope)
+            for cls in sorted(self.classes_of(fn, prefix)):
+                method = program.lookup(cls, path.attrs[-1])
+                if method is not None and program.functions[method].kind == "method":
+                    found.add(Pointee("bound", method, receiver=prefix if prefix.scope == "local" else None))
+                elif method is not None and program.functions[method].kind == "staticmethod":
+                    found.add(Pointee("function", method))
+        holder = _prefix(path)
+        for var in self._vars(fn, path):
+            if var[0] == "A":  # read through the object holding it
+                found.update(self._out_of_holder(v, holder) for v in self._read(var))
+            else:
+                found.update(self._read(var))
+        return found
+
+    def _elements(self, fn: FunctionSummary, path: LockPath) -> Set[Pointee]:
+        holder = _prefix(path)
+        return {self._out_of_holder(v, holder) for var in self._vars(fn, path) for v in self._read(("E",) + var)}
+
+    # -- calls -----------------------------------------------------------
+
+    def callees(self, fn: FunctionSummary, call: Call) -> List[Resolved]:
+        """What a call the names alone do not resolve runs, by value flow."""
+        self.solve()
+        target = call.target
+        if target.kind == "local":
+            values = self.of_path(fn, LockPath(target.name))
+        elif target.kind == "element" and target.receiver is not None:
+            values = self._elements(fn, target.receiver)
+        elif target.kind == "method" and target.receiver is not None:
+            values = self.of_path(fn, LockPath(target.receiver.base, target.receiver.attrs + (target.name,), target.receiver.scope))
+        else:
+            return []
+        return [r for r in (self._callee(v, call) for v in sorted(values, key=_order)) if r is not None]
+
+    def _callee(self, value: Pointee, call: Call) -> Optional[Resolved]:
+        args = Args() if value.partial else call.args
+        if value.kind == "function" and value.name in self.program.functions:
+            return Resolved(value.name, None, args, "value flow", value.origin)
+        if value.kind == "bound":
+            return Resolved(value.name, value.receiver, args, "value flow", value.origin)
+        if value.kind == "class":
+            init = self.program.lookup(value.name, "__init__")
+            return Resolved(init, LockPath("<new>"), args, "value flow", value.origin) if init else None
+        return None
+
+
+def _order(value: Pointee) -> Tuple[str, str, str]:
+    return (value.kind, value.name, value.receiver.text() if value.receiver is not None else "")
+
+
+def _prefix(path: LockPath) -> Optional[LockPath]:
+    """The object holding the attribute a local path ends in (`self` for `self._listeners`)."""
+    if not path.attrs or path.scope != "local":
+        return None
+    return LockPath(path.base, path.attrs[:-1], path.scope)
+
+
+def _passes(call: Call) -> bool:
+    return bool(call.args.positional or call.args.keywords)
+
+
+def _called_name(call: Call) -> str:
+    """The short name a call uses (`self._hub.subscribe` -> subscribe, `pkg.Session` -> Session)."""
+    return call.target.name.rsplit(".", 1)[-1]

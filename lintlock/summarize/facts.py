@@ -1,0 +1,117 @@
+"""Value-flow facts (lintlock.model.Flow), recorded by the handlers that meet
+the syntax: assignments, calls, `for` loops and returns. Plain data only; the
+points-to fixpoint over them runs at link time (lintlock.program.valueflow)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Optional, Tuple
+
+import libcst as cst
+
+from ..model import Flow, LockPath
+from .literals import is_none
+from .names import Names
+from .scope import Frame
+from .sites import Sites
+
+if TYPE_CHECKING:
+    from .module import ModuleWalker
+
+# container methods that store their last positional argument among the elements
+_INSERTS = frozenset({"append", "appendleft", "add", "insert", "setdefault", "put", "put_nowait"})
+_EXTENDS = frozenset({"extend", "update"})
+# what iterating these yields is what iterating their (first) argument or receiver yields
+_COPIES = frozenset({"list", "tuple", "set", "frozenset", "sorted", "reversed"})
+_VIEWS = frozenset({"copy", "values"})
+_PARTIALS = frozenset({"functools.partial", "functools.partialmethod"})
+
+# what flows: (object path, lambda/def qualname, constructor name, a partial)
+Source = Tuple[Optional[LockPath], str, str, bool]
+
+
+class Facts:
+    def __init__(self, names: Names, sites: Sites) -> None:
+        self.names = names
+        self.sites = sites
+        self.definitions: Optional["ModuleWalker"] = None  # set by the walker: inline lambdas become functions
+
+    def source(self, node: cst.BaseExpression, frame: Frame) -> Optional[Source]:
+        """What an expression hands on, when it is a path, a lambda, a new object or a partial."""
+        if isinstance(node, cst.Lambda) and self.definitions is not None:
+            return None, self.definitions.lambda_(node, f"<lambda>{self.sites.next_site}", frame), "", False
+        if isinstance(node, cst.Call):
+            callee = self.names.qualify(node.func, frame)
+            if callee in _PARTIALS and node.args and node.args[0].keyword is None:
+                inner = self.source(node.args[0].value, frame)
+                return None if inner is None else (inner[0], inner[1], inner[2], True)
+            # a new object: a class named the usual way (`HttpBackend(...)`); other calls' results are not followed
+            new = callee is not None and not callee.startswith("builtins.") and callee.rsplit(".", 1)[-1][:1].isupper()
+            return (None, "", callee or "", False) if new else None
+        if is_none(node) or (isinstance(node, cst.Name) and node.value in ("True", "False")):
+            return None
+        path = self.names.path(node, frame)
+        return None if path is None else (path, "", "", False)
+
+    def _add(self, frame: Frame, kind: str, dest: Optional[LockPath], found: Optional[Source], site: int, slot: str = "") -> None:
+        if found is None:
+            return
+        path, function, callee, partial = found
+        frame.flows.append(Flow(kind, dest, path, function, callee, slot, partial, site))
+
+    def store(self, target: cst.Attribute, value: Optional[cst.BaseExpression], frame: Frame) -> None:
+        """`obj.attr = value`."""
+        dest = self.names.path(target, frame)
+        if value is not None and dest is not None and dest.scope == "local":
+            found = self.source(value, frame)
+            if found is not None:
+                self._add(frame, "store", dest, found, self.sites.number(value))
+
+    def store_item(self, target: cst.Subscript, value: Optional[cst.BaseExpression], frame: Frame) -> None:
+        """`obj[key] = value`: value among obj's elements."""
+        dest = self.names.path(target.value, frame)
+        if value is not None and dest is not None:
+            found = self.source(value, frame)
+            if found is not None:
+                self._add(frame, "insert", dest, found, self.sites.number(value))
+
+    def call(self, node: cst.Call, site: int, frame: Frame) -> None:
+        """Inserts into containers, and lambdas or new objects passed as arguments."""
+        func = node.func
+        positional = [a for a in node.args if a.keyword is None and not a.star]
+        if isinstance(func, cst.Attribute) and positional and func.attr.value in _INSERTS | _EXTENDS:
+            dest = self.names.path(func.value, frame)
+            if dest is not None:
+                kind = "insert" if func.attr.value in _INSERTS else "extend"
+                self._add(frame, kind, dest, self.source(positional[-1].value, frame), site)
+                return
+        for index, arg in enumerate(node.args):
+            if arg.star or not isinstance(arg.value, (cst.Lambda, cst.Call)):
+                continue
+            slot = arg.keyword.value if arg.keyword is not None else str(index)
+            found = self.source(arg.value, frame)
+            if found is not None and found[0] is None:
+                self._add(frame, "argument", None, found, site, slot)
+            elif found is not None:  # partial(self.m, ...) passed on: the path, marked as a partial
+                self._add(frame, "argument", found[0], found, site, slot)
+
+    def iterate(self, stmt: cst.For, frame: Frame) -> None:
+        """`for fn in self._listeners:` (or over a copy, or `.items()` into `key, fn`)."""
+        target = stmt.target
+        source = stmt.iter
+        while isinstance(source, cst.Call):
+            func = source.func
+            if isinstance(func, cst.Name) and func.value in _COPIES and len(source.args) == 1:
+                source = source.args[0].value
+            elif isinstance(func, cst.Attribute) and func.attr.value in _VIEWS and not source.args:
+                source = func.value
+            elif isinstance(func, cst.Attribute) and func.attr.value == "items" and not source.args and isinstance(target, cst.Tuple) and len(target.elements) == 2:
+                source, target = func.value, target.elements[1].value
+            else:
+                return
+        path = self.names.path(source, frame)
+        if path is not None and isinstance(target, cst.Name):
+            frame.flows.append(Flow("iterate", LockPath(target.value), path, site=self.sites.number(source)))
+
+    def returns(self, value: cst.BaseExpression, frame: Frame) -> None:
+        found = self.source(value, frame) if not isinstance(value, cst.Lambda) else None
+        if found is not None:
+            self._add(frame, "return", None, found, self.sites.number(value))

@@ -1,0 +1,136 @@
+"""Value flow (lintlock.program.valueflow): callbacks, constructor arguments, overrides,
+across files, with the flow shown in the message."""
+from __future__ import annotations
+
+import textwrap
+
+from lintlock.config import Settings
+from lintlock.pipeline import run
+
+HUB = """
+import threading
+
+
+class Hub:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._listeners = []
+
+    def subscribe(self, fn):
+        self._listeners.append(fn)
+
+    def count(self):
+        with self._lock:
+            return len(self._listeners)
+
+    def notify(self):
+        with self._lock:
+            for fn in self._listeners:
+                fn()
+"""
+
+
+def findings(tmp_path, files, full=False):
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    args = [str(tmp_path)]
+    outcome = run(args, Settings(full=True)) if full else run(args)
+    return [(f.path.replace(str(tmp_path) + "/", ""), f.line, f.code, f.message) for f in outcome.findings]
+
+
+def test_callback_registered_in_a_file_without_locks(tmp_path):
+    """The registration lives in a file that says nothing about locks: the message names it."""
+    app = """
+    from pkg.hub import Hub
+
+
+    def wire():
+        hub = Hub()
+        hub.subscribe(hub.count)
+    """
+    files = {"pkg/__init__.py": "", "pkg/hub.py": HUB, "pkg/app.py": app}
+    found = findings(tmp_path, files, full=True)
+    assert [(p, line, code) for p, line, code, _ in found] == [("pkg/hub.py", 20, "LL101")]
+    assert found[0][3].startswith(
+        f"fn() is called (fn is Hub.count, stored at {tmp_path}/pkg/app.py:7) while holding self._lock (acquired at line 18); "
+        "Hub.count acquires self._lock again at line 14"
+    )
+
+
+def test_callback_of_another_object_is_no_self_deadlock(tmp_path):
+    """`hub.subscribe(other.count)` with another Hub: the lock is not the same object."""
+    app = """
+    from pkg.hub import Hub
+
+
+    def wire(other: Hub):
+        hub = Hub()
+        hub.subscribe(other.count)
+    """
+    files = {"pkg/__init__.py": "", "pkg/hub.py": HUB, "pkg/app.py": app}
+    assert findings(tmp_path, files, full=True) == []
+
+
+def test_callback_taking_another_lock_is_an_inversion(tmp_path):
+    """The callback takes a second lock, and elsewhere that lock is held while publishing: LL102."""
+    cache = """
+    import threading
+    from pkg.hub import Hub
+
+
+    class Cache:
+        def __init__(self, hub: Hub):
+            self._lock = threading.Lock()
+            self._hub = hub
+            hub.subscribe(self.refresh)
+
+        def refresh(self):
+            with self._lock:
+                pass
+
+        def update(self):
+            with self._lock:
+                self._hub.notify()
+    """
+    files = {"pkg/__init__.py": "", "pkg/hub.py": HUB, "pkg/cache.py": cache}
+    found = [(p, line, code) for p, line, code, _ in findings(tmp_path, files, full=True)]
+    assert found == [("pkg/cache.py", 18, "LL102")]
+
+
+def test_format_falls_back_to_repr(tmp_path):
+    """`f"{self}"` with no __format__ or __str__ in the class: object's own run __repr__."""
+    code = """
+    import threading
+
+
+    class Account:
+        def __init__(self):
+            self._lock = threading.Lock()
+
+        def __repr__(self):
+            with self._lock:
+                return "Account"
+
+        def log(self):
+            with self._lock:
+                print(f"{self}")
+    """
+    found = findings(tmp_path, {"account.py": code})
+    assert [(line, code) for _, line, code, _ in found] == [(15, "LL101")]
+    assert found[0][3].startswith("{self} (which calls __format__) runs while holding self._lock")
+
+
+def test_demand_parses_the_registration(tmp_path):
+    """On-demand parsing finds the same as --full when the callback is registered in a lock-free file."""
+    app = """
+    from pkg.hub import Hub
+
+
+    def wire():
+        hub = Hub()
+        hub.subscribe(hub.count)
+    """
+    files = {"pkg/__init__.py": "", "pkg/hub.py": HUB, "pkg/app.py": app}
+    assert findings(tmp_path, files) == findings(tmp_path, files, full=True)
