@@ -514,25 +514,34 @@ def _project_settings(paths: Sequence[str], config_file: Optional[str], no_cache
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["dot", "mermaid"]), default="dot", show_default=True, help="Graphviz dot, or Mermaid (GitHub renders it).")
+@click.option("--format", "fmt", type=click.Choice(["dot", "mermaid", "json"]), default="dot", show_default=True, help="Graphviz dot, Mermaid (GitHub renders it), or JSON.")
+@click.option("--calls", is_flag=True, help="The resolved call graph instead (JSON): each call site, its callees and why (direct, method, decorator, value flow, override).")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Read settings from this file instead of the nearest pyproject.toml.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the cache.")
-def graph(paths: Tuple[str, ...], fmt: str, config_file: Optional[str], no_cache: bool) -> None:
+def graph(paths: Tuple[str, ...], fmt: str, calls: bool, config_file: Optional[str], no_cache: bool) -> None:
     """Print the lock-order graph of PATHS: an edge A -> B means a path holds A, then takes B.
 
     Edges that form an inversion (LL102) are drawn red. The project's
     configuration (lock factories, exclusions) applies, as for `check`.
+    With --calls, every file is parsed and the whole call graph is printed as JSON.
     """
-    from .graph import lock_graph, merge_graphs, to_dot, to_mermaid
+    from .graph import call_graph, calls_to_json, lock_graph, merge_graphs, to_dot, to_json, to_mermaid
 
     parts = []
+    call_parts = []
     for settings, members in _project_settings(list(paths or (".",)), config_file, no_cache):
         try:
-            parts.append(lock_graph(load(list(members), settings)))
+            if calls:
+                call_parts.extend(call_graph(load(list(members), replace(settings, full=True)))["calls"])
+            else:
+                parts.append(lock_graph(load(list(members), settings)))
         except PathNotFound as missing:
             raise click.UsageError(f"{missing}: no such file or directory") from None
+    if calls:
+        click.echo(calls_to_json({"version": 1, "calls": call_parts}), nl=False)
+        return
     nodes, edges = merge_graphs(parts)
-    click.echo((to_mermaid if fmt == "mermaid" else to_dot)(nodes, edges), nl=False)
+    click.echo({"mermaid": to_mermaid, "json": to_json}.get(fmt, to_dot)(nodes, edges), nl=False)
 
 
 @main.command()

@@ -73,22 +73,32 @@ def callback_names(program: Program) -> Set[str]:
     and the functions that store a parameter into one of them (`subscribe(fn)`)."""
     called: Set[str] = set()
     for fn in program.functions.values():
-        locked_locals = {e.target.name for e in fn.events if isinstance(e, Call) and e.held and e.target.kind == "local"}
-        called.update(f.source.attrs[-1] for f in fn.flows if f.kind == "iterate" and f.source is not None and f.source.attrs and f.dest is not None and f.dest.base in locked_locals)
-        for event in fn.events:
-            if not isinstance(event, Call) or not event.held or event.target.receiver is None:
-                continue
-            if event.target.kind == "method" and not program.is_method_name(event.target.name):
-                called.add(event.target.name)  # self.on_event(...): an attribute holding a function
-            elif event.target.kind == "element" and event.target.receiver.attrs:
-                called.add(event.target.receiver.attrs[-1])
+        called |= _called_under_lock(program, fn)
     names = set(called)
     for fn in program.functions.values():
         for flow in fn.flows:
-            if flow.kind in ("store", "insert", "extend") and flow.dest is not None and flow.dest.attrs and flow.dest.attrs[-1] in called:
-                if flow.source is not None and flow.source.base in fn.params:
-                    names.add(fn.cls.rsplit(".", 1)[-1] if fn.name == "__init__" and fn.cls else fn.name)
+            stores = flow.kind in ("store", "insert", "extend") and flow.dest is not None and flow.dest.attrs and flow.dest.attrs[-1] in called
+            if stores and flow.source is not None and flow.source.base in fn.params:
+                names.add(fn.cls.rsplit(".", 1)[-1] if fn.name == "__init__" and fn.cls else fn.name)
     return names
+
+
+def _called_under_lock(program: Program, fn: FunctionSummary) -> Set[str]:
+    """Attributes holding functions that fn calls while holding a lock: `self.on_event(...)`,
+    `self._handlers[name](...)`, `for cb in self._callbacks: cb()`."""
+    found: Set[str] = set()
+    locked_locals = {e.target.name for e in fn.events if isinstance(e, Call) and e.held and e.target.kind == "local"}
+    for flow in fn.flows:
+        if flow.kind == "iterate" and flow.source is not None and flow.source.attrs and flow.dest is not None and flow.dest.base in locked_locals:
+            found.add(flow.source.attrs[-1])
+    for event in fn.events:
+        if not isinstance(event, Call) or not event.held or event.target.receiver is None:
+            continue
+        if event.target.kind == "method" and not program.is_method_name(event.target.name):
+            found.add(event.target.name)
+        elif event.target.kind == "element" and event.target.receiver.attrs:
+            found.add(event.target.receiver.attrs[-1])
+    return found
 
 
 def _module_of(name: str, modules: Dict[str, str]) -> Optional[str]:

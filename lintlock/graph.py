@@ -1,4 +1,5 @@
-"""`lintlock graph`: the program's lock-order graph, as Graphviz dot or Mermaid.
+"""`lintlock graph`: the program's lock-order graph, as Graphviz dot, Mermaid or JSON;
+with `--calls`, the resolved call graph as JSON.
 
 Nodes are locks by class-level identity; an edge A -> B says some path holds
 A and then takes B, with one witness location. Edges on an inversion (the
@@ -6,10 +7,12 @@ pair LL102 reports) are drawn red.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import List, Tuple
+import json
+from dataclasses import asdict, dataclass
+from typing import Any, Dict, List, Tuple
 
 from .checks.ll102 import inversions, order_witnesses
+from .model import Call, Site
 from .pipeline import Loaded
 
 
@@ -86,3 +89,42 @@ def to_mermaid(nodes: List[Node], edges: List[Edge]) -> str:
     if red:
         lines.append(f"  linkStyle {','.join(red)} stroke:#d00,stroke-width:3px")
     return "\n".join(lines) + "\n"
+
+
+def to_json(nodes: List[Node], edges: List[Edge]) -> str:
+    return json.dumps({"version": 1, "locks": [asdict(n) for n in nodes], "edges": [asdict(e) for e in edges]}, indent=2) + "\n"
+
+
+def _why(kind: str, why: str, decorated: bool) -> str:
+    """How a call was resolved: direct (a function by name), method, decorator, value flow, override."""
+    if decorated:
+        return "decorator"
+    if why != "direct":
+        return why
+    return "direct" if kind in ("global", "local") else "method"
+
+
+def call_graph(loaded: Loaded) -> Dict[str, Any]:
+    """Every call site of the target files that runs an in-tree function: caller, callees and why."""
+    program = loaded.program
+    rows = []
+    for name, fn, path in program.each_function():
+        if path not in loaded.targets:
+            continue
+        for event in fn.events:
+            if not isinstance(event, Call) or event.target.kind == "attr":
+                continue
+            callees = sorted({(edge.callee, _why(event.target.kind, edge.why, edge.decorated is not None)) for edge in program.callees(fn, event)})
+            if callees:
+                rows.append((path, event.site, name, callees))
+    locate = loaded.locator([Site(path, site) for path, site, _, _ in rows])
+    calls = []
+    for path, site, caller, callees in rows:
+        where = locate(Site(path, site))
+        calls.append({"path": path, "line": where.line, "column": where.column, "caller": caller, "callees": [{"callee": c, "why": w} for c, w in callees]})
+    calls.sort(key=lambda c: (c["path"], c["line"], c["column"], c["caller"]))
+    return {"version": 1, "calls": calls}
+
+
+def calls_to_json(graph: Dict[str, Any]) -> str:
+    return json.dumps(graph, indent=2) + "\n"

@@ -444,22 +444,19 @@ class Program:
             wrapper_args = Args((receiver,) + call.args.positional, call.args.keywords, call.args.starred)
         for wrapper in self.wrappers(target):
             edges.append(Edge(wrapper, self._bind(self.functions[wrapper], None, wrapper_args), call.site, decorated=callee))
-        if call.target.kind in ("method", "dunder") and receiver is not None and receiver.base != "<new>":
-            for override in self._overrides(fn, call.target, receiver, callee):
-                edges.append(Edge(override, self._bind(self.functions[override], receiver, call.args), call.site, why="override"))
-        return edges
+        return edges + self._overrides(fn, call, receiver, callee)
 
-    def _overrides(self, fn: FunctionSummary, target: Target, receiver: LockPath, callee: str) -> List[str]:
+    def _overrides(self, fn: FunctionSummary, call: Call, receiver: Optional[LockPath], callee: str) -> List[Edge]:
         """`self.m()`: the overrides of m in the subclasses of the receiver's class that the program instantiates."""
-        cls = self.class_of_path(fn, receiver)
-        if cls is None:
+        if call.target.kind not in ("method", "dunder") or receiver is None or receiver.base == "<new>":
             return []
-        found = []
-        for sub in self.flow.subclasses(cls):
-            override = self.lookup(sub, target.name)
+        cls = self.class_of_path(fn, receiver)
+        found: List[str] = []
+        for sub in self.flow.subclasses(cls) if cls is not None else ():
+            override = self.lookup(sub, call.target.name)
             if override is not None and override != callee and override not in found and sub in self.flow.instantiated():
                 found.append(override)
-        return found
+        return [Edge(o, self._bind(self.functions[o], receiver, call.args), call.site, why="override") for o in found]
 
     def _flow_callees(self, fn: FunctionSummary, call: Call) -> List[Edge]:
         """Edges to what value flow says a call runs (a callback, an object built elsewhere)."""

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -48,3 +49,25 @@ def test_missing_path_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(main, ["graph", str(tmp_path / "nope")])
     assert result.exit_code == 2
     assert "no such file or directory" in result.output
+
+
+def test_json_lock_graph(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    data = json.loads(graph("--format", "json", "testdata/ll102/direct.py"))
+    assert data["locks"][0] == {"lock": "direct.accounts_lock", "kind": "threading.Lock", "created": "testdata/ll102/direct.py:4"}
+    assert [(e["first"], e["second"], e["witness"], e["inverted"]) for e in data["edges"]] == [
+        ("direct.accounts_lock", "direct.audit_lock", "testdata/ll102/direct.py:10", True),
+        ("direct.audit_lock", "direct.accounts_lock", "testdata/ll102/direct.py:16", True),
+    ]
+
+
+def test_call_graph_says_why(monkeypatch):
+    """Each call site with its callees and how they were found."""
+    monkeypatch.chdir(ROOT)
+    calls = json.loads(graph("--calls", "testdata/valueflow/callbacks.py", "testdata/valueflow/overrides.py"))["calls"]
+    found = {(c["path"].rsplit("/", 1)[-1], c["line"]): [(e["callee"], e["why"]) for e in c["callees"]] for c in calls}
+    assert found[("callbacks.py", 22)] == [("callbacks.Flags._changed", "value flow")]
+    assert found[("callbacks.py", 63)] == [("callbacks.Attribute._handle", "value flow")]
+    assert found[("overrides.py", 13)] == [("overrides.AuditedStore.on_saved", "override"), ("overrides.Store.on_saved", "method")]
+    assert found[("overrides.py", 31)] == [("overrides.Quiet.on_saved", "method")]  # NeverBuilt is never constructed
+    assert found[("overrides.py", 46)] == [("overrides.Store.__init__", "direct")]  # inherited

@@ -173,15 +173,18 @@ class ValueFlow:
             return self._add(("R", fn.qualname), {replace(v, receiver=None) for v in values})
         if flow.dest is None:
             return False
+        return self._store(fn, flow, values)
+
+    def _store(self, fn: FunctionSummary, flow: Flow, values: Set[Pointee]) -> bool:
+        """store: into the attribute; insert/extend: into its elements."""
+        assert flow.dest is not None
         changed = False
         holder = _prefix(flow.dest)
-        stored = {self._into_holder(v, holder) for v in values}
         if flow.kind == "extend" and flow.source is not None:
-            stored = {self._into_holder(v, holder) for v in self._elements(fn, flow.source)}
-        for var in self._vars(fn, flow.dest) if flow.kind == "store" else [("E",) + v for v in self._vars(fn, flow.dest)]:
-            changed |= self._add(var, stored)
-        if flow.kind == "store" and not flow.dest.attrs:
-            changed |= self._add(("L",) + self._owner(fn, flow.dest.base), values)
+            values = self._elements(fn, flow.source)
+        stored = {self._into_holder(v, holder) for v in values}
+        for var in self._vars(fn, flow.dest):
+            changed |= self._add(var if flow.kind == "store" else ("E",) + var, stored)
         return changed
 
     def _source(self, fn: FunctionSummary, flow: Flow, origin: Site) -> Set[Pointee]:
@@ -219,9 +222,7 @@ class ValueFlow:
                 continue
             params = [p for p in target.params if not p.startswith("*")]
             if receiver is not None and target.cls is not None and target.kind in ("method", "property", "setter", "classmethod"):
-                params = params[1:]
-            elif target.kind == "method" and target.cls is not None and callee.endswith(".__init__"):
-                params = params[1:]
+                params = params[1:]  # the receiver (or the new object) is the first parameter
             for slot, values in passed.items():
                 name = params[int(slot)] if slot.isdigit() and int(slot) < len(params) else slot
                 if name in target.params:
@@ -317,47 +318,68 @@ class ValueFlow:
             return [("G", self.program.resolve(f"{path.base}.{path.attrs[0]}"))]
         return [self._attribute_var(cls, path.attrs[-1]) for cls in sorted(self.classes_of(fn, prefix))]
 
-    def of_path(self, fn: FunctionSummary, path: LockPath, depth: int = 0) -> Set[Pointee]:
+    def of_path(self, fn: FunctionSummary, path: LockPath) -> Set[Pointee]:
         """The abstract values a path may hold in fn (bound methods bound to what the path's prefix names)."""
-        if depth > 3:
-            return set()
         self.solve()
-        program = self.program
-        found: Set[Pointee] = set()
         if path.scope == "global":
-            resolved = program.resolve(".".join((path.base,) + path.attrs))
-            if resolved in program.classes:
-                return {Pointee("class", resolved)}
-            if resolved in program.functions:
-                function = program.functions[resolved]
-                return {Pointee("function", resolved)} if function.cls is None or function.kind == "staticmethod" else set()
+            found = self._global_values(path)
+            if found is not None:
+                return found
+            found = set()
         elif not path.attrs:
             local = dict(fn.local_defs).get(path.base)
             if local is not None:
                 return {Pointee("function", local)}
-            for name, value in fn.local_values:
-                if name == path.base and value.callee is not None:
-                    klass = program.class_of_value(value)
-                    if klass is not None:
-                        found.add(Pointee("inst", klass))
-                    elif program.resolve(value.callee) in program.functions:
-                        found.update(self._read(("R", program.resolve(value.callee))))
-            if path.base == program.self_param(fn) and fn.cls is not None:
-                found.add(Pointee("inst", fn.cls))
+            found = self._local_values(fn, path.base)
         else:
-            prefix = LockPath(path.base, path.attrs[:-1], path.scope)
-            for cls in sorted(self.classes_of(fn, prefix)):
-                method = program.lookup(cls, path.attrs[-1])
-                if method is not None and program.functions[method].kind == "method":
-                    found.add(Pointee("bound", method, receiver=prefix if prefix.scope == "local" else None))
-                elif method is not None and program.functions[method].kind == "staticmethod":
-                    found.add(Pointee("function", method))
+            found = self._member_values(fn, path)
         holder = _prefix(path)
         for var in self._vars(fn, path):
             if var[0] == "A":  # read through the object holding it
                 found.update(self._out_of_holder(v, holder) for v in self._read(var))
             else:
                 found.update(self._read(var))
+        return found
+
+    def _global_values(self, path: LockPath) -> Optional[Set[Pointee]]:
+        """A class or a module function named by a global path; None: a global variable."""
+        program = self.program
+        resolved = program.resolve(".".join((path.base,) + path.attrs))
+        if resolved in program.classes:
+            return {Pointee("class", resolved)}
+        function = program.functions.get(resolved)
+        if function is None:
+            return None
+        return {Pointee("function", resolved)} if function.cls is None or function.kind == "staticmethod" else set()
+
+    def _local_values(self, fn: FunctionSummary, name: str) -> Set[Pointee]:
+        """What a local was assigned: an instance of a class, what a function returns; `self`: its class."""
+        program = self.program
+        found: Set[Pointee] = set()
+        for local, value in fn.local_values:
+            if local != name or value.callee is None:
+                continue
+            klass = program.class_of_value(value)
+            if klass is not None:
+                found.add(Pointee("inst", klass))
+            elif program.resolve(value.callee) in program.functions:
+                found.update(self._read(("R", program.resolve(value.callee))))
+        if name == program.self_param(fn) and fn.cls is not None:
+            found.add(Pointee("inst", fn.cls))
+        return found
+
+    def _member_values(self, fn: FunctionSummary, path: LockPath) -> Set[Pointee]:
+        """`obj.m` where obj's class defines m: a bound method (a plain function for a staticmethod)."""
+        program = self.program
+        prefix = LockPath(path.base, path.attrs[:-1], path.scope)
+        found: Set[Pointee] = set()
+        for cls in sorted(self.classes_of(fn, prefix)):
+            method = program.lookup(cls, path.attrs[-1])
+            kind = program.functions[method].kind if method is not None else ""
+            if method is not None and kind == "method":
+                found.add(Pointee("bound", method, receiver=prefix if prefix.scope == "local" else None))
+            elif method is not None and kind == "staticmethod":
+                found.add(Pointee("function", method))
         return found
 
     def _elements(self, fn: FunctionSummary, path: LockPath) -> Set[Pointee]:

@@ -39,17 +39,20 @@ class Facts:
         if isinstance(node, cst.Lambda) and self.definitions is not None:
             return None, self.definitions.lambda_(node, f"<lambda>{self.sites.next_site}", frame), "", False
         if isinstance(node, cst.Call):
-            callee = self.names.qualify(node.func, frame)
-            if callee in _PARTIALS and node.args and node.args[0].keyword is None:
-                inner = self.source(node.args[0].value, frame)
-                return None if inner is None else (inner[0], inner[1], inner[2], True)
-            # a new object: a class named the usual way (`HttpBackend(...)`); other calls' results are not followed
-            new = callee is not None and not callee.startswith("builtins.") and callee.rsplit(".", 1)[-1][:1].isupper()
-            return (None, "", callee or "", False) if new else None
+            return self._call_source(node, frame)
         if is_none(node) or (isinstance(node, cst.Name) and node.value in ("True", "False")):
             return None
         path = self.names.path(node, frame)
         return None if path is None else (path, "", "", False)
+
+    def _call_source(self, node: cst.Call, frame: Frame) -> Optional[Source]:
+        callee = self.names.qualify(node.func, frame)
+        if callee in _PARTIALS and node.args and node.args[0].keyword is None:
+            inner = self.source(node.args[0].value, frame)
+            return None if inner is None else (inner[0], inner[1], inner[2], True)
+        # a new object: a class named the usual way (`HttpBackend(...)`); other calls' results are not followed
+        new = callee is not None and not callee.startswith("builtins.") and callee.rsplit(".", 1)[-1][:1].isupper()
+        return (None, "", callee or "", False) if new else None
 
     def _add(self, frame: Frame, kind: str, dest: Optional[LockPath], found: Optional[Source], site: int, slot: str = "") -> None:
         if found is None:
@@ -88,26 +91,13 @@ class Facts:
                 continue
             slot = arg.keyword.value if arg.keyword is not None else str(index)
             found = self.source(arg.value, frame)
-            if found is not None and found[0] is None:
-                self._add(frame, "argument", None, found, site, slot)
-            elif found is not None:  # partial(self.m, ...) passed on: the path, marked as a partial
+            if found is not None:  # a lambda, a new object, or partial(self.m, ...) (its path, marked)
                 self._add(frame, "argument", found[0], found, site, slot)
 
     def iterate(self, stmt: cst.For, frame: Frame) -> None:
         """`for fn in self._listeners:` (or over a copy, or `.items()` into `key, fn`)."""
-        target = stmt.target
-        source = stmt.iter
-        while isinstance(source, cst.Call):
-            func = source.func
-            if isinstance(func, cst.Name) and func.value in _COPIES and len(source.args) == 1:
-                source = source.args[0].value
-            elif isinstance(func, cst.Attribute) and func.attr.value in _VIEWS and not source.args:
-                source = func.value
-            elif isinstance(func, cst.Attribute) and func.attr.value == "items" and not source.args and isinstance(target, cst.Tuple) and len(target.elements) == 2:
-                source, target = func.value, target.elements[1].value
-            else:
-                return
-        path = self.names.path(source, frame)
+        source, target = _iterated(stmt.iter, stmt.target)
+        path = self.names.path(source, frame) if source is not None else None
         if path is not None and isinstance(target, cst.Name):
             frame.flows.append(Flow("iterate", LockPath(target.value), path, site=self.sites.number(source)))
 
@@ -115,3 +105,19 @@ class Facts:
         found = self.source(value, frame) if not isinstance(value, cst.Lambda) else None
         if found is not None:
             self._add(frame, "return", None, found, self.sites.number(value))
+
+
+def _iterated(source: cst.BaseExpression, target: cst.BaseExpression) -> Tuple[Optional[cst.BaseExpression], cst.BaseExpression]:
+    """The container a loop reads its elements from, seeing through copies and views; and the
+    name that gets them (the value of `key, value` over `.items()`)."""
+    while isinstance(source, cst.Call):
+        func = source.func
+        if isinstance(func, cst.Name) and func.value in _COPIES and len(source.args) == 1:
+            source = source.args[0].value
+        elif isinstance(func, cst.Attribute) and func.attr.value in _VIEWS and not source.args:
+            source = func.value
+        elif isinstance(func, cst.Attribute) and func.attr.value == "items" and not source.args and isinstance(target, cst.Tuple) and len(target.elements) == 2:
+            source, target = func.value, target.elements[1].value
+        else:
+            return None, target
+    return source, target
