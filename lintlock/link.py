@@ -260,12 +260,30 @@ class Program:
     def key_of(self, fn: FunctionSummary, path: LockPath) -> Key:
         if path.scope == "global":
             return ("g", self.resolve(".".join((path.base,) + path.attrs)), ())
+        path = self._through_properties(fn, path)
         if path.base == self.self_param(fn) and path.attrs:
             instance, class_values, owner = self._attr_values(fn.cls, path.attrs[0])
             if owner is not None and not instance:
                 # a class attribute: one object, whatever instance reaches it
                 return ("g", self.resolve(f"{owner}.{path.attrs[0]}"), ()) if len(path.attrs) == 1 else ("g", self.resolve(f"{owner}.{path.attrs[0]}"), path.attrs[1:])
         return ("l", path.base, path.attrs[:_MAX_ATTRS])
+
+    def _through_properties(self, fn: FunctionSummary, path: LockPath) -> LockPath:
+        """`self.lock` where `lock` is a property that returns `self._lock`: the path it returns."""
+        for _ in range(3):
+            if not path.attrs or path.attrs[-1] not in self._properties:
+                return path
+            prefix = LockPath(path.base, path.attrs[:-1], path.scope)
+            cls = self.static_class_of_path(fn, prefix)
+            getter = self.functions.get(self.lookup(cls, path.attrs[-1]) or "") if cls is not None else None
+            if getter is None or getter.kind != "property" or not getter.params:
+                return path
+            returns = [f for f in getter.flows if f.kind == "return"]
+            source = returns[0].source if len(returns) == 1 else None
+            if source is None or source.scope != "local" or source.base != getter.params[0] or not source.attrs:
+                return path
+            path = LockPath(path.base, prefix.attrs + source.attrs, path.scope)
+        return path
 
     def _values_of(self, fn: FunctionSummary, key: Key) -> List[Value]:
         """Every assignment (or declaration) of the object a key names."""
