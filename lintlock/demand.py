@@ -54,6 +54,8 @@ def learned_names(program: Program) -> Set[str]:
             if program.is_lock_value(value):
                 names.add(name)
     names |= callback_names(program)
+    kinds = program.knowledge.kinds
+    names.update(n.rpartition(".")[2] for n in kinds if n.rpartition(".")[0] in kinds)  # `self.lock` of a logging.Handler
     for fn in program.functions.values():
         if fn.returns_value is not None and program.is_lock_value(fn.returns_value):
             names.add(fn.name)

@@ -134,3 +134,16 @@ def test_demand_parses_the_registration(tmp_path):
     """
     files = {"pkg/__init__.py": "", "pkg/hub.py": HUB, "pkg/app.py": app}
     assert findings(tmp_path, files) == findings(tmp_path, files, full=True)
+
+
+def test_demand_parses_a_handler_that_only_says_self_lock(tmp_path):
+    """`with self.lock:` in a logging.Handler subclass says neither "Lock" nor "acquire":
+    the lock table's attribute names are learned, so on-demand parsing reads the file too."""
+    from lintlock.pipeline import load
+
+    (tmp_path / "main.py").write_text("import threading\n\nLOCK = threading.Lock()\n")
+    (tmp_path / "handler.py").write_text(
+        "import logging\n\n\nclass Quiet(logging.Handler):\n    def emit(self, record):\n        with self.lock:\n            pass\n"
+    )
+    loaded = load([str(tmp_path)])
+    assert "handler" in loaded.program.modules
