@@ -217,6 +217,16 @@ class Program:
                 if s and s[0] == head:
                     del s[0]
 
+    def outside_bases(self, cls: str) -> List[str]:
+        """The bases from outside the tree of cls and its in-tree ancestors, in MRO order."""
+        found: List[str] = []
+        for klass in self.mro(cls):
+            for base in self.classes[klass].bases:
+                resolved = self.resolve(base)
+                if resolved not in self.classes and resolved not in found:
+                    found.append(resolved)
+        return found
+
     def lookup(self, cls: str, member: str, start_after: Optional[str] = None) -> Optional[str]:
         """The function `cls.member` resolves to, by MRO."""
         order = self.mro(cls)

@@ -85,7 +85,7 @@ class BlockingWaitUnderLock:
             timed = True
         elif target.kind == "method" and target.receiver is not None:
             type_name, value = program.type_of(fn, target.receiver)
-            spec = table.wait_for(type_name, target.name) if type_name else None
+            spec = _wait_spec(program, table, type_name, target.name) if type_name else None
             if spec is None:
                 return None
             if spec.block is not None:
@@ -150,6 +150,10 @@ class BlockingWaitUnderLock:
         """Thread.join() / Future.result(): the thread's target or the submitted callable must take the lock."""
         if value is None:
             return None
+        subclass = program.class_of_value(value)
+        run = program.lookup(subclass, "run") if subclass is not None and spec.wakers == ("target",) else None
+        if run is not None:  # `class Poller(threading.Thread)` with its own run(): that is what the thread runs
+            return BlockingWaitUnderLock._runs_callee(program, run, spec, candidates, site)
         function = dict(value.keywords).get("target") if spec.wakers == ("target",) else value.arg0
         if function is None:
             return None
@@ -165,6 +169,10 @@ class BlockingWaitUnderLock:
             callee = found[0] if len(found) == 1 else None
         if callee is None:
             return None
+        return BlockingWaitUnderLock._runs_callee(program, callee, spec, candidates, site)
+
+    @staticmethod
+    def _runs_callee(program: Program, callee: str, spec: WaitSpec, candidates, site: Site) -> Optional[BlockedWakerMessage]:
         for lock_id, lock in candidates.items():
             hop = program.class_reach.get(callee, {}).get(lock_id)
             if hop is not None:
@@ -173,3 +181,16 @@ class BlockingWaitUnderLock:
                 what = "the thread finishes" if spec.wakers == ("target",) else "the submitted call returns"
                 return BlockedWakerMessage(lock, lock_id, site, what, program.short_name(callee), Site(program.path_of[last_fn], last_hop.site), runs_to_end=True)
         return None
+
+
+def _wait_spec(program: Program, table, type_name: str, method: str) -> Optional[WaitSpec]:
+    """The wait a method call makes: by its class, or by the class outside the tree that an
+    in-tree class derives from (`class Poller(threading.Thread)`: `poller.join()`)."""
+    spec = table.wait_for(type_name, method)
+    if spec is not None or type_name not in program.classes:
+        return spec
+    for base in program.outside_bases(type_name):
+        spec = table.wait_for(base, method)
+        if spec is not None:
+            return spec
+    return None
