@@ -155,18 +155,7 @@ class BlockingWaitUnderLock:
         if run is not None:  # `class Poller(threading.Thread)` with its own run(): that is what the thread runs
             return BlockingWaitUnderLock._runs_callee(program, run, spec, candidates, site)
         function = dict(value.keywords).get("target") if spec.wakers == ("target",) else value.arg0
-        if function is None:
-            return None
-        callee = None
-        if function.scope == "global":
-            resolved = program.resolve(".".join((function.base,) + function.attrs))
-            callee = resolved if resolved in program.functions else None
-        elif function.attrs:
-            cls = program.class_of_path(fn, LockPath(function.base, function.attrs[:-1]))
-            callee = program.lookup(cls, function.attrs[-1]) if cls else None
-        if callee is None:  # a function handed over in a variable: what value flow says it holds
-            found = sorted(v.name for v in program.flow.of_path(fn, function) if v.kind in ("function", "bound") and v.name in program.functions)
-            callee = found[0] if len(found) == 1 else None
+        callee = _function_named(program, fn, function) if function is not None else None
         if callee is None:
             return None
         return BlockingWaitUnderLock._runs_callee(program, callee, spec, candidates, site)
@@ -194,3 +183,18 @@ def _wait_spec(program: Program, table, type_name: str, method: str) -> Optional
         if spec is not None:
             return spec
     return None
+
+
+def _function_named(program: Program, fn: FunctionSummary, function: LockPath) -> Optional[str]:
+    """The function a path names (`self._run`, `worker`), or that value flow says it holds."""
+    callee = None
+    if function.scope == "global":
+        resolved = program.resolve(".".join((function.base,) + function.attrs))
+        callee = resolved if resolved in program.functions else None
+    elif function.attrs:
+        cls = program.class_of_path(fn, LockPath(function.base, function.attrs[:-1]))
+        callee = program.lookup(cls, function.attrs[-1]) if cls else None
+    if callee is None:  # a function handed over in a variable
+        found = sorted(v.name for v in program.flow.of_path(fn, function) if v.kind in ("function", "bound") and v.name in program.functions)
+        callee = found[0] if len(found) == 1 else None
+    return callee
