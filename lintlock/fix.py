@@ -70,10 +70,17 @@ class _Unfixable(Exception):
     """This shape is not one we can prove; offer no fix."""
 
 
-def plan(tree: cst.Module, nodes: Dict[int, cst.CSTNode], request: FixRequest, other: Optional[Tuple[cst.Module, Dict[int, cst.CSTNode]]] = None) -> Optional[PlannedFix]:
+def plan(
+    tree: cst.Module,
+    nodes: Dict[int, cst.CSTNode],
+    request: FixRequest,
+    other: Optional[Tuple[cst.Module, Dict[int, cst.CSTNode]]] = None,
+    parents: Optional[Dict[int, cst.CSTNode]] = None,
+) -> Optional[PlannedFix]:
     """The fix for one finding, or None: a safe move, else the split, else an unsafe move, else RLock.
-    `other`: the tree and sites of request.split_path, when the function to split is there."""
-    parents = _parents(tree)
+    `other`: the tree and sites of request.split_path, when the function to split is there.
+    `parents`: parents_of(tree), when the caller plans several fixes in one tree."""
+    parents = parents if parents is not None else _parents(tree)
     tested = _lock_tested(parents, nodes.get(request.call_site))
     unsafe: Optional[PlannedFix] = None
     why_not = request.split_why
@@ -98,6 +105,11 @@ def plan(tree: cst.Module, nodes: Dict[int, cst.CSTNode], request: FixRequest, o
 
 def nodes_of(tree: cst.Module, path: str, module: str, is_package: bool) -> Dict[int, cst.CSTNode]:
     return site_nodes(tree, path, module, is_package)
+
+
+def parents_of(tree: cst.Module) -> Dict[int, cst.CSTNode]:
+    """id(node) -> its parent (what plan() walks up through)."""
+    return _parents(tree)
 
 
 # -- helpers ---------------------------------------------------------------

@@ -15,6 +15,7 @@ from hashlib import sha256
 from dataclasses import dataclass, replace
 from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Protocol, Sequence, Tuple, cast
 
+import libcst as cst
 
 from . import demand
 from . import fix as fixer
@@ -285,14 +286,21 @@ def _wanted(code: str, path: str, settings: Settings, select, ignore) -> bool:
     return selected(code, select, ignore) and not any(code.startswith(c) for c in settings.ignored_in(path))
 
 
-def _plans(loaded: Loaded, diagnostics: Sequence[Diagnostic]) -> Dict[Diagnostic, fixer.PlannedFix]:
+# a finding's fix, by (finding, text of its file, text of the file a split edits): a plan
+# depends on nothing else, so the fix loop plans again only in the files a fix changed
+PlanMemo = Dict[Tuple[Diagnostic, bytes, Optional[bytes]], Optional[fixer.PlannedFix]]
+
+
+def _plans(loaded: Loaded, diagnostics: Sequence[Diagnostic], memo: Optional[PlanMemo] = None) -> Dict[Diagnostic, fixer.PlannedFix]:
     """The fix each finding could get (parsing only the files that have fixable findings)."""
+    memo = {} if memo is None else memo
     plans: Dict[Diagnostic, fixer.PlannedFix] = {}
     by_path: Dict[str, List[Diagnostic]] = {}
     for diagnostic in diagnostics:
         if diagnostic.fix is not None:
             by_path.setdefault(diagnostic.fix.path, []).append(diagnostic)
     parsed: Dict[str, tuple] = {}
+    parents: Dict[str, Dict[int, cst.CSTNode]] = {}
 
     def tree_of(path: str) -> tuple:
         """(tree, the node of each site), parsed once."""
@@ -303,18 +311,24 @@ def _plans(loaded: Loaded, diagnostics: Sequence[Diagnostic]) -> Dict[Diagnostic
         return parsed[path]
 
     for path, found in sorted(by_path.items()):
-        tree, nodes = tree_of(path)
         for diagnostic in found:
             request = diagnostic.fix
             assert request is not None
             # a `_locked` split also edits the file defining the function, if that is a target too
-            other = tree_of(request.split_path) if request.split_path and request.split_path in loaded.targets else None
-            planned = fixer.plan(tree, nodes, request, other)
+            split = request.split_path if request.split_path and request.split_path in loaded.targets else None
+            key = (diagnostic, loaded.sources[path], loaded.sources[split] if split else None)
+            if key not in memo:
+                tree, nodes = tree_of(path)
+                if path not in parents:
+                    parents[path] = fixer.parents_of(tree)
+                memo[key] = fixer.plan(tree, nodes, request, tree_of(split) if split else None, parents[path])
+            planned = memo[key]
             if planned is not None:
                 plans[diagnostic] = planned
     return plans
 
 
+_NOQA_WORD = re.compile(rb"noqa", re.IGNORECASE)  # what a line needs for _NOQA to match it
 _NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*)*))?", re.IGNORECASE)
 
 
@@ -340,8 +354,8 @@ class _RuleMessage(Protocol):
     def render(self, here: str, locate: Callable[[Site], Located]) -> str: ...
 
 
-def _render(loaded: Loaded, diagnostics: Sequence[Diagnostic], select, ignore, use_noqa: bool = True) -> List[Finding]:
-    plans = _plans(loaded, diagnostics)
+def _render(loaded: Loaded, diagnostics: Sequence[Diagnostic], select, ignore, use_noqa: bool = True, memo: Optional[PlanMemo] = None) -> List[Finding]:
+    plans = _plans(loaded, diagnostics, memo)
     locate = loaded.locator([d.site for d in diagnostics] + [site for d in diagnostics for site, _ in d.related])
     findings = [p for p in loaded.problems if _wanted(p.code, p.path, loaded.settings, select, ignore) or p.code == "LL900"]
     for diagnostic in diagnostics:
@@ -412,19 +426,20 @@ def fix(paths: Sequence[str], settings: Optional[Settings] = None, unsafe_fixes:
     original = dict(loaded.sources)
     initial: Optional[Dict[str, int]] = None
     fixer_state = _FixRounds(select, ignore, unsafe_fixes)
+    found = check(loaded, select, ignore)  # then what the last fix applied left: no need to check again
     for _ in range(rounds):
-        diagnostics = check(loaded, select, ignore)
+        diagnostics = found
         before = _counts(diagnostics)
         if use_noqa:  # a finding the user suppressed is left alone
-            locate = loaded.locator([d.site for d in diagnostics])
-            diagnostics = [d for d in diagnostics if not suppressed(d.code, locate(d.site).line, loaded.sources.get(d.site.path))]
+            diagnostics = _not_suppressed(loaded, diagnostics)
         if initial is None:
             initial = _per_path(diagnostics)
-        loaded, progressed = fixer_state.round(loaded, diagnostics, before)
-        if not progressed:
+        progressed = fixer_state.round(loaded, diagnostics, before)
+        if progressed is None:
             break
+        loaded, found = progressed
     applied, dropped = fixer_state.applied, fixer_state.dropped
-    findings = _render(loaded, check(loaded, select, ignore), select, ignore, use_noqa)
+    findings = _render(loaded, found, select, ignore, use_noqa, fixer_state.memo)
     changed = tuple((p, original[p], loaded.sources[p]) for p in sorted(original) if loaded.sources[p] != original[p])
     found_before = tuple((p, (initial or {}).get(p, 0)) for p, _, _ in changed)
     return Outcome(tuple(findings), len(loaded.targets), loaded.internal_errors, loaded.tracebacks, tuple(applied), tuple(dropped), changed, gathered.empty, found_before)
@@ -438,26 +453,37 @@ class _FixRounds:
         self.applied: List[Tuple[str, str]] = []
         self.dropped: List[Tuple[str, str]] = []
         self.rejected: set = set()
+        self.memo: PlanMemo = {}
 
-    def round(self, loaded: Loaded, diagnostics: Sequence[Diagnostic], before: Dict[Tuple[str, str], int]) -> Tuple[Loaded, bool]:
+    def round(self, loaded: Loaded, diagnostics: Sequence[Diagnostic], before: Dict[Tuple[str, str], int]) -> Optional[Tuple[Loaded, List[Diagnostic]]]:
+        """The program after this round's fixes and its findings; None if no fix applied."""
         done: set = set()
-        for diagnostic, planned in sorted(_plans(loaded, diagnostics).items(), key=lambda item: (not item[1].safe, item[0].site.path, item[0].site.site)):
+        found: Optional[List[Diagnostic]] = None
+        for diagnostic, planned in sorted(_plans(loaded, diagnostics, self.memo).items(), key=lambda item: (not item[1].safe, item[0].site.path, item[0].site.site)):
             path = diagnostic.site.path
             # a fix may edit other files too (a `_locked` split where the function is defined)
             texts = dict(((path, planned.tree.bytes),) + tuple((other, tree.bytes) for other, tree in planned.others))
             if done & set(texts) or (not planned.safe and not self.unsafe_fixes) or (path, planned.tree.code) in self.rejected:
                 continue
             candidate = loaded.with_sources(texts)
-            after = _counts(check(candidate, self.select, self.ignore)) if candidate is not None else None
+            checked = check(candidate, self.select, self.ignore) if candidate is not None else None
+            after = _counts(checked) if checked is not None else None
             why = _rejection(before, after, (path, diagnostic.code))
             if why or candidate is None or after is None:
                 self.rejected.add((path, planned.tree.code))
                 self.dropped.append((path, f"{planned.title}: not applied, {why}"))
                 continue
-            loaded, before = candidate, after
+            loaded, before, found = candidate, after, checked
             self.applied.append((path, planned.title))
             done.update(texts)
-        return loaded, bool(done)
+        return None if found is None else (loaded, found)
+
+
+def _not_suppressed(loaded: Loaded, diagnostics: Sequence[Diagnostic]) -> List[Diagnostic]:
+    """The findings not suppressed with noqa (only files that say "noqa" need locating)."""
+    saying = {p for p in {d.site.path for d in diagnostics} if _NOQA_WORD.search(loaded.sources.get(p, b""))}
+    locate = loaded.locator([d.site for d in diagnostics if d.site.path in saying])
+    return [d for d in diagnostics if d.site.path not in saying or not suppressed(d.code, locate(d.site).line, loaded.sources.get(d.site.path))]
 
 
 def _rejection(before: Dict[Tuple[str, str], int], after: Optional[Dict[Tuple[str, str], int]], fixed: Tuple[str, str]) -> str:
