@@ -97,8 +97,10 @@ class Facts:
     def iterate(self, stmt: cst.For, frame: Frame) -> None:
         """`for fn in self._listeners:` (or over a copy, or `.items()` into `key, fn`)."""
         source, target = _iterated(stmt.iter, stmt.target)
-        path = self.names.path(source, frame) if source is not None else None
-        if path is not None and isinstance(target, cst.Name):
+        if source is None or not isinstance(target, cst.Name):
+            return
+        path = self.names.path(source, frame)
+        if path is not None:
             frame.flows.append(Flow("iterate", LockPath(target.value), path, site=self.sites.number(source)))
 
     def returns(self, value: cst.BaseExpression, frame: Frame) -> None:
