@@ -956,7 +956,7 @@ class _Splitter(_Edit):
         else:
             stem = name
         candidates = [f"{stem}_locked", f"{stem}_lock_held", f"{stem}_holding_lock"]
-        taken = _names(self.tree) | _names(self.home) | set(self.request.taken)
+        taken = _names(self.tree) | (_names(self.home) if self.home is not self.tree else set()) | set(self.request.taken)
         chosen = next((c for c in candidates if c not in taken), None)
         number = 2
         while chosen is None:

@@ -129,10 +129,12 @@ def test_file_changed_since_reading_is_not_overwritten(tmp_path):
     assert target.read_bytes() == (FIXES / "tail.py").read_bytes()
 
 
-def test_fixing_every_case_in_testdata(tmp_path):
+# the fixes' own cases in the fast suite; every case in testdata with the slow tests (CI runs both)
+@pytest.mark.parametrize("corpus", ["testdata/fixes", pytest.param("testdata", marks=pytest.mark.slow)])
+def test_fixing_every_case_in_testdata(tmp_path, corpus):
     """All safe fixes over the whole tree: everything parses, fixed findings are gone, and it is stable."""
     tree = tmp_path / "testdata"
-    shutil.copytree(ROOT / "testdata", tree)
+    shutil.copytree(ROOT / corpus, tree)
     before = run([str(tree)])
     fixable = sum(1 for f in before.findings if f.fix == "safe")
     first = fix([str(tree)])
