@@ -22,7 +22,14 @@ from .syntax import exits
 
 def try_acquired(test: cst.BaseExpression, frame: Frame, names: Names) -> Tuple[Optional[Held], bool]:
     """(the try-acquire, negated) when `test` is `[not] lock.acquire(False)` (or timed), or
-    `[not] ok` for `ok = lock.acquire(timeout=...)`; (None, False) for any other test."""
+    `[not] ok` for `ok = lock.acquire(timeout=...)`, or an `and` of tests one of which is a
+    try-acquire (the branch runs only where every one held); (None, False) for any other test."""
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+        for operand in (test.left, test.right):
+            tried, negated = try_acquired(operand, frame, names)
+            if tried is not None and not negated:
+                return tried, False
+        return None, False
     negated = isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not)
     inner = test.expression if isinstance(test, cst.UnaryOperation) and negated else test
     lock = None

@@ -63,3 +63,14 @@ class Buffer:
     def flush(self):
         with self._lk:
             self._rows.clear()
+
+    def add_when_idle(self, row):
+        with self._lk:
+            self._rows.append(row)
+            self.flush_if_idle()
+
+    def flush_if_idle(self):
+        # the try-acquire is one operand of an `and`: the branch runs only where it succeeded
+        if self._rows and self._lk.acquire(False):
+            self._lk.release()
+            self.flush()
