@@ -114,7 +114,7 @@ def call_graph(loaded: Loaded) -> Dict[str, Any]:
         for event in fn.events:
             if not isinstance(event, Call) or event.target.kind == "attr":
                 continue
-            callees = sorted({(edge.callee, _why(event.target.kind, edge.why, edge.decorated is not None)) for edge in program.callees(fn, event)})
+            callees = sorted({(edge.callee, _why(event.target.kind, edge.why, edge.decorated is not None)) for edge in program.callees(fn, event, overrides=True)})
             if callees:
                 rows.append((path, event.site, name, callees))
     locate = loaded.locator([Site(path, site) for path, site, _, _ in rows])

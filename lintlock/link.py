@@ -449,8 +449,12 @@ class Program:
             table = self._events_by_site[fn.qualname] = {e.site: e for e in fn.events}
         return table.get(site)
 
-    def callees(self, fn: FunctionSummary, call: Call) -> List[Edge]:
-        """The functions a call runs (synchronously), with what it passes them."""
+    def callees(self, fn: FunctionSummary, call: Call, overrides: bool = False) -> List[Edge]:
+        """The functions a call runs (synchronously), with what it passes them. `overrides`: also
+        the overrides of a method in the subclasses the program builds. Only where the call is
+        made (never inside `reach`): deeper down, which subclass `self` is depends on the caller,
+        and a sibling's override (one BaseThread subclass's on_thread_stop for another's stop())
+        is not what runs."""
         resolved = self._resolve_call(fn, call)
         if resolved is None:
             return self._flow_callees(fn, call)
@@ -472,7 +476,7 @@ class Program:
             wrapper_args = Args((receiver,) + call.args.positional, call.args.keywords, call.args.starred)
         for wrapper in self.wrappers(target):
             edges.append(Edge(wrapper, self._bind(self.functions[wrapper], None, wrapper_args), call.site, decorated=callee))
-        return edges + self._overrides(fn, call, receiver, callee)
+        return edges + self._overrides(fn, call, receiver, callee) if overrides else edges
 
     def _overrides(self, fn: FunctionSummary, call: Call, receiver: Optional[LockPath], callee: str) -> List[Edge]:
         """`self.m()`: the overrides of m in the subclasses of the receiver's class that the program instantiates."""

@@ -142,7 +142,7 @@ class SelfDeadlock:
 
     @staticmethod
     def _call(program: Program, fn: FunctionSummary, event: Call, held) -> Optional[SelfDeadlockMessage]:
-        for edge in program.callees(fn, event):
+        for edge in program.callees(fn, event, overrides=True):
             reach = program.reach.get(edge.callee, {})
             for callee_key in reach:
                 key = program.map_key(fn, edge, callee_key)
@@ -182,7 +182,7 @@ class SelfDeadlock:
 
 def _split_fields(program: Program, fn: FunctionSummary, event: Call, key: Key, path: str) -> Dict[str, Any]:
     """FixRequest fields for splitting the function that acquires `key` again; {} if there is none."""
-    for edge in program.callees(fn, event):
+    for edge in program.callees(fn, event, overrides=True):
         if edge.why != "direct":
             continue  # a stored function or an override: renaming the call would change what it runs
         for callee_key in program.reach.get(edge.callee, {}):
