@@ -147,3 +147,21 @@ def test_demand_parses_a_handler_that_only_says_self_lock(tmp_path):
     )
     loaded = load([str(tmp_path)])
     assert "handler" in loaded.program.modules
+
+
+def test_fact_sites_name_the_same_nodes_in_every_walk():
+    """Facts number sites (stored values, lambdas, iterated containers, one-line bodies): the walk
+    with positions and the fixer's site -> node map must agree on every number."""
+    from pathlib import Path
+
+    from lintlock.summarize import parse, site_nodes, summarize
+
+    root = Path(__file__).resolve().parent.parent / "testdata"
+    for case in sorted(root.glob("valueflow/*.py")) + [root / "ll101" / "one_line_bodies.py", root / "ll101" / "formatting.py"]:
+        source = case.read_bytes()
+        summary = summarize(source, str(case), "m", False, positions=True)
+        tree = parse(source)
+        nodes = site_nodes(tree, str(case), "m", False)
+        assert len(nodes) == len(summary.positions), case
+        for site, _, _, _, _, text in summary.positions:
+            assert " ".join(tree.code_for_node(nodes[site]).split())[:40] == text[:40], (case, site)
