@@ -75,18 +75,19 @@ def plan(
     nodes: Dict[int, cst.CSTNode],
     request: FixRequest,
     other: Optional[Tuple[cst.Module, Dict[int, cst.CSTNode]]] = None,
-    parents: Optional[Dict[int, cst.CSTNode]] = None,
+    facts: Optional[TreeFacts] = None,
 ) -> Optional[PlannedFix]:
     """The fix for one finding, or None: a safe move, else the split, else an unsafe move, else RLock.
     `other`: the tree and sites of request.split_path, when the function to split is there.
-    `parents`: parents_of(tree), when the caller plans several fixes in one tree."""
-    parents = parents if parents is not None else _parents(tree)
+    `facts`: TreeFacts(tree), shared when the caller plans several fixes in one tree."""
+    facts = facts if facts is not None else TreeFacts(tree)
+    parents = facts.parents
     tested = _lock_tested(parents, nodes.get(request.call_site))
     unsafe: Optional[PlannedFix] = None
     why_not = request.split_why
     for shape in (_Mover, _Splitter):
         try:
-            planned = (_Mover(tree, nodes, request, parents) if shape is _Mover else _Splitter(tree, nodes, request, parents, other)).plan()
+            planned = (_Mover(tree, nodes, request, parents) if shape is _Mover else _Splitter(tree, nodes, request, parents, other, facts)).plan()
         except _Unfixable as error:
             why_not = why_not or (str(error) if shape is _Splitter else "")
             continue
@@ -107,9 +108,19 @@ def nodes_of(tree: cst.Module, path: str, module: str, is_package: bool) -> Dict
     return site_nodes(tree, path, module, is_package)
 
 
-def parents_of(tree: cst.Module) -> Dict[int, cst.CSTNode]:
-    """id(node) -> its parent (what plan() walks up through)."""
-    return _parents(tree)
+class TreeFacts:
+    """What planning asks of one parsed file again for each finding in it, worked out once."""
+
+    def __init__(self, tree: cst.Module) -> None:
+        self.tree = tree
+        self.parents = _parents(tree)  # id(node) -> its parent, for walking up from a site
+        self._names: Optional[Set[str]] = None
+
+    def names(self) -> Set[str]:
+        """Every name used in the file (what a new function must not be called)."""
+        if self._names is None:
+            self._names = _names(self.tree)
+        return self._names
 
 
 # -- helpers ---------------------------------------------------------------
@@ -792,8 +803,17 @@ class _Splitter(_Edit):
     """`name()` is `with lock: <work>`: <work> becomes `name_locked()`, which expects the lock
     held; `name()` takes the lock and calls it; the call made under the lock calls it directly."""
 
-    def __init__(self, tree: cst.Module, nodes: Dict[int, cst.CSTNode], request: FixRequest, parents: Dict[int, cst.CSTNode], other: Optional[Tuple[cst.Module, Dict[int, cst.CSTNode]]] = None) -> None:
+    def __init__(
+        self,
+        tree: cst.Module,
+        nodes: Dict[int, cst.CSTNode],
+        request: FixRequest,
+        parents: Dict[int, cst.CSTNode],
+        other: Optional[Tuple[cst.Module, Dict[int, cst.CSTNode]]] = None,
+        facts: Optional[TreeFacts] = None,
+    ) -> None:
         super().__init__(tree, nodes, request, parents)
+        self.facts = facts if facts is not None and facts.tree is tree else TreeFacts(tree)
         # the function to split: in this file, or in request.split_path (`other`: its tree and sites)
         self.home, self.home_nodes = other if other is not None else (tree, nodes)
         self.home_parents = _parents(self.home) if other is not None else parents
@@ -956,7 +976,7 @@ class _Splitter(_Edit):
         else:
             stem = name
         candidates = [f"{stem}_locked", f"{stem}_lock_held", f"{stem}_holding_lock"]
-        taken = _names(self.tree) | (_names(self.home) if self.home is not self.tree else set()) | set(self.request.taken)
+        taken = self.facts.names() | (_names(self.home) if self.home is not self.tree else set()) | set(self.request.taken)
         chosen = next((c for c in candidates if c not in taken), None)
         number = 2
         while chosen is None:

@@ -15,7 +15,6 @@ from hashlib import sha256
 from dataclasses import dataclass, replace
 from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Protocol, Sequence, Tuple, cast
 
-import libcst as cst
 
 from . import demand
 from . import fix as fixer
@@ -300,7 +299,7 @@ def _plans(loaded: Loaded, diagnostics: Sequence[Diagnostic], memo: Optional[Pla
         if diagnostic.fix is not None:
             by_path.setdefault(diagnostic.fix.path, []).append(diagnostic)
     parsed: Dict[str, tuple] = {}
-    parents: Dict[str, Dict[int, cst.CSTNode]] = {}
+    facts: Dict[str, fixer.TreeFacts] = {}
 
     def tree_of(path: str) -> tuple:
         """(tree, the node of each site), parsed once."""
@@ -319,9 +318,9 @@ def _plans(loaded: Loaded, diagnostics: Sequence[Diagnostic], memo: Optional[Pla
             key = (diagnostic, loaded.sources[path], loaded.sources[split] if split else None)
             if key not in memo:
                 tree, nodes = tree_of(path)
-                if path not in parents:
-                    parents[path] = fixer.parents_of(tree)
-                memo[key] = fixer.plan(tree, nodes, request, tree_of(split) if split else None, parents[path])
+                if path not in facts:
+                    facts[path] = fixer.TreeFacts(tree)
+                memo[key] = fixer.plan(tree, nodes, request, tree_of(split) if split else None, facts[path])
             planned = memo[key]
             if planned is not None:
                 plans[diagnostic] = planned
