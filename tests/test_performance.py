@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from test_reliability import CORPORA, copy_testdata
 
 from lintlock import cache as cache_module
 from lintlock import store
@@ -47,9 +49,10 @@ def lines(outcome):
     return [(os.path.basename(f.path), f.line, f.code, f.message) for f in outcome.findings]
 
 
-def test_on_demand_equals_full_on_testdata():
-    testdata = str(ROOT / "testdata")
-    assert lines(run([testdata], Settings(full=False))) == lines(run([testdata], Settings(full=True)))
+@pytest.mark.parametrize("parts", CORPORA)
+def test_on_demand_equals_full_on_testdata(parts):
+    paths = [str(ROOT / "testdata" / part) for part in parts] if parts else [str(ROOT / "testdata")]
+    assert lines(run(paths, Settings(full=False))) == lines(run(paths, Settings(full=True)))
 
 
 def test_on_demand_equals_full_through_lock_free_files(tmp_path):
@@ -214,8 +217,9 @@ def test_default_cache_is_outside_the_project(tmp_path, monkeypatch):
     assert (tmp_path / "project" / "mine").exists()
 
 
-def test_jobs_do_not_change_the_output(tmp_path):
-    shutil.copytree(ROOT / "testdata", tmp_path / "testdata")
+@pytest.mark.parametrize("parts", CORPORA)
+def test_jobs_do_not_change_the_output(tmp_path, parts):
+    copy_testdata(tmp_path, parts)
     outputs = [
         subprocess.run([sys.executable, "-m", "lintlock", "--no-cache", "-j", jobs, "testdata"], capture_output=True, text=True, cwd=tmp_path).stdout
         for jobs in ("1", "2")

@@ -273,8 +273,25 @@ def _lintlock(*args, env=None, cwd=ROOT):
     return subprocess.run([sys.executable, "-m", "lintlock", *args], capture_output=True, text=True, cwd=cwd, env=env)
 
 
-def test_output_does_not_depend_on_hash_seed_order_jobs_or_cache(tmp_path):
-    shutil.copytree(ROOT / "testdata", tmp_path / "testdata")
+# the fast suite runs these subprocess tests on a part of testdata (over 100 findings of
+# four rules, many fixable); the slow tests (CI runs them too) on all of it
+SOME_OF_TESTDATA = ("ll101", "ll102", "ll103", "ll105", "runtime")
+CORPORA = [pytest.param(SOME_OF_TESTDATA, id="part"), pytest.param(None, marks=pytest.mark.slow, id="all")]
+
+
+def copy_testdata(into: Path, parts=None) -> Path:
+    """testdata (or these folders of it) copied to into/testdata."""
+    target = into / "testdata"
+    if parts is None:
+        shutil.copytree(ROOT / "testdata", target)
+    for part in parts or ():
+        shutil.copytree(ROOT / "testdata" / part, target / part)
+    return target
+
+
+@pytest.mark.parametrize("parts", CORPORA)
+def test_output_does_not_depend_on_hash_seed_order_jobs_or_cache(tmp_path, parts):
+    copy_testdata(tmp_path, parts)
     cases = sorted(str(p.relative_to(tmp_path)) for p in (tmp_path / "testdata").iterdir())
     reference = _lintlock("--no-cache", "-j", "1", *cases, env=dict(os.environ, PYTHONHASHSEED="1"), cwd=tmp_path).stdout
     assert reference.count(" LL") > 80
@@ -287,8 +304,9 @@ def test_output_does_not_depend_on_hash_seed_order_jobs_or_cache(tmp_path):
         assert variant.stdout == reference
 
 
-def test_two_concurrent_runs_share_one_cache(tmp_path):
-    shutil.copytree(ROOT / "testdata", tmp_path / "testdata")
+@pytest.mark.parametrize("parts", CORPORA)
+def test_two_concurrent_runs_share_one_cache(tmp_path, parts):
+    copy_testdata(tmp_path, parts)
     expected = _lintlock("--no-cache", "testdata", cwd=tmp_path).stdout
     command = [sys.executable, "-m", "lintlock", "--cache-dir", str(tmp_path / "shared"), "-j", "1", "testdata"]
     runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path) for _ in range(2)]
