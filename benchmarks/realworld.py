@@ -67,6 +67,11 @@ PROJECTS = [
     ("eventlet", "0.41.3", ["eventlet"]),
     ("kombu", "5.7.0", ["kombu"]),
     ("dramatiq", "2.2.1", ["dramatiq"]),
+    # added with value flow (issue 14): callback-heavy clients, RPC and signal libraries
+    ("paho-mqtt", "2.2.0", ["mqtt"]),
+    ("stomp.py", "9.0.0", ["stomp"]),
+    ("rpyc", "6.0.2", ["rpyc"]),
+    ("blinker", "1.9.0", ["blinker"]),
 ]
 VERDICTS = ("real bug", "real risk", "false positive")
 
