@@ -186,10 +186,11 @@ def test_plain_lock_is_real():
 """
 
 
-def pytest_run(tmp_path, *options, body=PYTEST_CASE, timeout=60):
+def pytest_run(tmp_path, *options, body=PYTEST_CASE, timeout=60, preexec_fn=None):
     (tmp_path / "test_case.py").write_text(body)
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "test_case.py", *options], cwd=tmp_path, capture_output=True, text=True, timeout=timeout, env=env)
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "test_case.py", *options]
+    return subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=timeout, env=env, preexec_fn=preexec_fn)
 
 
 def test_pytest_plugin_reports_in_the_summary_and_fails_the_session(tmp_path):
@@ -225,24 +226,37 @@ def test_pytest_plugin_is_inert_without_the_flag(tmp_path):
 
 
 def test_pytest_hang_timeout_dumps_and_interrupts(tmp_path):
-    body = textwrap.dedent("""
-        import threading
+    result = pytest_run(tmp_path, "--lintlock-runtime", "--lintlock-hang-timeout", "0.5", body=HANG)
+    assert_interrupted_with_a_dump(result)
 
-        def test_stuck():
-            a, b = threading.Lock(), threading.Lock()
-            both = threading.Barrier(2)
-            def one(x, y):
-                with x:
-                    both.wait()
-                    with y:
-                        pass
-            threads = [threading.Thread(target=one, args=(a, b), daemon=True), threading.Thread(target=one, args=(b, a), daemon=True)]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-    """)
-    result = pytest_run(tmp_path, "--lintlock-runtime", "--lintlock-hang-timeout", "0.5", body=body)
+
+HANG = textwrap.dedent("""
+    import threading
+
+    def test_stuck():
+        a, b = threading.Lock(), threading.Lock()
+        both = threading.Barrier(2)
+        def one(x, y):
+            with x:
+                both.wait()
+                with y:
+                    pass
+        threads = [threading.Thread(target=one, args=(a, b), daemon=True), threading.Thread(target=one, args=(b, a), daemon=True)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+""")
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGINT") or sys.platform == "win32", reason="POSIX signal dispositions")
+def test_hang_timeout_interrupts_a_run_started_with_sigint_ignored(tmp_path):
+    """A background job of a shell script starts with SIGINT ignored: the watchdog must still end the test."""
+    result = pytest_run(tmp_path, "--lintlock-runtime", "--lintlock-hang-timeout", "0.5", body=HANG, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    assert_interrupted_with_a_dump(result)
+
+
+def assert_interrupted_with_a_dump(result):
     assert "hang dump (test test_case.py::test_stuck has run for more than 0.5 s)" in result.stderr
     assert "Deadlock: " in result.stderr
     assert "KeyboardInterrupt" in result.stdout

@@ -63,6 +63,17 @@ def _interrupt_main() -> None:
         _thread.interrupt_main()
 
 
+def _let_sigint_interrupt() -> None:
+    """The watchdog ends a stuck test with SIGINT: a process started with SIGINT
+    ignored (a background job of a shell script, some CI runners) would never
+    see it, so the hang timeout the user asked for restores Python's handler.
+    Runs in pytest's main thread, the only one allowed to set handlers."""
+    import signal
+
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 class RuntimePlugin:
     """Registered only with --lintlock-runtime."""
 
@@ -85,6 +96,7 @@ class RuntimePlugin:
         if self.hang_timeout:
             from .dump import Watchdog
 
+            _let_sigint_interrupt()
             self.watchdog = Watchdog(min(self.hang_timeout / 4, 1.0), self._stalled, self._hang)
 
     def _stalled(self):
