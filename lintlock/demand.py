@@ -27,7 +27,8 @@ class Vocabulary:
         words = [re.escape(w) for w in VOCABULARY] + sorted(re.escape(f.rsplit(".", 1)[-1].encode()) for f in factories if f)
         self.base = re.compile(b"|".join(words))
         self.learned = sorted({n.encode() for n in learned if n})
-        self.word = {n: re.compile(rb"\b" + re.escape(n) + rb"\b") for n in self.learned}
+        # ".lock": only as an attribute (`self.lock`), not any variable named lock
+        self.word = {n: re.compile((rb"" if n.startswith(b".") else rb"\b") + re.escape(n) + rb"\b") for n in self.learned}
 
     def matches(self, data: bytes) -> bool:
         if self.base.search(data):
@@ -55,7 +56,7 @@ def learned_names(program: Program) -> Set[str]:
                 names.add(name)
     names |= callback_names(program)
     kinds = program.knowledge.kinds
-    names.update(n.rpartition(".")[2] for n in kinds if n.rpartition(".")[0] in kinds)  # `self.lock` of a logging.Handler
+    names.update("." + n.rpartition(".")[2] for n in kinds if n.rpartition(".")[0] in kinds)  # `self.lock` of a logging.Handler
     for fn in program.functions.values():
         if fn.returns_value is not None and program.is_lock_value(fn.returns_value):
             names.add(fn.name)

@@ -145,8 +145,11 @@ def test_demand_parses_a_handler_that_only_says_self_lock(tmp_path):
     (tmp_path / "handler.py").write_text(
         "import logging\n\n\nclass Quiet(logging.Handler):\n    def emit(self, record):\n        with self.lock:\n            pass\n"
     )
+    (tmp_path / "generated.py").write_text("def f(lock):\n    with lock:\n        return 1\n")
     loaded = load([str(tmp_path)])
     assert "handler" in loaded.program.modules
+    # the learned attribute name counts only as an attribute: a parameter named `lock` is not `self.lock`
+    assert "generated" not in loaded.program.modules
 
 
 def test_fact_sites_name_the_same_nodes_in_every_walk():
