@@ -15,7 +15,9 @@ TESTDATA = Path(__file__).resolve().parent.parent / "testdata"
 def planned_fixes():
     """[(path, line, "safe" | "unsafe" | "", title)] for the LL101 findings outside testdata/fixes."""
     rows = []
-    for folder in sorted(p for p in TESTDATA.iterdir() if p.is_dir() and p.name != "fixes"):
+    # testdata/valueflow: calls of stored callbacks get no `_locked` split by design (renaming
+    # `fn()` would call something else); issue 15's ratio is over the shapes the fixer targets
+    for folder in sorted(p for p in TESTDATA.iterdir() if p.is_dir() and p.name not in ("fixes", "valueflow")):
         loaded = pipeline.load([str(folder)])
         found = [d for d in pipeline.check(loaded, ("LL",), ()) if d.code == "LL101"]
         plans = pipeline._plans(loaded, found)
