@@ -130,7 +130,7 @@ class Program:
     def reach(self) -> Dict[str, Dict[Key, Hop]]:
         if self._reach is None:
             self._reach = {}
-            self._compute_reach()
+            self._compute_reach(self._reach)
         return self._reach
 
     @property
@@ -271,7 +271,7 @@ class Program:
         if path.scope == "global":
             return ("g", self.resolve(".".join((path.base,) + path.attrs)), ())
         path = self._through_properties(fn, path)
-        if path.base == self.self_param(fn) and path.attrs:
+        if path.base == self.self_param(fn) and path.attrs and fn.cls is not None:
             instance, class_values, owner = self._attr_values(fn.cls, path.attrs[0])
             if owner is not None and not instance:
                 # a class attribute: one object, whatever instance reaches it
@@ -370,14 +370,14 @@ class Program:
         """What kind of lock a key is, following Condition(lock) to the lock it wraps."""
         values = self._values_of(fn, key)
         annotated = [v for v in values if v.annotation is not None]
-        kinds = [self._kind_of(Value(annotation=v.annotation)) for v in annotated]
-        known = [k for k in kinds if k is not None]
+        declared = [self._kind_of(Value(annotation=v.annotation)) for v in annotated]
+        known = [k for k in declared if k is not None]
         if known:
             # `_lock: threading.Lock` says what every assignment holds, unless the
             # annotations disagree (a version switch, `if ASYNC: lock: Lock else: ...`)
-            if len(known) != len(kinds) or len({(k.reentrant, k.family, k.counting) for k in known}) > 1:
+            if len(known) != len(declared) or len({(k.reentrant, k.family, k.counting) for k in known}) > 1:
                 return LockInfo(key, None, None)
-            values = [Value(annotation=next(v.annotation for v, k in zip(annotated, kinds) if k is not None))]
+            values = [Value(annotation=next(v.annotation for v, k in zip(annotated, declared) if k is not None))]
         kinds: List[Tuple[LockKind, Value]] = []
         for value in values:
             if value.callee is None and value.arg0 is None and value.annotation is None:
@@ -446,7 +446,7 @@ class Program:
     def event_at(self, fn: FunctionSummary, site: int):
         table = self._events_by_site.get(fn.qualname)
         if table is None:
-            table = self._events_by_site[fn.qualname] = {e.site: e for e in fn.events}
+            table = self._events_by_site[fn.qualname] = {e.site: e for e in fn.events}  # type: ignore[attr-defined]  # every event has a site; model types events as object
         return table.get(site)
 
     def callees(self, fn: FunctionSummary, call: Call, overrides: bool = False) -> List[Edge]:
@@ -520,10 +520,11 @@ class Program:
                 return target.name, None
             return None
         if target.kind == "super":
-            if fn.cls is None or self.self_param(fn) is None:
+            me = self.self_param(fn)
+            if fn.cls is None or me is None:
                 return None
             found = self.lookup(fn.cls, target.name, start_after=fn.cls)
-            return (found, LockPath(self.self_param(fn))) if found else None
+            return (found, LockPath(me)) if found else None
         if target.kind == "global":
             resolved = self.resolve(target.name)
             if resolved in self.classes:
@@ -637,7 +638,7 @@ class Program:
 
     # -- reach ------------------------------------------------------------
 
-    def _compute_reach(self) -> None:
+    def _compute_reach(self, reach: Dict[str, Dict[Key, Hop]]) -> None:
         """reach: locks by key in each function's own frame (same object, for LL101);
         class_reach: locks by class-level identity, through any call (for LL102/LL103)."""
         for component in self._components():
@@ -655,18 +656,18 @@ class Program:
                         lock_id = self.class_id(fn, info.key) if info.kind is not None else None
                         if lock_id is not None:
                             by_class.setdefault(lock_id, hop)
-                self._reach[name] = direct
+                reach[name] = direct
                 self._class_reach[name] = by_class
             changed = True
             while changed:
                 changed = False
                 for name in component:
                     fn = self.functions[name]
-                    mine = self._reach[name]
+                    mine = reach[name]
                     mine_by_class = self._class_reach[name]
                     for edge in self.edges_of(name):
                         free = self.free_keys(fn, self.event_at(fn, edge.site))
-                        for key in list(self._reach.get(edge.callee, {})):
+                        for key in list(reach.get(edge.callee, {})):
                             mapped = self.map_key(fn, edge, key)
                             if mapped is not None and mapped not in mine and mapped not in free:
                                 mine[mapped] = Hop(edge.site, edge.callee, key)
@@ -727,9 +728,9 @@ class Program:
         types = set()
         chosen = None
         for value in values:
-            if value.callee is None and value.annotation is None:
-                continue
             name = value.callee if value.callee is not None else value.annotation
+            if name is None:
+                continue
             types.add(name if name.startswith(".") else self.resolve(name))
             chosen = value
         if len(types) != 1:

@@ -153,7 +153,8 @@ class SelfDeadlock:
                 lock, kind, family = held[key]
                 names = [program.short_name(f) for f, _ in hops]
                 if edge.decorated is not None:  # name the decorated function, not the decorator's inner wrapper
-                    names[0] = f"{program.short_name(edge.decorated)} (through @{program.functions[edge.callee].parent.rsplit('.', 1)[-1]})"
+                    decorator = program.functions[edge.callee].parent or edge.callee  # the wrapper is nested in its decorator
+                    names[0] = f"{program.short_name(edge.decorated)} (through @{decorator.rsplit('.', 1)[-1]})"
                 steps = tuple(
                     (Site(program.path_of[f], hop.site), f"{program.short_name(f)} calls {program.short_name(hop.callee)}")
                     for f, hop in hops

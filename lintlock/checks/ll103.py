@@ -99,7 +99,7 @@ class BlockingWaitUnderLock:
         else:
             return None
         own_lock = None
-        if spec is not None and spec.releases:  # Condition.wait releases its own lock, and only that one
+        if spec is not None and spec.releases and target.receiver is not None:  # Condition.wait releases its own lock, and only that one
             info = program.canonical(fn, target.receiver)
             own_lock = program.class_id(fn, info.key)
         candidates = {lock_id: lock for lock_id, lock in held.items() if lock_id != own_lock}
@@ -107,6 +107,8 @@ class BlockingWaitUnderLock:
             return None
         if timed:
             return self._polling(program, fn, event, candidates, writes, site)
+        # only a method call with a wait spec gets here untimed
+        assert spec is not None and target.receiver is not None
         if spec.wakers in (("target",), ("submitted",)):
             return self._runs_function(program, fn, spec, value, candidates, site)
         field = program.field_id(fn, target.receiver)
