@@ -36,6 +36,20 @@ def _forever(blocking, timeout) -> bool:
     return bool(blocking) and (timeout is None or timeout < 0)
 
 
+def _take(acquire, state, lock, blocking, timeout) -> bool:
+    """The real acquire; the thread counts as blocked on `lock` (for hang dumps)
+    only while it really waits, not when the lock is free."""
+    if not blocking:
+        return acquire(False, timeout)  # raises as the real one does when given a timeout
+    if acquire(False):
+        return True
+    state.blocked = ("lock", lock, tracker_clock(), None)
+    try:
+        return acquire(True, timeout)
+    finally:
+        state.blocked = None
+
+
 class TrackedLock:
     """threading.Lock, watched."""
 
@@ -59,16 +73,8 @@ class TrackedLock:
                 return True
             if state.held or state.future is not None or state.producer.waits or id(self) not in state.producer.taken:
                 tracker.before_blocking(state, self, self._cls)
-        if not blocking:
-            if not self._real.acquire(False, timeout):  # raises as the real one does when given a timeout
-                return False
-        elif not self._real.acquire(False):
-            state.blocked = ("lock", self, tracker_clock(), None)
-            try:
-                if not self._real.acquire(blocking, timeout):
-                    return False
-            finally:
-                state.blocked = None
+        if not _take(self._real.acquire, state, self, blocking, timeout):
+            return False
         self._owner = state.ident
         state.held.append(Held(self, self._cls, capture(tracker.settings.held_frames, 2)))
         return True
@@ -146,16 +152,8 @@ class TrackedRLock:
             return False
         if _forever(blocking, timeout) and (state.held or state.future is not None or state.producer.waits or id(self) not in state.producer.taken):
             tracker.before_blocking(state, self, self._cls)
-        if not blocking:
-            if not self._real.acquire(False, timeout):  # raises as the real one does when given a timeout
-                return False
-        elif not self._real.acquire(False):
-            state.blocked = ("lock", self, tracker_clock(), None)
-            try:
-                if not self._real.acquire(blocking, timeout):
-                    return False
-            finally:
-                state.blocked = None
+        if not _take(self._real.acquire, state, self, blocking, timeout):
+            return False
         self._owner, self._depth = state.ident, 1
         state.held.append(Held(self, self._cls, capture(tracker.settings.held_frames, 2)))
         return True
@@ -310,16 +308,8 @@ class _TrackedSemaphoreMixin(_SemaphoreBase):
                     return True
             if state.held or state.future is not None or state.producer.waits or id(self) not in state.producer.taken:
                 tracker.before_blocking(state, self, self._ll_class)
-        if not blocking:
-            if not super().acquire(False, timeout):
-                return False
-        elif not super().acquire(False):
-            state.blocked = ("lock", self, tracker_clock(), None)
-            try:
-                if not super().acquire(True, timeout):
-                    return False
-            finally:
-                state.blocked = None
+        if not _take(super().acquire, state, self, blocking, timeout):
+            return False
         self._ll_took(state)
         return True
 
