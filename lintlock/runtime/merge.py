@@ -18,6 +18,7 @@ from dataclasses import replace
 from typing import List, Sequence, Set, Tuple
 
 from ..problems import Finding
+from .frames import display_path
 
 CONFIRMED = " [confirmed at runtime]"
 MAX_REPORT_BYTES = 64 * 1024 * 1024
@@ -85,11 +86,4 @@ def _entry(entry: dict, root: str) -> Tuple[str, Finding, Set[Tuple[str, int]]]:
 
 def _display(path: str, root: str) -> str:
     """Relative to the current directory when under it (as static findings are printed)."""
-    absolute = path if os.path.isabs(path) or path.startswith("<") else os.path.join(root, path)
-    if absolute.startswith("<"):
-        return absolute
-    try:
-        relative = os.path.relpath(absolute)
-    except ValueError:
-        return absolute
-    return absolute if relative.startswith(os.pardir) else relative
+    return display_path(path if os.path.isabs(path) or path.startswith("<") else os.path.join(root, path))
