@@ -9,6 +9,7 @@ job count. Prints files, lines, seconds, peak memory and the ratios that
 lintlock's performance targets are written in. A script, not a test: the
 numbers depend on the machine.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -9,6 +9,7 @@ interpreter), and writes a report: counts per project and per code, lines
 analysed, and every finding with its verdict from benchmarks/realworld_triage.toml
 (`untriaged` until someone has looked at it). Re-run it whenever the analysis changes.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -115,7 +116,9 @@ def count_lines(folders) -> int:
 def lintlock(folders, cwd: Path):
     result = subprocess.run(
         [sys.executable, "-m", "lintlock", "--format", "json", "--no-cache", "--exit-zero", "--no-respect-gitignore", *map(str, folders)],
-        capture_output=True, text=True, cwd=cwd,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
     )
     if result.returncode not in (0, 1):
         raise RuntimeError(f"lintlock failed on {folders}: {result.stderr[-2000:]}")
@@ -128,7 +131,12 @@ def load_triage():
         return {}, [], [], []
     document = tomllib.loads(TRIAGE.read_text(encoding="utf-8"))
     entries = document.get("finding", [])
-    return {(e["project"], e["path"], e["code"], e["line"]): e for e in entries}, document.get("fixed", []), document.get("revised", []), document.get("round", [])
+    return (
+        {(e["project"], e["path"], e["code"], e["line"]): e for e in entries},
+        document.get("fixed", []),
+        document.get("revised", []),
+        document.get("round", []),
+    )
 
 
 def main() -> None:
@@ -216,7 +224,7 @@ def write_report(summary, rows, fixed, revised=(), rounds=()) -> None:
             "",
             "## Verdicts revised",
             "",
-            "Findings whose verdict changed on a stricter reading (\"real risk\" only where a plausible",
+            'Findings whose verdict changed on a stricter reading ("real risk" only where a plausible',
             "exception or exit really leaves the lock held):",
             "",
             "| where | code | was | now | why |",
@@ -227,7 +235,9 @@ def write_report(summary, rows, fixed, revised=(), rounds=()) -> None:
     if rounds:
         lines += ["", "## Rounds", "", "| round | run on | findings before | after | precision before | after |", "|---|---|---:|---:|---|---|"]
         for entry in rounds:
-            lines.append(f"| {entry['name']} | {entry['scope']} | {entry['before']} | {entry['after']} | {entry['precision_before']} | {entry['precision_after']} |")
+            lines.append(
+                f"| {entry['name']} | {entry['scope']} | {entry['before']} | {entry['after']} | {entry['precision_before']} | {entry['precision_after']} |"
+            )
     REPORT.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

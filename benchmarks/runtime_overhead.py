@@ -8,6 +8,7 @@ The suites' interpreter needs pytest and lintlock installed (`pip install -e .`)
 Each suite is run alternately without and with `--lintlock-runtime`, and the
 best of the runs is compared (the least disturbed by other load).
 """
+
 from __future__ import annotations
 
 import argparse

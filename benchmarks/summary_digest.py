@@ -10,6 +10,7 @@ One line per file: its path and the sha256 of the pickled ModuleSummary (or of
 the LL001/LL900 finding). pickle is only *written* here, to compare bytes;
 nothing is ever loaded from it.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -13,6 +13,7 @@ entry.
 By default the cache lives outside the analysed tree, in the user's cache
 folder (one subfolder per project), so a checkout cannot plant entries in it.
 """
+
 from __future__ import annotations
 
 import hashlib

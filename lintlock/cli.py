@@ -4,6 +4,7 @@
 settings of each project the paths belong to (lintlock.config), runs the
 pipeline per project, writes fixes when asked, and reports what is on disk.
 """
+
 from __future__ import annotations
 
 import json
@@ -256,7 +257,12 @@ def _stdin(options: CheckOptions) -> Optional[Tuple[str, bytes]]:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Processes for parsing (default: the number of CPUs; 1: in this process).")
 @click.option("--full", is_flag=True, help="Parse every file up front (the reference for the on-demand analysis).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the cache.")
-@click.option("--cache-dir", type=click.Path(file_okay=False), envvar="LINTLOCK_CACHE_DIR", help="Where to cache (env LINTLOCK_CACHE_DIR; default: the user cache folder).")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    envvar="LINTLOCK_CACHE_DIR",
+    help="Where to cache (env LINTLOCK_CACHE_DIR; default: the user cache folder).",
+)
 @click.option(
     "--runtime-report",
     type=click.Path(dir_okay=False),
@@ -514,8 +520,19 @@ def _project_settings(paths: Sequence[str], config_file: Optional[str], no_cache
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["dot", "mermaid", "json"]), default="dot", show_default=True, help="Graphviz dot, Mermaid (GitHub renders it), or JSON.")
-@click.option("--calls", is_flag=True, help="The resolved call graph instead (JSON): each call site, its callees and why (direct, method, decorator, value flow, override).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["dot", "mermaid", "json"]),
+    default="dot",
+    show_default=True,
+    help="Graphviz dot, Mermaid (GitHub renders it), or JSON.",
+)
+@click.option(
+    "--calls",
+    is_flag=True,
+    help="The resolved call graph instead (JSON): each call site, its callees and why (direct, method, decorator, value flow, override).",
+)
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Read settings from this file instead of the nearest pyproject.toml.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the cache.")
 def graph(paths: Tuple[str, ...], fmt: str, calls: bool, config_file: Optional[str], no_cache: bool) -> None:

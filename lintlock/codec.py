@@ -11,6 +11,7 @@ Encoding: JSON scalars as themselves, tuples as lists, a dataclass as
 {"!": "ClassName", field: value...} without the fields equal to their default,
 an enum as {"!": "EnumName", "=": value}, a frozenset as {"!": "frozenset", "=": [...]}.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -21,7 +22,7 @@ from typing import Any, Callable, Dict, Iterable, Tuple
 
 _TAG = "!"
 _VALUE = "="
-_UNION = getattr(typing, "Union")
+_UNION = typing.Union
 
 
 class Malformed(ValueError):

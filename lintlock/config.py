@@ -3,13 +3,14 @@
 Every key is checked: an unknown key or a value of the wrong type is a
 ConfigError naming the key and the file, which the CLI turns into exit 2.
 """
+
 from __future__ import annotations
 
 import os
 import re
-from fnmatch import fnmatchcase
 import subprocess
 from dataclasses import dataclass, replace
+from fnmatch import fnmatchcase
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from .discover import DEFAULT_EXCLUDE, in_package
@@ -131,9 +132,7 @@ def find_project_root(paths: Sequence[str]) -> Tuple[Optional[str], Optional[str
 
 def git_root(directory: str) -> Optional[str]:
     try:
-        result = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"], cwd=directory, capture_output=True, text=True, timeout=10
-        )
+        result = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=directory, capture_output=True, text=True, timeout=10)
     except (OSError, subprocess.SubprocessError):
         return None
     root = result.stdout.strip()
@@ -141,7 +140,6 @@ def git_root(directory: str) -> Optional[str]:
 
 
 # -- reading [tool.lintlock] -------------------------------------------------
-
 
 
 def _strings(value: Any, key: str, where: str) -> Tuple[str, ...]:
@@ -220,7 +218,9 @@ def _cache_dir(value: Any, where: str) -> str:
     configuration must not make lintlock write (or `lintlock clean` remove) elsewhere."""
     relative = os.path.normpath(value) if isinstance(value, str) and value else ""
     if not relative or os.path.isabs(relative) or relative.split(os.sep)[0] in ("..", "~") or relative == ".":
-        raise ConfigError(f"{where}: `cache-dir` must be a folder inside the project, relative to this file (got {value!r}); use --cache-dir or LINTLOCK_CACHE_DIR for another place")
+        raise ConfigError(
+            f"{where}: `cache-dir` must be a folder inside the project, relative to this file (got {value!r}); use --cache-dir or LINTLOCK_CACHE_DIR for another place"
+        )
     return os.path.join(os.path.dirname(os.path.abspath(where)), relative)
 
 
@@ -256,7 +256,7 @@ def settings_from(table: Dict[str, Any], where: str, base: Settings) -> Settings
 def _factories(value: Any, where: str) -> Tuple[LockFactory, ...]:
     """`lock-factories = {"pkg.make_lock" = {reentrant = false}}` (or `= false` for short)."""
     if not isinstance(value, dict):
-        raise ConfigError(f"{where}: `lock-factories` must be a table: \"pkg.make_lock\" = {{ reentrant = false }}")
+        raise ConfigError(f'{where}: `lock-factories` must be a table: "pkg.make_lock" = {{ reentrant = false }}')
     factories = []
     for name, spec in sorted(value.items()):
         if not _QUALIFIED.match(name):
@@ -295,7 +295,7 @@ def project_groups(paths: Sequence[str], config_file: Optional[str] = None) -> L
         root, pyproject = by_folder[folder]
         groups.setdefault((root or "", pyproject or ""), []).append(path)
     result = []
-    for (root, _), members in sorted(groups.items()):
+    for _key, members in sorted(groups.items()):
         settings = load_settings(members[:1], config_file)
         result.append((settings, tuple(members)))
     return result

@@ -7,6 +7,7 @@ analysis follows (a call from a function that matters, a base class, a
 decorator, an attribute's type) names a module in it. `--full` parses
 everything, and the tests check that both give the same findings.
 """
+
 from __future__ import annotations
 
 import re
@@ -63,9 +64,7 @@ def learned_names(program: Program) -> Set[str]:
         if fn.yield_held and program.is_context_manager(fn):
             names.add(fn.name)
         wrapper = program.functions.get(fn.returns_local) if fn.returns_local else None
-        if wrapper is not None and any(
-            isinstance(e, Call) and e.held and e.target.kind == "local" and e.target.name in fn.params for e in wrapper.events
-        ):
+        if wrapper is not None and any(isinstance(e, Call) and e.held and e.target.kind == "local" and e.target.name in fn.params for e in wrapper.events):
             names.add(fn.name)
     return names
 

@@ -4,6 +4,7 @@ Module names are derived as mypy does: climb parent directories while they
 hold an `__init__.py`, so `src/pkg/mod.py` is `pkg.mod` whether the user
 passed `src/` or `src/pkg`.
 """
+
 from __future__ import annotations
 
 import os
@@ -14,9 +15,28 @@ from typing import Callable, Dict, Iterable, List, Set, Tuple
 # (configuring `exclude` replaces it). A folder that is a package, or sits in
 # one (`pkg/build/`), is code and is still checked.
 DEFAULT_EXCLUDE = (
-    ".bzr", ".direnv", ".eggs", ".git", ".hg", ".lintlock_cache", ".mypy_cache", ".nox", ".pytest_cache",
-    ".ruff_cache", ".svn", ".tox", ".venv", "__pycache__", "__pypackages__", "_build", "buck-out", "build",
-    "dist", "node_modules", "site-packages", "venv",
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".git",
+    ".hg",
+    ".lintlock_cache",
+    ".mypy_cache",
+    ".nox",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".svn",
+    ".tox",
+    ".venv",
+    "__pycache__",
+    "__pypackages__",
+    "_build",
+    "buck-out",
+    "build",
+    "dist",
+    "node_modules",
+    "site-packages",
+    "venv",
 )
 
 

@@ -42,6 +42,7 @@ Call arguments of a moved call must be constants or local names that the
 region does not reassign after the call: anything else is a value read under
 the lock, and reading it after the release could see another thread's write.
 """
+
 from __future__ import annotations
 
 import builtins
@@ -265,7 +266,11 @@ def _check_paths(before_call: Block, exit_stmt, after_top: Block, owner: cst.CST
     moved exit would now skip or run in another order."""
     if _exits_anywhere(before_call) or (exit_stmt is None and _exits_anywhere(after_top)):
         raise _Unfixable("another exit on the path")
-    if isinstance(owner, cst.ExceptHandler) and isinstance(top, cst.Try) and (top.finalbody is not None or (exit_stmt is not None and (top.orelse is not None or len(top.handlers) != 1))):
+    if (
+        isinstance(owner, cst.ExceptHandler)
+        and isinstance(top, cst.Try)
+        and (top.finalbody is not None or (exit_stmt is not None and (top.orelse is not None or len(top.handlers) != 1)))
+    ):
         raise _Unfixable("finally, else or other handlers around the handler")
 
 
@@ -461,7 +466,14 @@ class _Edit:
             number += 1
         return f"{candidates[-1]}_{number}"
 
-    def replace_in_parent(self, container: cst.CSTNode, before: cst.CSTNode, new_container: Sequence[cst.BaseStatement], prefix: List[cst.BaseStatement], suffix: List[cst.BaseStatement]) -> cst.Module:
+    def replace_in_parent(
+        self,
+        container: cst.CSTNode,
+        before: cst.CSTNode,
+        new_container: Sequence[cst.BaseStatement],
+        prefix: List[cst.BaseStatement],
+        suffix: List[cst.BaseStatement],
+    ) -> cst.Module:
         """The tree with `container` replaced (by nothing, one or more statements), `prefix`
         put before `before` and `suffix` after the container."""
         parent = _parent_block(self.tree, container)
@@ -526,7 +538,13 @@ class _Mover(_Edit):
             raise _Unfixable("acquire not found")
         index = next(i for i, s in enumerate(block.body) if s is stmt)
         following = block.body[index + 1] if index + 1 < len(block.body) else None
-        if isinstance(following, cst.Try) and not following.handlers and following.orelse is None and following.finalbody is not None and isinstance(following.body, cst.IndentedBlock):
+        if (
+            isinstance(following, cst.Try)
+            and not following.handlers
+            and following.orelse is None
+            and following.finalbody is not None
+            and isinstance(following.body, cst.IndentedBlock)
+        ):
             return following, following.body, stmt
         raise _Unfixable("acquire not followed by try/finally")
 
@@ -756,7 +774,9 @@ class _LoopDeferral(_Edit):
         params = [p.name.value for p in list(callee.params.posonly_params) + list(callee.params.params)]
         own = params[0] if receiver is not None and params else None
         touched, opaque = _uses(callee.body, own, _assigned([callee.body]) | set(params))
-        read, reads_opaque = _uses(loop.with_changes(body=loop.body.deep_replace(call, cst.Name("None"))), receiver.value if receiver is not None else None, set())
+        read, reads_opaque = _uses(
+            loop.with_changes(body=loop.body.deep_replace(call, cst.Name("None"))), receiver.value if receiver is not None else None, set()
+        )
         return not opaque and not (reads_opaque and touched) and not (touched & read)
 
     def _recorded(self, loop: cst.For, region: cst.IndentedBlock, call: cst.Call) -> List[str]:
@@ -784,7 +804,15 @@ class _LoopDeferral(_Edit):
 
 
 # builtins whose call is the dunder method's result, unchanged (not hash(): it truncates)
-_SAME_AS_DUNDER = {"len": "__len__", "iter": "__iter__", "next": "__next__", "str": "__str__", "repr": "__repr__", "bool": "__bool__", "reversed": "__reversed__"}
+_SAME_AS_DUNDER = {
+    "len": "__len__",
+    "iter": "__iter__",
+    "next": "__next__",
+    "str": "__str__",
+    "repr": "__repr__",
+    "bool": "__bool__",
+    "reversed": "__reversed__",
+}
 _PLAIN_DECORATORS = {"staticmethod", "classmethod", "property"}
 
 
@@ -1075,7 +1103,12 @@ def _membership(node: cst.Comparison, parent, made) -> cst.BaseExpression:
 
 
 def _is_docstring(stmt: cst.BaseStatement) -> bool:
-    return isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Expr) and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    return (
+        isinstance(stmt, cst.SimpleStatementLine)
+        and len(stmt.body) == 1
+        and isinstance(stmt.body[0], cst.Expr)
+        and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
 
 
 def _simple(node: cst.BaseExpression) -> bool:

@@ -9,6 +9,7 @@ plugin's codes on by default; when its selection leaves out every LL code
 all. flake8 applies `# noqa` itself. Imports are deferred so that loading the
 plugin costs flake8 nothing.
 """
+
 from __future__ import annotations
 
 import ast
@@ -37,7 +38,7 @@ def lintlock_selected(options) -> bool:
 
 
 @lru_cache(maxsize=64)
-def _settings_for(folder: str) -> Optional["Settings"]:
+def _settings_for(folder: str) -> Optional[Settings]:
     """The [tool.lintlock] settings of the project holding `folder`; None if they are invalid."""
     from .config import ConfigError, load_settings
 

@@ -5,6 +5,7 @@ Nodes are locks by class-level identity; an edge A -> B says some path holds
 A and then takes B, with one witness location. Edges on an inversion (the
 pair LL102 reports) are drawn red.
 """
+
 from __future__ import annotations
 
 import json
@@ -45,10 +46,7 @@ def lock_graph(loaded: Loaded) -> Tuple[List[Node], List[Edge]]:
         site, kind = declarations[lock]
         created = f"{site.path}:{locate(site).line}" if site is not None else ""
         nodes.append(Node(lock, kind.display if kind is not None else "lock", created))
-    edges = [
-        Edge(first, second, f"{w.site.path}:{locate(w.site).line}", (first, second) in inverted)
-        for (first, second), w in sorted(witnesses.items())
-    ]
+    edges = [Edge(first, second, f"{w.site.path}:{locate(w.site).line}", (first, second) in inverted) for (first, second), w in sorted(witnesses.items())]
     return nodes, edges
 
 
@@ -69,7 +67,7 @@ def to_dot(nodes: List[Node], edges: List[Edge]) -> str:
         label = "\\n".join(_quote(part) for part in (node.lock, node.kind, node.created) if part)
         lines.append(f'  "{_quote(node.lock)}" [label="{label}"];')
     for edge in edges:
-        style = ', color=red, penwidth=2' if edge.inverted else ""
+        style = ", color=red, penwidth=2" if edge.inverted else ""
         lines.append(f'  "{_quote(edge.first)}" -> "{_quote(edge.second)}" [label="{_quote(edge.witness)}"{style}];')
     lines.append("}")
     return "\n".join(lines) + "\n"
@@ -114,7 +112,9 @@ def call_graph(loaded: Loaded) -> Dict[str, Any]:
         for event in fn.events:
             if not isinstance(event, Call) or event.target.kind == "attr":
                 continue
-            callees = sorted({(edge.callee, _why(event.target.kind, edge.why, edge.decorated is not None)) for edge in program.callees(fn, event, overrides=True)})
+            callees = sorted(
+                {(edge.callee, _why(event.target.kind, edge.why, edge.decorated is not None)) for edge in program.callees(fn, event, overrides=True)}
+            )
             if callees:
                 rows.append((path, event.site, name, callees))
     locate = loaded.locator([Site(path, site) for path, site, _, _ in rows])

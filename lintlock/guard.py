@@ -11,6 +11,7 @@ The estimate counts, per element of a bracketed list (commas start a new
 element), the operators and trailers that nest, plus the bracket depth. It
 ignores strings and comments. It over-estimates rather than under-.
 """
+
 from __future__ import annotations
 
 import re

@@ -8,6 +8,7 @@ pattern winning (`!keep.py` re-includes). The root's rules also include
 precedence, as in git. A `core.excludesFile` set elsewhere is not read.
 Outside a work tree nothing is ignored, as with git.
 """
+
 from __future__ import annotations
 
 import os

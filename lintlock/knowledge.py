@@ -3,6 +3,7 @@
 The tables are data, not code, so that the catalogue a user reads
 (`lintlock rule`) and what the analysis uses are the same thing.
 """
+
 from __future__ import annotations
 
 import sys

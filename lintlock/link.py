@@ -15,6 +15,7 @@ Lock identity is a `Key` in the frame of one function:
 A key that cannot be mapped into the caller is dropped: when unsure whether
 two locks are the same object, lintlock does not claim they are.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -135,7 +136,7 @@ class Program:
 
     @property
     def class_reach(self) -> Dict[str, Dict[str, Hop]]:
-        self.reach  # computed together
+        _ = self.reach  # computes the class table too
         return self._class_reach
 
     def each_function(self):
@@ -275,7 +276,11 @@ class Program:
             instance, class_values, owner = self._attr_values(fn.cls, path.attrs[0])
             if owner is not None and not instance:
                 # a class attribute: one object, whatever instance reaches it
-                return ("g", self.resolve(f"{owner}.{path.attrs[0]}"), ()) if len(path.attrs) == 1 else ("g", self.resolve(f"{owner}.{path.attrs[0]}"), path.attrs[1:])
+                return (
+                    ("g", self.resolve(f"{owner}.{path.attrs[0]}"), ())
+                    if len(path.attrs) == 1
+                    else ("g", self.resolve(f"{owner}.{path.attrs[0]}"), path.attrs[1:])
+                )
         return ("l", path.base, path.attrs[:_MAX_ATTRS])
 
     def _through_properties(self, fn: FunctionSummary, path: LockPath) -> LockPath:
@@ -560,7 +565,9 @@ class Program:
 
     def _closed(self, cls: str) -> bool:
         """Every base of cls is in the tree: no class outside it can define a dunder it lacks."""
-        return all(self.resolve(base) in self.classes or self.resolve(base) == "builtins.object" for klass in self.mro(cls) for base in self.classes[klass].bases)
+        return all(
+            self.resolve(base) in self.classes or self.resolve(base) == "builtins.object" for klass in self.mro(cls) for base in self.classes[klass].bases
+        )
 
     def class_of_path(self, fn: FunctionSummary, path: Optional[LockPath]) -> Optional[str]:
         """The in-tree class of the object a path names: its declarations say, else value flow

@@ -4,6 +4,7 @@ libcst positions cost about twice the parse; findings are rare. So the
 summaries carry site numbers, and here the few files that matter are
 summarized again with positions (the same walk, so the site numbers agree).
 """
+
 from __future__ import annotations
 
 from typing import Dict, Iterable, Mapping, NamedTuple
@@ -12,6 +13,7 @@ from .discover import SourceFile
 from .model import Site
 from .store import on_big_stack
 from .summarize import summarize
+
 
 class Located(NamedTuple):
     line: int

@@ -4,6 +4,7 @@ Everything here is a frozen dataclass of strings, ints and tuples, so a
 per-file summary can be pickled, cached and produced in another process.
 No libcst node ever leaves the summarizer.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -5,6 +5,7 @@ known findings are marked where they are. A comment is added only where the
 line ends in code (never inside a multi-line string), merged into an existing
 `# noqa: ...` on that line, and the file keeps its line endings.
 """
+
 from __future__ import annotations
 
 import io
@@ -37,7 +38,7 @@ def add_noqa(source: bytes, codes_by_line: Mapping[int, Iterable[str]]) -> Tuple
             continue
         text = lines[number - 1]
         body = text.rstrip(b"\r\n")
-        ending = text[len(body):]
+        ending = text[len(body) :]
         changed = _with_codes(body.decode("utf-8", "surrogateescape"), sorted(set(codes)))
         if changed is not None:
             lines[number - 1] = changed.encode("utf-8", "surrogateescape") + ending

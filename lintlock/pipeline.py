@@ -6,25 +6,24 @@
 Each stage is a module with one job; plain data (lintlock.model) flows between
 them. Nothing here imports or executes the code under analysis.
 """
+
 from __future__ import annotations
 
 import os
 import re
 import stat
-from hashlib import sha256
 from dataclasses import dataclass, replace
+from hashlib import sha256
 from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Protocol, Sequence, Tuple, cast
 
-
-from . import demand
+from . import demand, model
 from . import fix as fixer
-from . import model
 from .cache import SummaryCache
-from .codec import Codec, dataclasses_and_enums
 from .checks import RULES
+from .codec import Codec, dataclasses_and_enums
 from .config import Settings
+from .discover import SourceFile, discover, module_name, unique_modules
 from .ignore import GitIgnored
-from .discover import SourceFile, unique_modules, discover, module_name
 from .knowledge import knowledge_for
 from .link import Program
 from .locate import UNKNOWN, Located, locate_sites
@@ -74,11 +73,11 @@ class Loaded:
         positions = locate_sites(sites, self.files, self.sources)
         return lambda site: positions.get(site, UNKNOWN)
 
-    def with_source(self, path: str, data: bytes) -> Optional["Loaded"]:
+    def with_source(self, path: str, data: bytes) -> Optional[Loaded]:
         """The program with one file's text replaced (a fix being verified); None if it does not parse."""
         return self.with_sources({path: data})
 
-    def with_sources(self, texts: Dict[str, bytes]) -> Optional["Loaded"]:
+    def with_sources(self, texts: Dict[str, bytes]) -> Optional[Loaded]:
         """The program with these files' texts replaced (a fix being verified); None if one does not parse."""
         summaries, sources = dict(self.summaries), dict(self.sources)
         for path, data in sorted(texts.items()):
@@ -96,7 +95,9 @@ def _discover(paths: Sequence[str], settings: Settings) -> List[SourceFile]:
     return discover(paths, lambda path: settings.excluded(path) or ignored(path), force_exclude=settings.force_exclude)
 
 
-def load(paths: Sequence[str], settings: Optional[Settings] = None, stdin: Optional[Tuple[str, bytes]] = None, progress: Optional[Callable[[int, int], None]] = None) -> Loaded:
+def load(
+    paths: Sequence[str], settings: Optional[Settings] = None, stdin: Optional[Tuple[str, bytes]] = None, progress: Optional[Callable[[int, int], None]] = None
+) -> Loaded:
     """Discover, read and summarize the files, then link them into one program.
 
     The files under `paths` are the targets; the rest of the project (below
@@ -152,7 +153,13 @@ def _read_regular(path: str) -> bytes:
 
 
 def _kind_of(mode: int) -> str:
-    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a directory")):
+    for test, name in (
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISDIR, "a directory"),
+    ):
         if test(mode):
             return name
     return "not a regular file"
@@ -364,7 +371,19 @@ def _render(loaded: Loaded, diagnostics: Sequence[Diagnostic], select, ignore, u
         fix = "" if planned is None else ("safe" if planned.safe else "unsafe")
         related = tuple((site.path, locate(site).line, locate(site).column, label) for site, label in diagnostic.related)
         findings.append(
-            Finding(diagnostic.site.path, where.line, where.column, where.end_line, where.end_column, diagnostic.code, message, fix, diagnostic.lock, diagnostic.chain, related)
+            Finding(
+                diagnostic.site.path,
+                where.line,
+                where.column,
+                where.end_line,
+                where.end_column,
+                diagnostic.code,
+                message,
+                fix,
+                diagnostic.lock,
+                diagnostic.chain,
+                related,
+            )
         )
     if use_noqa:
         findings = [f for f in findings if not suppressed(f.code, f.line, loaded.sources.get(f.path))]
@@ -412,7 +431,15 @@ def _counts(diagnostics: Iterable[Diagnostic]) -> Dict[Tuple[str, str], int]:
     return counts
 
 
-def fix(paths: Sequence[str], settings: Optional[Settings] = None, unsafe_fixes: bool = False, use_noqa: bool = True, stdin: Optional[Tuple[str, bytes]] = None, progress=None, rounds: int = 200) -> Outcome:
+def fix(
+    paths: Sequence[str],
+    settings: Optional[Settings] = None,
+    unsafe_fixes: bool = False,
+    use_noqa: bool = True,
+    stdin: Optional[Tuple[str, bytes]] = None,
+    progress=None,
+    rounds: int = 200,
+) -> Outcome:
     """Apply fixes until none is left, verifying each: the file parses, the finding is
     gone, and no finding appears anywhere (counted per file and code). Safe fixes go
     first; a finding suppressed with noqa is left alone. Writes nothing: the caller
@@ -441,7 +468,9 @@ def fix(paths: Sequence[str], settings: Optional[Settings] = None, unsafe_fixes:
     findings = _render(loaded, found, select, ignore, use_noqa, fixer_state.memo)
     changed = tuple((p, original[p], loaded.sources[p]) for p in sorted(original) if loaded.sources[p] != original[p])
     found_before = tuple((p, (initial or {}).get(p, 0)) for p, _, _ in changed)
-    return Outcome(tuple(findings), len(loaded.targets), loaded.internal_errors, loaded.tracebacks, tuple(applied), tuple(dropped), changed, gathered.empty, found_before)
+    return Outcome(
+        tuple(findings), len(loaded.targets), loaded.internal_errors, loaded.tracebacks, tuple(applied), tuple(dropped), changed, gathered.empty, found_before
+    )
 
 
 class _FixRounds:
@@ -458,7 +487,9 @@ class _FixRounds:
         """The program after this round's fixes and its findings; None if no fix applied."""
         done: set = set()
         found: Optional[List[Diagnostic]] = None
-        for diagnostic, planned in sorted(_plans(loaded, diagnostics, self.memo).items(), key=lambda item: (not item[1].safe, item[0].site.path, item[0].site.site)):
+        for diagnostic, planned in sorted(
+            _plans(loaded, diagnostics, self.memo).items(), key=lambda item: (not item[1].safe, item[0].site.path, item[0].site.site)
+        ):
             path = diagnostic.site.path
             # a fix may edit other files too (a `_locked` split where the function is defined)
             texts = dict(((path, planned.tree.bytes),) + tuple((other, tree.bytes) for other, tree in planned.others))

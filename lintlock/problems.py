@@ -1,4 +1,5 @@
 """Files that cannot be read, decoded or parsed become LL001 findings, never exceptions."""
+
 from __future__ import annotations
 
 import ast
@@ -66,5 +67,3 @@ def read_error(path: str, error: BaseException, source: Optional[bytes] = None) 
     if isinstance(error, OSError):
         return Finding(path, 1, 1, 1, 1, "LL001", f"cannot read: {error.strerror or error}")
     return Finding(path, 1, 1, 1, 1, "LL001", f"cannot parse: {error}")
-
-

@@ -1,4 +1,5 @@
 """Stage 6: print findings. flake8-style lines that editors and CI parse."""
+
 from __future__ import annotations
 
 import difflib
@@ -6,7 +7,6 @@ import unicodedata
 from typing import Dict, Iterable, List, Sequence
 
 from .problems import Finding
-
 
 _CLAUSE_ENDS = (", and ", ", which ", "; but ", ": ")
 _HEAD_MIN = 40  # a headline keeps at least this much of the message
@@ -157,9 +157,7 @@ def sarif_document(findings: Sequence[Finding], rules: Sequence[tuple], version:
         if f.code in index:
             result["ruleIndex"] = index[f.code]
         if f.related:
-            result["relatedLocations"] = [
-                dict(_location(p, line, col), id=i, message={"text": label}) for i, (p, line, col, label) in enumerate(f.related)
-            ]
+            result["relatedLocations"] = [dict(_location(p, line, col), id=i, message={"text": label}) for i, (p, line, col, label) in enumerate(f.related)]
         results.append(result)
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",

@@ -4,6 +4,7 @@ Workers return plain data (a ModuleSummary, or the LL001/LL900 finding for a
 file that could not be summarized), never libcst nodes. The result does not
 depend on the number of workers.
 """
+
 from __future__ import annotations
 
 import ast
@@ -93,7 +94,7 @@ class SummaryStore:
         self.jobs = max(1, jobs)
         self._pool: Optional[ProcessPoolExecutor] = None
 
-    def __enter__(self) -> "SummaryStore":
+    def __enter__(self) -> SummaryStore:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -9,6 +9,7 @@ flushed copy of the original kept until the new bytes are on disk (and put
 back if writing fails). If the file changed since lintlock read it, nothing
 is written. Any failure leaves the original untouched.
 """
+
 from __future__ import annotations
 
 import os

@@ -9,6 +9,7 @@ asked for:
   sample of N standard-library files and scaled-down fuzzing (what CI runs
   after the fast suite).
 """
+
 from __future__ import annotations
 
 import os

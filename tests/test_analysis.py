@@ -1,4 +1,5 @@
 """Analysis properties that single testdata files cannot show."""
+
 from __future__ import annotations
 
 import sys
@@ -178,9 +179,24 @@ def test_ll105_messages_say_what_is_lost(tmp_path):
         },
     )
     assert got == [
-        ("pool.py", 10, "LL105", "slots.acquire() is not followed by try/finally: if anything before slots.release() raises or returns early, that permit of the threading.Semaphore is never given back, and once every permit is lost, acquire() blocks. Use `with slots:` or try/finally"),
-        ("pool.py", 16, "LL105", "mutex.acquire() is not followed by try/finally: if anything before mutex.release() raises or returns early, the threading.Lock stays held, and later acquires of it time out or block. Use try/finally"),
-        ("pool.py", 23, "LL105", "handler.acquire() is not followed by try/finally: if anything before handler.release() raises or returns early, the threading.RLock of Handler stays held and every other thread that acquires it hangs forever. Use `with handler.lock:` or try/finally"),
+        (
+            "pool.py",
+            10,
+            "LL105",
+            "slots.acquire() is not followed by try/finally: if anything before slots.release() raises or returns early, that permit of the threading.Semaphore is never given back, and once every permit is lost, acquire() blocks. Use `with slots:` or try/finally",
+        ),
+        (
+            "pool.py",
+            16,
+            "LL105",
+            "mutex.acquire() is not followed by try/finally: if anything before mutex.release() raises or returns early, the threading.Lock stays held, and later acquires of it time out or block. Use try/finally",
+        ),
+        (
+            "pool.py",
+            23,
+            "LL105",
+            "handler.acquire() is not followed by try/finally: if anything before handler.release() raises or returns early, the threading.RLock of Handler stays held and every other thread that acquires it hangs forever. Use `with handler.lock:` or try/finally",
+        ),
     ]
 
 

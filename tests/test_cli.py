@@ -1,4 +1,5 @@
 """The command line, through click's runner and as a real subprocess."""
+
 from __future__ import annotations
 
 import os
@@ -138,16 +139,22 @@ def test_output_is_byte_identical_between_runs():
     first = invoke(ROOT / "testdata").output
     assert first == invoke(ROOT / "testdata").output
     lines = [line for line in first.splitlines() if ": LL" in line]
+
     def key(line):
         path, row, col, _ = line.split(":", 3)
         return path, int(row), int(col)
+
     assert lines == sorted(lines, key=key)
 
 
 def test_python_dash_m_and_argument_order(tmp_path):
     cases = ROOT / "testdata" / "ll101"
-    a = subprocess.run([sys.executable, "-m", "lintlock", str(cases / "chains.py"), str(cases / "seed_create_delete.py")], capture_output=True, text=True, cwd=ROOT)
-    b = subprocess.run([sys.executable, "-m", "lintlock", str(cases / "seed_create_delete.py"), str(cases / "chains.py")], capture_output=True, text=True, cwd=ROOT)
+    a = subprocess.run(
+        [sys.executable, "-m", "lintlock", str(cases / "chains.py"), str(cases / "seed_create_delete.py")], capture_output=True, text=True, cwd=ROOT
+    )
+    b = subprocess.run(
+        [sys.executable, "-m", "lintlock", str(cases / "seed_create_delete.py"), str(cases / "chains.py")], capture_output=True, text=True, cwd=ROOT
+    )
     assert a.returncode == 1
     assert a.stdout == b.stdout
     assert a.stdout.count(" LL101 ") == 3
@@ -246,8 +253,8 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch):
     assert cli._color(open(os.devnull, "w")) is False  # --output-file
     monkeypatch.setenv("NO_COLOR", "1")
     assert cli._color(None) is False
-    from lintlock.report import text_lines
     from lintlock.problems import Finding
+    from lintlock.report import text_lines
 
     painted = text_lines([Finding("a.py", 1, 2, 1, 3, "LL101", "m", "safe")], color=True)[0]
     assert painted == "\x1b[1ma.py\x1b[0m:1:2: \x1b[31m\x1b[1mLL101\x1b[0m \x1b[36m[*] \x1b[0mm"

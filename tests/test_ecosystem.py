@@ -1,4 +1,5 @@
 """Configuration, suppression, output formats, editors, flake8 and pre-commit, through the real CLI."""
+
 from __future__ import annotations
 
 import json
@@ -149,7 +150,7 @@ def test_blocking_calls(tmp_path, monkeypatch):
         ('[tool.lintlock]\nselect = "LL1"\n', "`select` must be a list of strings"),
         ('[tool.lintlock]\nignore = ["E501"]\n', "`ignore`: 'E501' is not a rule code"),
         ('[tool.lintlock.lock-factories]\n"pkg.make" = {reentrant = "no"}\n', "`lock-factories.pkg.make` must be { reentrant = true/false }"),
-        ('[tool.lintlock]\nrespect-gitignore = 1\n', "`respect-gitignore` must be true or false"),
+        ("[tool.lintlock]\nrespect-gitignore = 1\n", "`respect-gitignore` must be true or false"),
         ("[tool.lintlock\n", "invalid TOML"),
     ],
 )
@@ -238,6 +239,7 @@ def test_json(tmp_path, monkeypatch):
 
 def test_sarif_validates_against_the_official_schema(tmp_path, monkeypatch):
     import jsonschema
+
     monkeypatch.chdir(ROOT)
     result = invoke("--format", "sarif", "testdata")
     document = json.loads(result.output)
@@ -249,7 +251,10 @@ def test_sarif_validates_against_the_official_schema(tmp_path, monkeypatch):
     assert seed["ruleId"] == "LL101" and seed["locations"][0]["physicalLocation"]["region"]["startLine"] == 18
     assert [loc["message"]["text"] for loc in seed["relatedLocations"]] == ["self._mu acquired here", "self._mu acquired again here"]
     chained = next(r for r in run["results"] if "chains.py" in r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"])
-    assert [loc["message"]["text"] for loc in chained["relatedLocations"]][1:3] == ["BlobStore._spill calls BlobStore._rotate", "BlobStore._rotate calls BlobStore.compact"]
+    assert [loc["message"]["text"] for loc in chained["relatedLocations"]][1:3] == [
+        "BlobStore._spill calls BlobStore._rotate",
+        "BlobStore._rotate calls BlobStore.compact",
+    ]
 
 
 def test_github(tmp_path, monkeypatch):
@@ -332,12 +337,18 @@ def test_pre_commit_hook(tmp_path):
     repo.mkdir()
     (repo / "bug.py").write_text(BUG.format(comment=""))
     (repo / "fine.py").write_text("x = 1\n")
-    env = dict(os.environ, PRE_COMMIT_HOME=str(tmp_path / "cache"), GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@t", GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@t")
+    env = dict(
+        os.environ, PRE_COMMIT_HOME=str(tmp_path / "cache"), GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@t", GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@t"
+    )
     for command in (["git", "init", "-q"], ["git", "add", "."]):
         subprocess.run(command, cwd=repo, check=True, env=env)
     result = subprocess.run(
         [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "lintlock", "--all-files"],
-        cwd=repo, capture_output=True, text=True, env=env, timeout=600,
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
     )
     assert result.returncode == 1, result.stdout + result.stderr
     assert "bug.py:8:9: LL101" in result.stdout
@@ -353,7 +364,9 @@ def test_progress_bar_on_a_terminal_only(tmp_path):
         leader, follower = pty.openpty()
         process = subprocess.Popen(
             [sys.executable, "-m", "lintlock", "--no-cache", "-j", "1", *flags, str(tmp_path)],
-            stdout=subprocess.PIPE, stderr=follower, cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            cwd=tmp_path,
         )
         process.wait(timeout=120)
         os.close(follower)
@@ -440,7 +453,10 @@ def test_runtime_report_is_merged(tmp_path, monkeypatch):
     assert report.exists(), observed.stdout + observed.stderr
     result = invoke("--no-cache", "-q", "--runtime-report", report, case)
     assert result.exit_code == 1
-    assert f"{case}:15:14: LL102 lock-order inversion between lock_order.accounts_lock and lock_order.audit_lock [confirmed at runtime]" in result.output.splitlines()
+    assert (
+        f"{case}:15:14: LL102 lock-order inversion between lock_order.accounts_lock and lock_order.audit_lock [confirmed at runtime]"
+        in result.output.splitlines()
+    )
     assert f"{case}:90:9: LL102 observed at runtime: lock-order inversion between Metrics._lock and Scheduler._lock" in result.output
     (tmp_path / "bad.json").write_text("{not json")
     broken = invoke("--no-cache", "-q", "--runtime-report", tmp_path / "bad.json", case)

@@ -2,6 +2,7 @@
 
 `python tests/test_fix_coverage.py` prints every finding with the fix it gets.
 """
+
 from __future__ import annotations
 
 import sys

@@ -3,6 +3,7 @@
 The python blocks of its "Fix availability" section come in pairs; `--fix` on
 the first of a pair must give exactly the second, and leave no LL101 behind.
 """
+
 from __future__ import annotations
 
 import re

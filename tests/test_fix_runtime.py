@@ -6,6 +6,7 @@ again (it must: that is the self-deadlock), the original with an RLock (what
 the code meant to compute), and the fixed file with the real threading.Lock,
 in a thread with a timeout (it must finish, with the same result).
 """
+
 from __future__ import annotations
 
 import threading
@@ -79,7 +80,18 @@ def in_thread(function):
 
 
 def test_every_new_shape_has_a_scenario():
-    assert {p.stem for p in CASES} >= {"loop", "flags", "tail_whole", "split_handler", "split_registry", "split_with_self", "split_kinds", "split_chain", "split_existing", "split_decorator"}
+    assert {p.stem for p in CASES} >= {
+        "loop",
+        "flags",
+        "tail_whole",
+        "split_handler",
+        "split_registry",
+        "split_with_self",
+        "split_kinds",
+        "split_chain",
+        "split_existing",
+        "split_decorator",
+    }
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.stem)
@@ -100,7 +112,7 @@ def modules_result(sources, lock_factory, main: str):
 
     saved = {name: sys.modules.get(name) for name in sources}
     try:
-        for name, source in sources.items():
+        for name in sources:
             module = types.ModuleType(name)
             module.__dict__["_lock_for_test"] = lock_factory
             sys.modules[name] = module

@@ -6,6 +6,7 @@ changes the file, the original run with an RLock (what the code meant) and the f
 run with the real Lock must give the same log and result, and the fixed one must never
 ask for a lock its thread holds.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -13,11 +14,10 @@ import textwrap
 import threading
 
 import pytest
+from test_fix_runtime import CheckedLock, in_thread, scenario_result
 
 from lintlock.config import Settings
 from lintlock.pipeline import fix
-
-from test_fix_runtime import CheckedLock, in_thread, scenario_result
 
 CALLEES = {
     "with": "def g(self, x):\n    with self._lock:\n        self.log.append(('g', x))\n        return len(self.log)\n",
@@ -28,9 +28,7 @@ CALLEES = {
     "classmethod": "@classmethod\ndef g(cls, x, scale=2):\n    with cls._class_lock:\n        cls.calls.append(x * scale)\n        return len(cls.calls)\n",
     "decorated": "@locked\ndef g(self, x, *rest):\n    self.log.append(('g', x) + rest)\n    return len(self.log)\n",
 }
-PRELUDE = (
-    "def locked(method):\n    def wrapper(self, *args):\n        with self._lock:\n            return method(self, *args)\n\n    return wrapper\n\n\n"
-)
+PRELUDE = "def locked(method):\n    def wrapper(self, *args):\n        with self._lock:\n            return method(self, *args)\n\n    return wrapper\n\n\n"
 CALLERS = {
     "tail": "with self._lock:\n    self.log.append('a')\n    self.g(x)\n",
     "whole": "with self._lock:\n    self.g(x)\n",

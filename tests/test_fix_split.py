@@ -1,4 +1,5 @@
 """The `_locked` split at its edges: where it must not be made, names, parameters, async, implicit calls."""
+
 from __future__ import annotations
 
 import textwrap

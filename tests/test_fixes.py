@@ -1,4 +1,5 @@
 """Autofixes: exact expected output per shape, verification, idempotence, safe writes."""
+
 from __future__ import annotations
 
 import os

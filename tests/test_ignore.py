@@ -1,4 +1,5 @@
 """.gitignore rules, read with pathspec: the same verdicts as git, without running git."""
+
 from __future__ import annotations
 
 import os

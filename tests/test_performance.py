@@ -2,6 +2,7 @@
 
 Speed itself is measured by benchmarks/bench.py, never by a timed test.
 """
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Never crash, never lose a byte: bad input, internal errors, fuzzing, determinism, concurrency."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """The rule catalogue: every document's examples are executed (as Fixit does with VALID/INVALID)."""
+
 from __future__ import annotations
 
 import re
@@ -70,11 +71,41 @@ def test_rules_ship_inside_the_wheel():
 
 
 EXACT = {
-    "LL101": [(17, 17, "self.delete() is called while holding self._mu (acquired at line 14); Task.delete acquires self._mu again at line 20, and threading.Lock is not reentrant: this thread waits for itself forever")],
-    "LL102": [(9, 14, "lock-order inversion between example.accounts_lock and example.audit_lock: path 1: transfer holds example.accounts_lock (line 8) and takes example.audit_lock at line 9; path 2: report holds example.audit_lock (line 14) and takes example.accounts_lock at line 15. Two threads on these paths each hold one lock and wait forever for the other")],
-    "LL103": [(13, 17, "time.sleep(0.5) blocks while holding self._mu (acquired at line 11) until self._done changes; but TaskMonitor.complete does that only while holding TaskMonitor._mu (at line 17), so it waits for this thread to release it: neither ever proceeds")],
-    "LL104": [(10, 20, '`await session.get("/")` suspends this coroutine while holding self._lock (threading.Lock, acquired at line 9); other tasks run on this thread meanwhile, and the first one that needs self._lock blocks the event loop, so this task never resumes to release it. Use an asyncio.Lock, or release before awaiting')],
-    "LL105": [(8, 5, "lock.acquire() is not followed by try/finally: if anything before lock.release() raises or returns early, the threading.Lock stays held and every later acquire hangs forever. Use `with lock:` or try/finally")],
+    "LL101": [
+        (
+            17,
+            17,
+            "self.delete() is called while holding self._mu (acquired at line 14); Task.delete acquires self._mu again at line 20, and threading.Lock is not reentrant: this thread waits for itself forever",
+        )
+    ],
+    "LL102": [
+        (
+            9,
+            14,
+            "lock-order inversion between example.accounts_lock and example.audit_lock: path 1: transfer holds example.accounts_lock (line 8) and takes example.audit_lock at line 9; path 2: report holds example.audit_lock (line 14) and takes example.accounts_lock at line 15. Two threads on these paths each hold one lock and wait forever for the other",
+        )
+    ],
+    "LL103": [
+        (
+            13,
+            17,
+            "time.sleep(0.5) blocks while holding self._mu (acquired at line 11) until self._done changes; but TaskMonitor.complete does that only while holding TaskMonitor._mu (at line 17), so it waits for this thread to release it: neither ever proceeds",
+        )
+    ],
+    "LL104": [
+        (
+            10,
+            20,
+            '`await session.get("/")` suspends this coroutine while holding self._lock (threading.Lock, acquired at line 9); other tasks run on this thread meanwhile, and the first one that needs self._lock blocks the event loop, so this task never resumes to release it. Use an asyncio.Lock, or release before awaiting',
+        )
+    ],
+    "LL105": [
+        (
+            8,
+            5,
+            "lock.acquire() is not followed by try/finally: if anything before lock.release() raises or returns early, the threading.Lock stays held and every later acquire hangs forever. Use `with lock:` or try/finally",
+        )
+    ],
 }
 
 

@@ -3,6 +3,7 @@
 Each test installs the tracker and uninstalls it afterwards (the `tracked`
 fixture); threads are joined with timeouts so that a bug fails, not hangs.
 """
+
 from __future__ import annotations
 
 import _thread
@@ -52,7 +53,15 @@ def test_uninstall_restores_threading():
     assert threading.Lock is not original[0]
     lock = threading.Lock()
     runtime.uninstall()
-    assert (threading.Lock, threading.RLock, threading.Condition, threading.Semaphore, threading.BoundedSemaphore, threading.Thread.join, queue.Queue.get) == original
+    assert (
+        threading.Lock,
+        threading.RLock,
+        threading.Condition,
+        threading.Semaphore,
+        threading.BoundedSemaphore,
+        threading.Thread.join,
+        queue.Queue.get,
+    ) == original
     with lock:  # a tracked lock outlives the installation
         assert lock.locked()
     assert isinstance(threading.Lock(), _thread.LockType)
@@ -183,7 +192,9 @@ def test_inversion_in_two_threads_at_different_times(tracked):
     run_thread(ba)
     [finding] = tracked.findings()
     assert finding.code == "LL102"
-    assert finding.message.startswith("observed at runtime: lock-order inversion between test_inversion_in_two_threads_at_different_times.a and test_inversion_in_two_threads_at_different_times.b")
+    assert finding.message.startswith(
+        "observed at runtime: lock-order inversion between test_inversion_in_two_threads_at_different_times.a and test_inversion_in_two_threads_at_different_times.b"
+    )
     assert len(tracked._edges) == 2
 
 
@@ -335,8 +346,17 @@ def report(tmp_path, findings, root=None):
 
 def observed(path, line, code="LL102", frames=()):
     return {
-        "path": path, "line": line, "column": 9, "end_line": line, "end_column": 9, "code": code,
-        "message": "observed at runtime: lock-order inversion between m.A and m.B", "lock": "m.A", "chain": [], "fix": None, "related": [],
+        "path": path,
+        "line": line,
+        "column": 9,
+        "end_line": line,
+        "end_column": 9,
+        "code": code,
+        "message": "observed at runtime: lock-order inversion between m.A and m.B",
+        "lock": "m.A",
+        "chain": [],
+        "fix": None,
+        "related": [],
         "stacks": [{"label": "path 1: m.A taken (thread T)", "frames": [{"path": p, "line": n, "column": 5, "function": "f"} for p, n in frames]}],
     }
 
@@ -369,7 +389,9 @@ def test_merge_matches_through_stack_frames_and_absolute_paths(tmp_path, monkeyp
     assert merged.message == "self.delete() is called" + CONFIRMED
 
 
-@pytest.mark.parametrize("content", ["not json", json.dumps({"tool": "lintlock"}), json.dumps({"tool": "lintlock.runtime", "findings": [{"code": "LL101"}]}), None])
+@pytest.mark.parametrize(
+    "content", ["not json", json.dumps({"tool": "lintlock"}), json.dumps({"tool": "lintlock.runtime", "findings": [{"code": "LL101"}]}), None]
+)
 def test_merge_bad_report_is_a_diagnostic(tmp_path, content):
     path = tmp_path / "runtime.json"
     if content is not None:

@@ -3,6 +3,7 @@
 Every program runs in a subprocess with a timeout, so that a bug can never
 hang the suite.
 """
+
 from __future__ import annotations
 
 import json
@@ -53,7 +54,10 @@ def test_self_deadlock_raises_instead_of_hanging():
     ) in result.stderr.splitlines()
     # both stacks, in user code only: the call under the lock is in the second one
     stacks = result.stderr.split("LL101", 2)[1]
-    assert "    first acquisition of Task._mu (thread MainThread):\n      testdata/runtime/self_deadlock.py:121 in <module>\n      testdata/runtime/self_deadlock.py:11 in attempt\n      testdata/runtime/self_deadlock.py:22 in Task.create\n" in stacks
+    assert (
+        "    first acquisition of Task._mu (thread MainThread):\n      testdata/runtime/self_deadlock.py:121 in <module>\n      testdata/runtime/self_deadlock.py:11 in attempt\n      testdata/runtime/self_deadlock.py:22 in Task.create\n"
+        in stacks
+    )
     assert "      testdata/runtime/self_deadlock.py:25 in Task.create\n      testdata/runtime/self_deadlock.py:28 in Task.delete\n" in stacks
     assert "lintlock/runtime" not in result.stderr
 
@@ -78,8 +82,10 @@ def _assert_dump(text: str):
         "stock waits for hang.orders_lock (threading.Lock, created at testdata/runtime/hang.py:12) held by orders",
     }
     [deadlock] = [x for x in text.splitlines() if x.startswith("Deadlock: ")]
-    assert set(deadlock[len("Deadlock: "):].split(". Each waits")[0].split("; ")) == cycle
-    assert deadlock.endswith(". Each waits for the next: none of them can ever proceed. Take these locks in one order in every thread, or release one before asking for the other.")
+    assert set(deadlock[len("Deadlock: ") :].split(". Each waits")[0].split("; ")) == cycle
+    assert deadlock.endswith(
+        ". Each waits for the next: none of them can ever proceed. Take these locks in one order in every thread, or release one before asking for the other."
+    )
 
 
 def test_hang_dump_at_exit_shows_the_cycle():
@@ -89,7 +95,13 @@ def test_hang_dump_at_exit_shows_the_cycle():
 
 
 def _stuck(*options):
-    process = subprocess.Popen([sys.executable, "-m", "lintlock.runtime", *options, "testdata/runtime/hang.py", "--forever"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "lintlock.runtime", *options, "testdata/runtime/hang.py", "--forever"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert process.stdout.readline() == "started\n"
     return process
 
@@ -127,7 +139,9 @@ def test_hang_dump_on_watchdog_timeout():
 
 
 def test_runner_module_mode_status_and_fail(tmp_path):
-    (tmp_path / "prog.py").write_text("import sys, threading\na = threading.Lock()\nb = threading.Lock()\nwith a:\n    with b:\n        pass\nwith b:\n    with a:\n        pass\nsys.exit(int(sys.argv[1]))\n")
+    (tmp_path / "prog.py").write_text(
+        "import sys, threading\na = threading.Lock()\nb = threading.Lock()\nwith a:\n    with b:\n        pass\nwith b:\n    with a:\n        pass\nsys.exit(int(sys.argv[1]))\n"
+    )
     assert run_runtime("-m", "prog", "5", cwd=tmp_path).returncode == 5
     result = run_runtime("--fail", "-m", "prog", "0", cwd=tmp_path)
     assert result.returncode == 3
@@ -136,7 +150,10 @@ def test_runner_module_mode_status_and_fail(tmp_path):
     (tmp_path / "clean.py").write_text("import threading\nlock = threading.Lock()\nwith lock:\n    pass\n")
     clean = run_runtime("--fail", "clean.py", cwd=tmp_path)
     assert (clean.returncode, clean.stderr) == (0, "lintlock.runtime: no lock-order problem observed (1 lock classes, 0 orders)\n")
-    assert (run_runtime("nosuch.py", cwd=tmp_path).returncode, run_runtime("nosuch.py", cwd=tmp_path).stderr) == (2, "lintlock.runtime: can't open file 'nosuch.py'\n")
+    assert (run_runtime("nosuch.py", cwd=tmp_path).returncode, run_runtime("nosuch.py", cwd=tmp_path).stderr) == (
+        2,
+        "lintlock.runtime: can't open file 'nosuch.py'\n",
+    )
     assert run_runtime("-m", "nosuch", cwd=tmp_path).stderr == "lintlock.runtime: no module named nosuch\n"
     bad = run_runtime("--frobnicate", "prog.py", cwd=tmp_path)
     assert bad.returncode == 2 and "unknown option --frobnicate" in bad.stderr
@@ -150,8 +167,16 @@ def test_runner_writes_sarif(tmp_path):
 
     jsonschema.validate(document, json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8")))
     [result] = document["runs"][0]["results"]
-    assert result["ruleId"] == "LL102" and result["locations"][0]["physicalLocation"]["region"] == {"startLine": 20, "startColumn": 9, "endLine": 20, "endColumn": 9}
-    assert [r["message"]["text"] for r in result["relatedLocations"]][:2] == ["path 1: hang.orders_lock taken (thread orders): in place_order", "path 1: then hang.stock_lock taken (thread orders): in place_order"]
+    assert result["ruleId"] == "LL102" and result["locations"][0]["physicalLocation"]["region"] == {
+        "startLine": 20,
+        "startColumn": 9,
+        "endLine": 20,
+        "endColumn": 9,
+    }
+    assert [r["message"]["text"] for r in result["relatedLocations"]][:2] == [
+        "path 1: hang.orders_lock taken (thread orders): in place_order",
+        "path 1: then hang.stock_lock taken (thread orders): in place_order",
+    ]
 
 
 PYTEST_CASE = """
@@ -209,7 +234,10 @@ def test_pytest_plugin_turns_a_self_deadlock_into_a_failure(tmp_path):
     result = pytest_run(tmp_path, "--lintlock-runtime", "--lintlock-grace", "0.2", "-k", "self_deadlock")
     assert result.returncode == 1
     assert "FAILED test_case.py::test_self_deadlock - lintlock.runtime.DeadlockError" in result.stdout
-    assert ">           with lock:\nE           lintlock.runtime.DeadlockError: test_case.py:23: observed at runtime: thread MainThread asks for test_self_deadlock.lock (threading.Lock) at test_case.py:23" in result.stdout
+    assert (
+        ">           with lock:\nE           lintlock.runtime.DeadlockError: test_case.py:23: observed at runtime: thread MainThread asks for test_self_deadlock.lock (threading.Lock) at test_case.py:23"
+        in result.stdout
+    )
 
 
 def test_pytest_plugin_is_inert_without_the_flag(tmp_path):
@@ -252,7 +280,9 @@ HANG = textwrap.dedent("""
 @pytest.mark.skipif(not hasattr(signal, "SIGINT") or sys.platform == "win32", reason="POSIX signal dispositions")
 def test_hang_timeout_interrupts_a_run_started_with_sigint_ignored(tmp_path):
     """A background job of a shell script starts with SIGINT ignored: the watchdog must still end the test."""
-    result = pytest_run(tmp_path, "--lintlock-runtime", "--lintlock-hang-timeout", "0.5", body=HANG, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    result = pytest_run(
+        tmp_path, "--lintlock-runtime", "--lintlock-hang-timeout", "0.5", body=HANG, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)
+    )
     assert_interrupted_with_a_dump(result)
 
 
@@ -260,4 +290,7 @@ def assert_interrupted_with_a_dump(result):
     assert "hang dump (test test_case.py::test_stuck has run for more than 0.5 s)" in result.stderr
     assert "Deadlock: " in result.stderr
     assert "KeyboardInterrupt" in result.stdout
-    assert "test_case.py:10:13: LL102 observed at runtime: lock-order inversion between threading.Lock at test_case.py:5:12 and threading.Lock at test_case.py:5:30" in result.stdout
+    assert (
+        "test_case.py:10:13: LL102 observed at runtime: lock-order inversion between threading.Lock at test_case.py:5:12 and threading.Lock at test_case.py:5:30"
+        in result.stdout
+    )

@@ -1,5 +1,6 @@
 """Unit tests of the summarizer's parts (lintlock/summarize/): the held-lock set,
 LL105's guard fact, the dispatch of expressions and statements, site numbering."""
+
 from __future__ import annotations
 
 import textwrap

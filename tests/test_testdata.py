@@ -3,6 +3,7 @@
 lintlock runs once over the whole tree (the cases include packages that import
 each other) and each file's findings must be exactly the ones it announces.
 """
+
 from __future__ import annotations
 
 import re

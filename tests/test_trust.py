@@ -1,4 +1,5 @@
 """Safe on an untrusted checkout: the cache never executes code; --fix reports what is on disk."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -13,11 +14,14 @@ from typing import FrozenSet, Optional
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
+from lintlock import model
 from lintlock.cache import SummaryCache
 from lintlock.cli import main
 from lintlock.codec import Codec, Malformed, dataclasses_and_enums
-from lintlock import model
 from lintlock.config import Settings
 from lintlock.pipeline import Outcome, run
 from lintlock.problems import Finding
@@ -83,7 +87,12 @@ def test_codec_round_trips_the_model():
     outcome = run([str(ROOT / "testdata" / "ll101")], Settings(full=True))
     assert CODEC.loads(CODEC.dumps(outcome), Outcome) == outcome
     summary = model.ModuleSummary(
-        "m.py", "m", (), (model.FunctionSummary("m.f", "f", ("a",), (model.Acquire(1, model.LockPath("self", ("_mu",)), (model.Held(0),), True, "with"),)),), (), ()
+        "m.py",
+        "m",
+        (),
+        (model.FunctionSummary("m.f", "f", ("a",), (model.Acquire(1, model.LockPath("self", ("_mu",)), (model.Held(0),), True, "with"),)),),
+        (),
+        (),
     )
     assert CODEC.loads(CODEC.dumps(Result(summary, None)), Result) == Result(summary, None)
 
@@ -292,11 +301,11 @@ def test_the_cache_never_writes_into_a_folder_it_did_not_make(tmp_path):
     assert (foreign / "letter.txt").read_text() == "dear"
 
 
-from hypothesis import given, settings as hypothesis_settings, strategies as st  # noqa: E402
-
 _json = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5) | st.sampled_from(["!", "=", "Finding", "Result", "LockPath"]),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(["!", "=", "path", "line", "summary", "base", "attrs", "x"]), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(["!", "=", "path", "line", "summary", "base", "attrs", "x"]), inner, max_size=4)
+    ),
     max_leaves=20,
 )
 
@@ -311,6 +320,20 @@ def test_codec_raises_only_malformed_on_any_json(document, hint):
 
 
 @hypothesis_settings(max_examples=200, deadline=None)
-@given(st.builds(Finding, st.text(), st.integers(), st.integers(), st.integers(), st.integers(), st.text(), st.text(), st.sampled_from(["", "safe", "unsafe"]), st.text(), st.lists(st.text()).map(tuple)))
+@given(
+    st.builds(
+        Finding,
+        st.text(),
+        st.integers(),
+        st.integers(),
+        st.integers(),
+        st.integers(),
+        st.text(),
+        st.text(),
+        st.sampled_from(["", "safe", "unsafe"]),
+        st.text(),
+        st.lists(st.text()).map(tuple),
+    )
+)
 def test_codec_round_trips_any_finding(finding):
     assert CODEC.loads(CODEC.dumps(finding), Finding) == finding

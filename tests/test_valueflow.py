@@ -1,5 +1,6 @@
 """Value flow (lintlock.program.valueflow): callbacks, constructor arguments, overrides,
 across files, with the flow shown in the message."""
+
 from __future__ import annotations
 
 import textwrap

@@ -4,6 +4,7 @@ Messages are tiny classes (as in pyflakes): the data of one finding, rendered
 to text only once positions are known (they are computed late, for the files
 that have findings).
 """
+
 from .ll101 import SelfDeadlock
 from .ll102 import LockOrderInversion
 from .ll103 import BlockingWaitUnderLock

@@ -1,4 +1,5 @@
 """What the rule modules share: how messages locate and name things."""
+
 from __future__ import annotations
 
 from typing import Callable

@@ -1,4 +1,5 @@
 """LL101: a non-reentrant lock acquired again by the thread (or task) holding it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -61,10 +62,7 @@ class SelfDeadlockMessage:
             return f"{self.acquire_text} is acquired again while already held: {held}; {self.kind} is not reentrant: {waits}"
         subject = self._subject(locate, here)
         if len(self.chain) == 1:
-            return (
-                f"{subject} while holding {held}; {self.chain[0]} acquires {self.acquire_text} again at {again}, "
-                f"and {self.kind} is not reentrant: {waits}"
-            )
+            return f"{subject} while holding {held}; {self.chain[0]} acquires {self.acquire_text} again at {again}, and {self.kind} is not reentrant: {waits}"
         hops = " -> ".join(name.rsplit(".", 1)[-1] for name in self.chain)
         return (
             f"{subject} while holding {held}; it reaches {self.chain[-1]} via {hops}, "
@@ -78,7 +76,7 @@ class SelfDeadlock:
     code = "LL101"
 
     def check(self, program: Program) -> Iterator[Diagnostic]:
-        for name, fn, path in program.each_function():
+        for _name, fn, path in program.each_function():
             entry = program.entry_held(fn)
             for event in fn.events:
                 if not isinstance(event, (Acquire, Call)):
@@ -175,7 +173,6 @@ class SelfDeadlock:
                     override=edge.why == "override",
                 )
         return None
-
 
 
 # -- the `_locked` split (lintlock.fix): which function, and whether every hop holds the lock

@@ -1,4 +1,5 @@
 """LL102: two locks taken in opposite orders on two paths (lock-order inversion)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

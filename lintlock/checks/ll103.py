@@ -3,6 +3,7 @@
 The seed's `Wait()`/`Complete()` bug: `wait()` holds the mutex while polling
 `done`, and `complete()` can set `done` only after taking that mutex.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -42,7 +43,7 @@ class BlockingWaitUnderLock:
     def check(self, program: Program) -> Iterator[Diagnostic]:
         table = program.knowledge.blocking
         writes, calls = self._uses(program)
-        for name, fn, path in program.each_function():
+        for _name, fn, path in program.each_function():
             for event in fn.events:
                 if not isinstance(event, Call) or not (event.held or fn.decorators):
                     continue
@@ -77,7 +78,9 @@ class BlockingWaitUnderLock:
                         calls.setdefault((field, event.target.name), []).append((name, event))
         return writes, calls
 
-    def _check_call(self, program: Program, table, fn: FunctionSummary, event: Call, held: Dict[str, HeldLock], writes, calls, site: Site) -> Optional[BlockedWakerMessage]:
+    def _check_call(
+        self, program: Program, table, fn: FunctionSummary, event: Call, held: Dict[str, HeldLock], writes, calls, site: Site
+    ) -> Optional[BlockedWakerMessage]:
         target = event.target
         spec: Optional[WaitSpec] = None
         value = None
@@ -170,7 +173,9 @@ class BlockingWaitUnderLock:
                 hops = program.class_chain(callee, lock_id)
                 last_fn, last_hop = hops[-1]
                 what = "the thread finishes" if spec.wakers == ("target",) else "the submitted call returns"
-                return BlockedWakerMessage(lock, lock_id, site, what, program.short_name(callee), Site(program.path_of[last_fn], last_hop.site), runs_to_end=True)
+                return BlockedWakerMessage(
+                    lock, lock_id, site, what, program.short_name(callee), Site(program.path_of[last_fn], last_hop.site), runs_to_end=True
+                )
         return None
 
 

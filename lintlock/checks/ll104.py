@@ -1,4 +1,5 @@
 """LL104: `await` (or `async for`/`async with`) while holding a threading lock."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """LL105: `lock.acquire()` without a release guaranteed on every path."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

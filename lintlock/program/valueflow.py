@@ -16,6 +16,7 @@ followed for lock order (LL102/LL103) but never claimed to take the same lock.
 
 The fixpoint runs over the facts, never over syntax, on first use.
 """
+
 from __future__ import annotations
 
 from collections import deque
@@ -57,7 +58,7 @@ class Resolved:
 
 
 class ValueFlow:
-    def __init__(self, program: "Program") -> None:
+    def __init__(self, program: Program) -> None:
         self.program = program
         self.points: Dict[Var, Set[Pointee]] = {}
         self._declared: Dict[str, FrozenSet[str]] = {}
@@ -275,8 +276,10 @@ class ValueFlow:
         """(function, name): the function whose local `name` is (a captured name is the enclosing one's)."""
         current: Optional[FunctionSummary] = fn
         while current is not None:
-            if name in current.params or any(n == name for n, _ in current.local_values) or any(
-                f.dest is not None and f.dest.base == name and not f.dest.attrs for f in current.flows
+            if (
+                name in current.params
+                or any(n == name for n, _ in current.local_values)
+                or any(f.dest is not None and f.dest.base == name and not f.dest.attrs for f in current.flows)
             ):
                 return current.qualname, name
             current = self.program.functions.get(current.parent) if current.parent else None

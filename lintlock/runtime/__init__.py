@@ -11,6 +11,7 @@ which lock classes are taken, in any threads at any time) and LL103 (a
 blocking wait while holding a lock its waker takes). Locks made before
 install() stay untracked. Standard library only.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -37,7 +38,7 @@ DeadlockError.__module__ = __name__  # as users import it
 class Session:
     """One install(): the tracker and everything patched for it."""
 
-    current: Optional["Session"] = None
+    current: Optional[Session] = None
     fork_hook = False
 
     def __init__(self, tracker: Tracker, report: Optional[str], at_exit: bool) -> None:
@@ -59,8 +60,15 @@ class Session:
         return text
 
 
-def install(settings: Optional[Settings] = None, *, report: Optional[str] = None, hang_timeout: Optional[float] = None,
-            signals: bool = True, at_exit: bool = True, **options) -> Tracker:
+def install(
+    settings: Optional[Settings] = None,
+    *,
+    report: Optional[str] = None,
+    hang_timeout: Optional[float] = None,
+    signals: bool = True,
+    at_exit: bool = True,
+    **options,
+) -> Tracker:
     """Start tracking (idempotent). `options` override `settings` fields (on_self_deadlock="block", grace=0.1).
 
     report: write the findings there at exit (.json, or .sarif); at_exit: also

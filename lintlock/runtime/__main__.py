@@ -1,4 +1,5 @@
 """`python -m lintlock.runtime [OPTIONS] script.py ARGS` or `... -m module ARGS`: run a program with its locks tracked."""
+
 from __future__ import annotations
 
 import os

@@ -3,6 +3,7 @@
 Written without taking any lock (it runs in signal handlers and watchdogs
 while the program may be stuck anywhere, the tracker included).
 """
+
 from __future__ import annotations
 
 import _thread

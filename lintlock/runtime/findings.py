@@ -1,4 +1,5 @@
 """What the runtime observed, as findings with stacks; printed as text, JSON or SARIF."""
+
 from __future__ import annotations
 
 import os
@@ -42,7 +43,13 @@ def self_deadlock(cls: LockClass, thread: str, first: CompactStack, again: Compa
         f"thread {thread} asks for {cls.label} ({cls.kind}) at {_where(again)}, but it already holds it "
         f"(acquired at {_where(first)}); {cls.kind} is not reentrant: this thread would wait for itself forever"
     )
-    return _finding("LL101", again, message, cls.label, [(f"first acquisition of {cls.label} (thread {thread})", first), (f"second acquisition of {cls.label} (thread {thread})", again)])
+    return _finding(
+        "LL101",
+        again,
+        message,
+        cls.label,
+        [(f"first acquisition of {cls.label} (thread {thread})", first), (f"second acquisition of {cls.label} (thread {thread})", again)],
+    )
 
 
 def inversion(cycle: Sequence[Edge]) -> RuntimeFinding:
@@ -132,7 +139,14 @@ def as_static(findings: Sequence[RuntimeFinding]) -> list:
 
     return [
         Finding(
-            f.path, f.line, f.column, f.line, f.column, f.code, f.message, lock=f.lock,
+            f.path,
+            f.line,
+            f.column,
+            f.line,
+            f.column,
+            f.code,
+            f.message,
+            lock=f.lock,
             chain=tuple(f"{s.label}: {fr.path}:{fr.line} in {fr.function}" for s in f.stacks for fr in s.frames),
             related=tuple((fr.path, fr.line, fr.column, f"{s.label}: in {fr.function}") for s in f.stacks for fr in s.frames),
         )

@@ -6,6 +6,7 @@ The line is worked out from the offset when a stack is printed: reading
 A stack holds code objects, never frames: frames would keep the caller's
 local variables alive and delay their finalizers (a change of behaviour).
 """
+
 from __future__ import annotations
 
 import linecache
@@ -198,5 +199,5 @@ def _qualify(name: str, frame) -> str:
             first = frame.f_locals.get(code.co_varnames[0]) if code.co_argcount else None
             owner = type(first).__qualname__ if first is not None else ""
         owner = owner.replace(".<locals>", "")
-        return owner + name[name.index("."):] if owner else name
+        return owner + name[name.index(".") :] if owner else name
     return f"{(qualname or code.co_name).replace('.<locals>', '')}.{name}"

@@ -5,6 +5,7 @@ watches. Locks that the standard library creates for itself (inside Event,
 Queue, Thread, ...) are left real: the waits on those objects are tracked as
 waits instead (lintlock.runtime.waits).
 """
+
 from __future__ import annotations
 
 import _thread
@@ -382,4 +383,3 @@ def unpatch(saved: dict) -> None:
     for name, original in saved.items():
         setattr(threading, name, original)
     _Binding.active = False
-

@@ -10,6 +10,7 @@ there when both describe the same bug, whichever end each reports.
 The report is only parsed as JSON (nothing in it runs); a file that cannot be
 read or is not a runtime report becomes an LL001 finding on that file.
 """
+
 from __future__ import annotations
 
 import json
@@ -73,11 +74,22 @@ def read_report(report_path: str) -> List[Tuple[str, Finding, Set[Tuple[str, int
 
 def _entry(entry: dict, root: str) -> Tuple[str, Finding, Set[Tuple[str, int]]]:
     code, path, line, column = str(entry["code"]), str(entry["path"]), int(entry["line"]), int(entry["column"])
-    frames = [(str(s["label"]), str(f["path"]), int(f["line"]), int(f.get("column", 1)), str(f.get("function", ""))) for s in entry.get("stacks", []) for f in s["frames"]]
+    frames = [
+        (str(s["label"]), str(f["path"]), int(f["line"]), int(f.get("column", 1)), str(f.get("function", "")))
+        for s in entry.get("stacks", [])
+        for f in s["frames"]
+    ]
     sites = {(_key(path, root)[0], line)} | {(_key(p, root)[0], n) for _, p, n, _, _ in frames}
     shown = _display(path, root)
     finding = Finding(
-        shown, line, column, line, column, code, str(entry["message"]), lock=str(entry.get("lock") or ""),
+        shown,
+        line,
+        column,
+        line,
+        column,
+        code,
+        str(entry["message"]),
+        lock=str(entry.get("lock") or ""),
         chain=tuple(f"{label}: {_display(p, root)}:{n} in {function}" for label, p, n, _, function in frames),
         related=tuple((_display(p, root), n, c, f"{label}: in {function}") for label, p, n, c, function in frames),
     )

@@ -3,6 +3,7 @@
 Installing lintlock loads this module in every pytest run; without the flag it
 only declares its options: nothing is patched and no thread is started.
 """
+
 from __future__ import annotations
 
 import time
@@ -19,11 +20,25 @@ ACTIVE = "lintlock-runtime"
 def pytest_addoption(parser):
     group = parser.getgroup("lintlock", "lintlock.runtime: track lock order and self-deadlocks while the tests run")
     group.addoption("--lintlock-runtime", action="store_true", default=False, help="Track threading locks; report LL101/LL102/LL103 observed at runtime.")
-    group.addoption("--lintlock-report", metavar="FILE", default=None, help="Write what was observed to FILE (.json for `lintlock check --runtime-report`, .sarif, .txt).")
+    group.addoption(
+        "--lintlock-report", metavar="FILE", default=None, help="Write what was observed to FILE (.json for `lintlock check --runtime-report`, .sarif, .txt)."
+    )
     group.addoption("--lintlock-fail", action="store_true", default=False, help="Fail the session when something was observed.")
-    group.addoption("--lintlock-hang-timeout", type=float, metavar="SECONDS", default=None, help="Dump every thread (and interrupt the run) when one test runs longer than this.")
+    group.addoption(
+        "--lintlock-hang-timeout",
+        type=float,
+        metavar="SECONDS",
+        default=None,
+        help="Dump every thread (and interrupt the run) when one test runs longer than this.",
+    )
     group.addoption("--lintlock-on-self-deadlock", choices=["raise", "block"], default="raise", help="raise DeadlockError (default) or report and block.")
-    group.addoption("--lintlock-grace", type=float, metavar="SECONDS", default=1.0, help="How long a self-deadlock waits for a hand-off by another thread first (default 1).")
+    group.addoption(
+        "--lintlock-grace",
+        type=float,
+        metavar="SECONDS",
+        default=1.0,
+        help="How long a self-deadlock waits for a hand-off by another thread first (default 1).",
+    )
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -4,6 +4,7 @@ Plain slotted classes, not frozen dataclasses: they are updated on every
 acquisition, and they never leave lintlock.runtime (findings do, as frozen
 dataclasses in lintlock.runtime.findings).
 """
+
 from __future__ import annotations
 
 import weakref
@@ -76,7 +77,7 @@ class Producer:
         self.name = name
         self.ident = ident
         # id(lock) -> (weak reference to it, stack of its first acquisition)
-        self.taken: Dict[int, Tuple["weakref.ref", CompactStack]] = {}
+        self.taken: Dict[int, Tuple[weakref.ref, CompactStack]] = {}
         self.waits: List[Wait] = []
 
     def remember(self, lock: object, stack: CompactStack) -> None:
@@ -97,7 +98,7 @@ class Rendezvous:
 
     __slots__ = ("ref", "waits", "wakers")
 
-    def __init__(self, ref: "weakref.ref") -> None:
+    def __init__(self, ref: weakref.ref) -> None:
         self.ref = ref
         # id(lock) -> the first wait (or wake-up) made holding it; the Wait keeps the lock alive
         self.waits: Dict[int, Wait] = {}
@@ -140,7 +141,9 @@ class Edge:
 
     __slots__ = ("context", "first", "gates", "held_stack", "second", "stack", "thread")
 
-    def __init__(self, first: LockClass, second: LockClass, held_stack: CompactStack, stack: CompactStack, thread: str, gates: frozenset, context: str = "") -> None:
+    def __init__(
+        self, first: LockClass, second: LockClass, held_stack: CompactStack, stack: CompactStack, thread: str, gates: frozenset, context: str = ""
+    ) -> None:
         self.context = context  # the test running when it was first seen
         self.first = first
         self.second = second

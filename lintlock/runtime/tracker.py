@@ -7,6 +7,7 @@ deadlock itself (reentrant: a finalizer or signal handler that runs in the
 middle of the bookkeeping and takes a tracked lock gets back in). Per-thread records are touched only by their thread (or,
 for a lock released by another thread, under that raw lock).
 """
+
 from __future__ import annotations
 
 import _thread
@@ -68,8 +69,8 @@ class Tracker:
         self.settings = settings
         self._mutex = _thread.RLock()
         self._local = _thread._local()
-        self._states: Dict[int, "weakref.ref[ThreadState]"] = {}
-        self._producers: "weakref.WeakKeyDictionary[threading.Thread, Producer]" = weakref.WeakKeyDictionary()
+        self._states: Dict[int, weakref.ref[ThreadState]] = {}
+        self._producers: weakref.WeakKeyDictionary[threading.Thread, Producer] = weakref.WeakKeyDictionary()
         self._by_id: Dict[tuple, Any] = {}  # (id(Event/Queue/Condition/Future), channel) -> Rendezvous or Producer
         self._classes: Dict[tuple, LockClass] = {}
         self._edges: Dict[Tuple[LockClass, LockClass], Edge] = {}

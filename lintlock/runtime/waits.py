@@ -5,6 +5,7 @@ and the three calls by which a worker runs a Future. Each wrapper calls the
 original with the same arguments; with no tracked lock held it only records,
 for hang dumps, what the thread is blocked on.
 """
+
 from __future__ import annotations
 
 import queue

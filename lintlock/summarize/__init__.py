@@ -27,6 +27,7 @@ The modules, one concern each:
     sites        site numbering, positions, the site -> node map
     syntax, literals  small questions about node shapes and constants
 """
+
 from __future__ import annotations
 
 from typing import Dict

@@ -1,6 +1,7 @@
 """Assignment and `del` targets: what a name now means in the function, the
 attributes a method declares on its instance, and the dunder calls that
 assigning to (or deleting) an item or attribute of a local object makes."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -23,7 +24,7 @@ TargetHandler = Callable[..., HeldSet]
 
 
 class Assignments:
-    def __init__(self, expressions: Expressions, names: Names, definitions: "ModuleWalker", globals_: List[Tuple[str, Value]]) -> None:
+    def __init__(self, expressions: Expressions, names: Names, definitions: ModuleWalker, globals_: List[Tuple[str, Value]]) -> None:
         self.expressions = expressions
         self.names = names
         self.definitions = definitions

@@ -1,4 +1,5 @@
 """What a call names (its Target) and which objects and constants it passes (its Args)."""
+
 from __future__ import annotations
 
 from typing import List, Optional, Tuple

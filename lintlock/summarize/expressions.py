@@ -1,6 +1,7 @@
 """Expressions, walked in evaluation order: the calls they make, the locks an
 `acquire()`/`release()` at the head of a statement takes or drops, awaits and
 yields. One small handler per node type, chosen by `type(node)`."""
+
 from __future__ import annotations
 
 from dataclasses import replace

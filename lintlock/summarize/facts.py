@@ -1,6 +1,7 @@
 """Value-flow facts (lintlock.model.Flow), recorded by the handlers that meet
 the syntax: assignments, calls, `for` loops and returns. Plain data only; the
 points-to fixpoint over them runs at link time (lintlock.program.valueflow)."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional, Tuple
@@ -32,7 +33,7 @@ class Facts:
     def __init__(self, names: Names, sites: Sites) -> None:
         self.names = names
         self.sites = sites
-        self.definitions: Optional["ModuleWalker"] = None  # set by the walker: inline lambdas become functions
+        self.definitions: Optional[ModuleWalker] = None  # set by the walker: inline lambdas become functions
 
     def source(self, node: cst.BaseExpression, frame: Frame) -> Optional[Source]:
         """What an expression hands on, when it is a path, a lambda, a new object or a partial."""

@@ -7,6 +7,7 @@ walking one included. Events on the path where it succeeded carry it in
 there: `if self._lk.acquire(False): self._lk.release(); self.flush()` does not
 flush under a caller holding `_lk`.
 """
+
 from __future__ import annotations
 
 from typing import Optional, Tuple
@@ -51,4 +52,3 @@ def frees_the_rest(stmt: cst.CSTNode, frame: Frame, names: Names) -> Optional[He
         return None
     tried, negated = try_acquired(stmt.test, frame, names)
     return tried if negated else None
-

@@ -6,6 +6,7 @@ statement being walked (`lock.acquire()`, `ok = lock.acquire(...)`,
 `if [not] lock.acquire(...):`); the enclosing statements come from
 Frame.statements. Any other acquire counts as unguarded.
 """
+
 from __future__ import annotations
 
 from typing import List, Optional, Sequence
@@ -47,9 +48,7 @@ def _head_acquire(stmt: cst.CSTNode) -> Optional[cst.Call]:
     return None
 
 
-def _guarded(
-    body: Sequence[cst.CSTNode], index: int, parent: Optional[StatementContext], lock: LockPath, frame: Frame, names: Names
-) -> bool:
+def _guarded(body: Sequence[cst.CSTNode], index: int, parent: Optional[StatementContext], lock: LockPath, frame: Frame, names: Names) -> bool:
     """Is the lock acquired by body[index] released on every path?"""
     if any(entry.lock == lock for entry in frame.scoped):
         return True  # inside `with lock:`, which releases it whatever happens
@@ -176,8 +175,7 @@ def _starts_with_try_release(body: Sequence[cst.CSTNode], lock: LockPath, frame:
         return True
     # `except BaseException: lock.release(); raise` guards the exceptional paths too
     return any(
-        (handler.type is None or names.qualify(handler.type, frame) == "builtins.BaseException")
-        and releases(handler.body.body, lock, frame, names)
+        (handler.type is None or names.qualify(handler.type, frame) == "builtins.BaseException") and releases(handler.body.body, lock, frame, names)
         for handler in attempt.handlers
     )
 

@@ -6,6 +6,7 @@ stores on names, constants, counters, a few container appends, notify() of a
 condition, predicates of events and locks, and calls that only read the clock
 or the thread's identity. Anything else may raise.
 """
+
 from __future__ import annotations
 
 from typing import Callable, Optional
@@ -15,10 +16,21 @@ import libcst as cst
 Qualify = Callable[[cst.BaseExpression], Optional[str]]  # the qualified name an expression names
 
 # calls that only read the clock or the thread's identity
-CANNOT_RAISE = frozenset({
-    "threading.current_thread", "threading.currentThread", "threading.get_ident", "threading.get_native_id",
-    "_thread.get_ident", "os.getpid", "time.monotonic", "time.monotonic_ns", "time.perf_counter", "time.time", "time.time_ns",
-})
+CANNOT_RAISE = frozenset(
+    {
+        "threading.current_thread",
+        "threading.currentThread",
+        "threading.get_ident",
+        "threading.get_native_id",
+        "_thread.get_ident",
+        "os.getpid",
+        "time.monotonic",
+        "time.monotonic_ns",
+        "time.perf_counter",
+        "time.time",
+        "time.time_ns",
+    }
+)
 _NOTIFY = frozenset({"notify", "notify_all", "notifyAll"})  # raise only without the lock: a bug every run hits
 _PREDICATES = frozenset({"is_set", "isSet", "locked"})  # of events and locks: they read a flag
 _CONTAINER_METHODS = frozenset({"append", "appendleft", "clear"})  # of list/deque/dict/set: fail only when memory does
@@ -53,9 +65,7 @@ def _simple_test(node: cst.BaseExpression, qualify: Qualify) -> bool:
     if isinstance(node, cst.BooleanOperation):
         return simple(node.left, qualify) and simple(node.right, qualify)
     if isinstance(node, cst.Comparison):
-        return simple(node.left, qualify) and all(
-            isinstance(c.operator, (cst.Is, cst.IsNot)) and simple(c.comparator, qualify) for c in node.comparisons
-        )
+        return simple(node.left, qualify) and all(isinstance(c.operator, (cst.Is, cst.IsNot)) and simple(c.comparator, qualify) for c in node.comparisons)
     return False
 
 

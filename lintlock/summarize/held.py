@@ -4,6 +4,7 @@ A set is a tuple of Held entries in acquisition order. `None` stands for a
 path that does not continue (after return/raise/break). Branches join by
 intersection: a lock counts as held only if it is held on every path.
 """
+
 from __future__ import annotations
 
 from typing import Collection, Optional, Tuple

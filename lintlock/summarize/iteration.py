@@ -9,6 +9,7 @@ list/set/dict comprehension, the argument of a builtin that iterates
 (`for i, x in enumerate(f())`). lintlock.link follows a call into a generator
 only when it is consumed.
 """
+
 from __future__ import annotations
 
 from typing import Optional, Set

@@ -1,4 +1,5 @@
 """Constant arguments read from the source: the few values a summary keeps."""
+
 from __future__ import annotations
 
 from typing import Optional

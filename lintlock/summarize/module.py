@@ -1,5 +1,6 @@
 """Orchestration: one walk over a file, its functions, lambdas and classes,
 each turned into a summary."""
+
 from __future__ import annotations
 
 from typing import Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union

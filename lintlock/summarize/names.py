@@ -2,6 +2,7 @@
 expression names once they are known (a qualified name, an object path, the
 class of an annotation). Everything that needs the rest of the program is left
 symbolic for lintlock.link."""
+
 from __future__ import annotations
 
 from typing import Dict, List, Optional, Sequence

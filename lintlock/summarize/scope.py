@@ -1,5 +1,6 @@
 """Frames: the mutable state of the function (or class body, or module) being
 walked, what its names mean, and what it will be summarized as."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ class Frame:
 
     qualname: str
     params: Tuple[str, ...]
-    parent: Optional["Frame"] = None
+    parent: Optional[Frame] = None
     is_module: bool = False
     cls: Optional[ClassState] = None  # set for methods: `self.x = ...` feeds the class
     self_name: Optional[str] = None
@@ -63,7 +64,7 @@ class Frame:
     last_call: Optional[Tuple[int, Call]] = None  # (id of the node, event) of the call recorded last
     flows: List[Flow] = field(default_factory=list)  # value-flow facts (lintlock.summarize.facts)
 
-    def _scopes(self) -> Iterator["Frame"]:
+    def _scopes(self) -> Iterator[Frame]:
         """This function, then the functions it is nested in (not the module)."""
         frame: Optional[Frame] = self
         while frame is not None and not frame.is_module:

@@ -4,6 +4,7 @@ The contract locate.py and fix.py rely on: walking the same tree again gives
 the same numbers to the same nodes. So a number is taken exactly when the
 walk meets a node, and the walk's order must never depend on anything else.
 """
+
 from __future__ import annotations
 
 from typing import Dict, List, Mapping, Optional, Tuple
@@ -40,9 +41,7 @@ class Sites:
         if self.position_of is not None:
             where = self.position_of.get(node)
             if where is not None:
-                self.positions.append(
-                    (site, where.start.line, where.start.column + 1, where.end.line, where.end.column + 1, self._text(node))
-                )
+                self.positions.append((site, where.start.line, where.start.column + 1, where.end.line, where.end.column + 1, self._text(node)))
         return site
 
     def _text(self, node: cst.CSTNode) -> str:

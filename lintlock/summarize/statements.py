@@ -1,6 +1,7 @@
 """Statements, walked in order inside a function: how each one changes the
 held-lock set. One small handler per statement type, chosen by `type(stmt)`;
 compound statements (if, loops, try, with, match) join their branches."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, Tuple, Union
@@ -25,7 +26,7 @@ StatementHandler = Callable[..., Optional[HeldSet]]
 
 
 class Statements:
-    def __init__(self, expressions: Expressions, names: Names, definitions: "ModuleWalker") -> None:
+    def __init__(self, expressions: Expressions, names: Names, definitions: ModuleWalker) -> None:
         self.expressions = expressions
         self.names = names
         self.definitions = definitions
@@ -58,9 +59,7 @@ class Statements:
             cst.Assert: self._assert,
         }
 
-    def block(
-        self, body: Sequence[cst.CSTNode], frame: Frame, held: Optional[HeldSet], released_by: Sequence[cst.CSTNode] = ()
-    ) -> Optional[HeldSet]:
+    def block(self, body: Sequence[cst.CSTNode], frame: Frame, held: Optional[HeldSet], released_by: Sequence[cst.CSTNode] = ()) -> Optional[HeldSet]:
         """Walk statements in order. `released_by`: the finally block of the try this is the body of."""
         statements = frame.statements
         compound = self._compound

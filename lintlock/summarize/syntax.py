@@ -1,4 +1,5 @@
 """Small questions about libcst's node shapes, shared by the walkers."""
+
 from __future__ import annotations
 
 from dataclasses import fields as dataclass_fields
@@ -8,7 +9,34 @@ from typing import FrozenSet, Iterator, List, Mapping, Optional, Sequence, Tuple
 import libcst as cst
 
 # fields that hold only whitespace and punctuation
-_SYNTAX_FIELDS = ("whitespace", "lpar", "rpar", "comma", "semicolon", "lbracket", "rbracket", "lbrace", "rbrace", "colon", "equal", "operator", "dot", "walrus", "asynchronous", "header", "footer", "leading_lines", "trailing_whitespace", "newline", "indent", "star", "prefix", "quote", "start", "end")
+_SYNTAX_FIELDS = (
+    "whitespace",
+    "lpar",
+    "rpar",
+    "comma",
+    "semicolon",
+    "lbracket",
+    "rbracket",
+    "lbrace",
+    "rbrace",
+    "colon",
+    "equal",
+    "operator",
+    "dot",
+    "walrus",
+    "asynchronous",
+    "header",
+    "footer",
+    "leading_lines",
+    "trailing_whitespace",
+    "newline",
+    "indent",
+    "star",
+    "prefix",
+    "quote",
+    "start",
+    "end",
+)
 _NOT_CODE = (cst.BaseParenthesizableWhitespace, cst.Comment, cst.Newline, cst.EmptyLine)
 
 

@@ -1,5 +1,6 @@
 """What a name is bound to, as plain data: the Value of an assignment, a class
 attribute or a return (`threading.Lock()`, `Condition(self._lock)`, `other`)."""
+
 from __future__ import annotations
 
 from typing import Optional, Tuple
@@ -41,13 +42,7 @@ def _call_value(node: cst.Call, frame: Frame, names: Names, ann: Optional[str], 
         if factory is not None:
             return Value(callee=names.qualify(factory, frame), annotation=ann, site=site)
     arg0, int0 = _first_argument(node, frame, names)
-    keywords = tuple(
-        (arg.keyword.value, path)
-        for arg in node.args
-        if arg.keyword is not None
-        for path in [names.path(arg.value, frame)]
-        if path is not None
-    )
+    keywords = tuple((arg.keyword.value, path) for arg in node.args if arg.keyword is not None for path in [names.path(arg.value, frame)] if path is not None)
     return Value(callee=callee, arg0=arg0, int0=int0, nargs=len(node.args), keywords=keywords, annotation=ann, site=site)
 
 
