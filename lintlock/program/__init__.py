@@ -1,4 +1,10 @@
 """All files' facts as one program: the parts of linking that need the whole tree.
+lintlock.link.Program composes them; each has one job.
 
+index       definitions: modules, classes, functions, names, MRO, member lookup
 valueflow   the points-to fixpoint over the summaries' value-flow facts
+types       the in-tree class of the object a path names
+locks       lock identity: keys, kinds, class-level ids, where a lock is made
+calls       call resolution, with the reason (direct, override, value flow, ...)
+reach       which locks a function may acquire, and which are held at an event
 """

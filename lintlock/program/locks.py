@@ -1,0 +1,282 @@
+"""Lock identity: which object a lock expression names, what kind of lock it is, and where it is made.
+
+A `Key` names an object in the frame of one function:
+  ("g", "pkg.mod.Cache._lock", ())  one object for the whole program
+                                    (a module global or a class attribute);
+  ("l", "self", ("_lock",))         relative to a parameter or local of that
+                                    function; it means the same object in the
+                                    caller only when the call passes that object.
+A class-level id (`class_id`, "pkg.mod.Cache._lock") names the lock of every
+instance at once: lock order (LL102) and wakers (LL103) compare those.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from ..knowledge import Knowledge, LockKind
+from ..model import FunctionSummary, LockPath, Site, Value
+from ..summarize import SELF
+from .index import Index
+from .types import ObjectTypes
+
+Key = Tuple[str, str, Tuple[str, ...]]
+MAX_ATTRS = 4  # longer attribute paths (through recursion) are dropped
+_MAX_DEPTH = 5  # Condition(Condition(...)), factories returning factories
+
+
+@dataclass(frozen=True)
+class LockInfo:
+    key: Key
+    kind: Optional[LockKind]
+    reentrant: Optional[bool]  # None: unknown, never reported as a self-deadlock
+
+
+class Locks:
+    def __init__(self, index: Index, types: ObjectTypes, knowledge: Knowledge) -> None:
+        self.index = index
+        self.types = types
+        self.knowledge = knowledge
+
+    # -- keys -------------------------------------------------------------
+
+    def key_of(self, fn: FunctionSummary, path: LockPath) -> Key:
+        index = self.index
+        if path.scope == "global":
+            return ("g", index.resolve(".".join((path.base,) + path.attrs)), ())
+        path = self._through_properties(fn, path)
+        if path.base == index.self_param(fn) and path.attrs and fn.cls is not None:
+            instance, _, owner = index.attr_values(fn.cls, path.attrs[0])
+            if owner is not None and not instance:
+                # a class attribute: one object, whatever instance reaches it
+                return ("g", index.resolve(f"{owner}.{path.attrs[0]}"), path.attrs[1:])
+        return ("l", path.base, path.attrs[:MAX_ATTRS])
+
+    def _through_properties(self, fn: FunctionSummary, path: LockPath) -> LockPath:
+        """`self.lock` where `lock` is a property that returns `self._lock`: the path it returns."""
+        for _ in range(3):
+            if not path.attrs or path.attrs[-1] not in self.index.properties:
+                return path
+            prefix = LockPath(path.base, path.attrs[:-1], path.scope)
+            returned = self._property_returns(fn, prefix, path.attrs[-1])
+            if returned is None:
+                return path
+            path = LockPath(path.base, prefix.attrs + returned, path.scope)
+        return path
+
+    def _property_returns(self, fn: FunctionSummary, prefix: LockPath, name: str) -> Optional[Tuple[str, ...]]:
+        """The attributes of its own object that the property `prefix.name` returns (`return self._lock`)."""
+        index = self.index
+        cls = index.static_class_of_path(fn, prefix)
+        getter = index.functions.get(index.lookup(cls, name) or "") if cls is not None else None
+        if getter is None or getter.kind != "property" or not getter.params:
+            return None
+        returns = [f for f in getter.flows if f.kind == "return"]
+        source = returns[0].source if len(returns) == 1 else None
+        if source is None or source.scope != "local" or source.base != getter.params[0] or not source.attrs:
+            return None
+        return source.attrs
+
+    def free_keys(self, fn: FunctionSummary, event: object) -> Dict[Key, int]:
+        """The locks a try-acquire found free where `event` runs (a thread that held one before
+        never gets there), with the site of that try-acquire."""
+        found: Dict[Key, int] = {}
+        for tried in getattr(event, "free", ()):
+            found[self.key_of(fn, tried.lock)] = tried.site
+            found[self.canonical(fn, tried.lock).key] = tried.site
+        return found
+
+    # -- what a key was assigned -------------------------------------------
+
+    def values_of(self, fn: FunctionSummary, key: Key) -> List[Value]:
+        """Every assignment (or declaration) of the object a key names."""
+        scope, base, attrs = key
+        if scope == "g":
+            return self._global_values(base) if not attrs else []
+        if not attrs:
+            return self._values_of_name(fn, base)
+        cls = self.types.class_of_path(fn, LockPath(base, attrs[:-1]))
+        if cls is None:
+            return self._lock_attribute(self.index.declared_type(fn, base) if len(attrs) == 1 else None, attrs[-1])
+        instance, class_values, _ = self.index.attr_values(cls, attrs[-1])
+        return instance + class_values or self._lock_attribute(self.lock_class(cls), attrs[-1])
+
+    def _global_values(self, name: str) -> List[Value]:
+        """A module global's assignments, or a class attribute's (then its instance declarations)."""
+        index = self.index
+        owner, _, member = name.rpartition(".")
+        if owner in index.modules:
+            return [v for n, v in index.modules[owner].globals if n == member]
+        if owner in index.classes:
+            instance, class_values, _ = index.attr_values(owner, member)
+            return class_values + instance
+        return []
+
+    def _values_of_name(self, fn: FunctionSummary, base: str) -> List[Value]:
+        """A local's assignments; else the instance when its class is a lock class, or a parameter's annotation."""
+        values = [v for name, v in fn.local_values if name == base]
+        if not values and fn.cls is not None and base == self.index.self_param(fn):
+            lock_class = self.lock_class(fn.cls)  # `self.acquire()` in a subclass of logging.Handler
+            values = [Value(callee=lock_class)] if lock_class else []
+        return values or [Value(annotation=t) for name, t in fn.param_types if name == base]
+
+    def lock_class(self, cls: str) -> Optional[str]:
+        """The lock class (rules/locks.toml) an in-tree class is or derives from: `class H(logging.Handler)`."""
+        kinds = self.knowledge.kinds
+        index = self.index
+        for klass in index.mro(cls):
+            if klass in kinds:
+                return klass
+            for base in index.classes[klass].bases:
+                resolved = index.resolve(base)
+                if resolved not in index.classes and resolved in kinds:
+                    return resolved
+        return None
+
+    def _lock_attribute(self, owner: Optional[str], attr: str) -> List[Value]:
+        """`handler.lock`: an attribute the lock table declares on a class outside the tree."""
+        name = f"{owner}.{attr}"
+        return [Value(callee=name)] if owner is not None and name in self.knowledge.kinds else []
+
+    # -- kinds ------------------------------------------------------------
+
+    def lock_info(self, fn: FunctionSummary, key: Key, depth: int = 0) -> LockInfo:
+        """What kind of lock a key is, following Condition(lock) to the lock it wraps."""
+        values = self._declared_values(self.values_of(fn, key))
+        kinds = self._kinds(values) if values is not None else None
+        if not kinds:
+            return LockInfo(key, None, None)
+        kind, value = kinds[0]
+        if kind.wraps is not None and value.arg0 is not None and depth < _MAX_DEPTH:
+            wrapped = self._rebase(fn, key, value.arg0)
+            if wrapped is not None:
+                return self.lock_info(fn, wrapped, depth + 1)
+        return LockInfo(key, kind, _reentrant(kinds))
+
+    def _declared_values(self, values: List[Value]) -> Optional[List[Value]]:
+        """`_lock: threading.Lock` says what every assignment holds, unless the annotations
+        disagree (a version switch, `if ASYNC: lock: Lock else: ...`): then None, unknown."""
+        annotated = [v for v in values if v.annotation is not None]
+        declared = [self.kind_of(Value(annotation=v.annotation)) for v in annotated]
+        known = [k for k in declared if k is not None]
+        if not known:
+            return values
+        if len(known) != len(declared) or len({(k.reentrant, k.family, k.counting) for k in known}) > 1:
+            return None
+        return [Value(annotation=next(v.annotation for v, k in zip(annotated, declared) if k is not None))]
+
+    def _kinds(self, values: Sequence[Value]) -> Optional[List[Tuple[LockKind, Value]]]:
+        """The kind of every assignment; None when one of them is not a known lock."""
+        kinds: List[Tuple[LockKind, Value]] = []
+        for value in values:
+            if value.callee is None and value.arg0 is None and value.annotation is None:
+                continue  # `= None`: not a lock, not another object either
+            kind = self.kind_of(value)
+            if kind is None:
+                return None
+            kinds.append((kind, value))
+        return kinds
+
+    def _rebase(self, fn: FunctionSummary, key: Key, arg: LockPath) -> Optional[Key]:
+        """Condition(x) declared for key: the key of x, in the same frame."""
+        if arg.scope == "global":
+            return ("g", self.index.resolve(".".join((arg.base,) + arg.attrs)), ())
+        if arg.base == SELF and key[0] == "l" and key[2]:
+            return self.key_of(fn, LockPath(key[1], key[2][:-1] + arg.attrs))
+        if arg.base == SELF and key[0] == "g":
+            return None
+        if key[0] == "l" and not key[2]:
+            return self.key_of(fn, arg)  # a local Condition(lock) of the same function
+        return None
+
+    def canonical(self, fn: FunctionSummary, path: LockPath) -> LockInfo:
+        return self.lock_info(fn, self.key_of(fn, path))
+
+    def is_lock_value(self, value: Value) -> bool:
+        return self.kind_of(value) is not None
+
+    def kind_of(self, value: Value, depth: int = 0) -> Optional[LockKind]:
+        for name in (value.callee, value.annotation):
+            found = self._kind_named(name, depth) if name is not None else None
+            if found is not None:
+                return found
+        return None
+
+    def _kind_named(self, name: str, depth: int) -> Optional[LockKind]:
+        """The kind of lock a constructor, a lock class's subclass or a factory function makes."""
+        kinds = self.knowledge.kinds
+        resolved = self.index.resolve(name)
+        if resolved in kinds:
+            return kinds[resolved]
+        if name in kinds:
+            return kinds[name]
+        lock_class = self.lock_class(resolved) if resolved in self.index.classes else None
+        if lock_class is not None:
+            return kinds[lock_class]  # an instance of a subclass of a lock class
+        factory = self.index.functions.get(resolved)
+        if factory is not None and factory.returns_value is not None and depth < _MAX_DEPTH:
+            return self.kind_of(factory.returns_value, depth + 1)
+        return None
+
+    # -- class-level identity ------------------------------------------------
+
+    def class_id(self, fn: FunctionSummary, key: Key) -> Optional[str]:
+        """Class-level identity of an object (`pkg.mod.Cache._lock`), the same for every instance."""
+        scope, base, attrs = key
+        if scope == "g":
+            return base if not attrs else None
+        if not attrs:
+            return None  # a local: no identity beyond this call
+        cls = self.types.class_of_path(fn, LockPath(base, attrs[:-1]))
+        if cls is None:
+            return None
+        return f"{self.index.declaring_class(cls, attrs[-1])}.{attrs[-1]}"
+
+    def field_id(self, fn: FunctionSummary, path: LockPath) -> Optional[str]:
+        return self.class_id(fn, self.key_of(fn, path))
+
+    def declaration(self, lock_id: str) -> Tuple[Optional[Site], Optional[LockKind]]:
+        """Where a class-level lock is created, and its kind."""
+        index = self.index
+        owner, _, name = lock_id.rpartition(".")
+        if owner in index.classes:
+            summary = index.classes[owner]
+            values = [v for n, v in summary.instance_attrs + summary.class_attrs if n == name]
+        elif owner in index.modules:
+            values = [v for n, v in index.modules[owner].globals if n == name]
+        else:
+            return None, None
+        path = index.path_of.get(owner) or index.modules[owner].path
+        for value in values:
+            kind = self.kind_of(value)
+            if kind is not None:
+                return (Site(path, value.site) if value.site >= 0 else None), kind
+        return None, None
+
+    def type_of(self, fn: FunctionSummary, path: LockPath) -> Tuple[Optional[str], Optional[Value]]:
+        """(qualified constructor, its Value) of what a path holds, when every assignment agrees."""
+        types = set()
+        chosen = None
+        for value in self.values_of(fn, self.key_of(fn, path)):
+            name = value.callee if value.callee is not None else value.annotation
+            if name is None:
+                continue
+            types.add(name if name.startswith(".") else self.index.resolve(name))
+            chosen = value
+        if len(types) != 1:
+            return None, None
+        return types.pop(), chosen
+
+
+def _reentrant(kinds: List[Tuple[LockKind, Value]]) -> Optional[bool]:
+    """Whether every assignment makes a reentrant lock; None when they differ or cannot tell
+    (a semaphore whose count is not 1)."""
+    found = set()
+    for kind, value in kinds:
+        if kind.counting:
+            single = value.nargs == 0 or value.int0 == 1
+            found.add(None if not single else False)
+        else:
+            found.add(kind.reentrant)
+    return found.pop() if len(found) == 1 else None
