@@ -18,7 +18,7 @@ import dataclasses
 import enum
 import json
 import typing
-from typing import Any, Callable, Dict, Iterable, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Tuple
 
 _TAG = "!"
 _VALUE = "="
@@ -137,7 +137,10 @@ class Codec:
 
     def _union(self, options: Tuple[Any, ...]) -> Callable[[Any], Any]:
         nullable = type(None) in options
-        decoders = [self._decoder(o) for o in options if o is not type(None)]
+        members = [o for o in options if o is not type(None)]
+        if all(isinstance(o, type) and self._classes.get(o.__name__) is o for o in members):
+            return self._tagged_union(members, nullable)
+        decoders = [self._decoder(o) for o in members]
         if len(decoders) == 1:
             (only,) = decoders
             return (lambda data: None if data is None else only(data)) if nullable else only
@@ -153,6 +156,23 @@ class Codec:
             raise Malformed(f"{data!r} fits none of {options}")
 
         return union
+
+    def _tagged_union(self, members: List[type], nullable: bool) -> Callable[[Any], Any]:
+        """A union of registered classes (FunctionSummary.events): the tag says which, no trial decoding."""
+        if len(members) == 1 and not nullable:
+            return self._decoder(members[0])
+        by_tag = {cls.__name__: self._decoder(cls) for cls in members}
+
+        def tagged(data: Any) -> Any:
+            if data is None and nullable:
+                return None
+            tag = data.get(_TAG) if type(data) is dict else None
+            decoder = by_tag.get(tag) if type(tag) is str else None
+            if decoder is None:
+                raise Malformed(f"{str(data)[:80]} is none of {sorted(by_tag)}")
+            return decoder(data)
+
+        return tagged
 
     def _tuple(self, items: Tuple[Any, ...]) -> Callable[[Any], Any]:
         if len(items) == 2 and items[1] is Ellipsis:

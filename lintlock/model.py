@@ -8,7 +8,32 @@ No libcst node ever leaves the summarizer.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional, Tuple
+from typing import Literal, Optional, Tuple, Union
+
+# The closed sets of strings the model uses: a checker (mypy) rejects a misspelt
+# one, and they cost nothing at run time (cached JSON and summaries are unchanged).
+
+# LockPath.scope: "local" a name of the function; "global" a qualified name;
+# "instance" an attribute of the object whose method declares it (`Condition(self._lock)`
+# assigned to `self._cond`: LockPath("", ("_lock",), "instance")), base is empty
+LockScope = Literal["local", "global", "instance"]
+# Held.how: "with" a `with` block (or a context manager's); "acquire" an explicit
+# lock.acquire(); "free" a try-acquire that succeeded (Acquire.free, Call.free)
+HeldHow = Literal["with", "acquire", "free"]
+AcquireHow = Literal["with", "async with", "acquire"]
+AwaitHow = Literal["await", "async for", "async with"]
+# Target.kind: see Target
+TargetKind = Literal["method", "super", "global", "local", "dunder", "attr", "element"]
+# Call.runs: see Call
+CallRuns = Literal["call", "consumed", "iterates"]
+# Flow.kind: see Flow
+FlowKind = Literal["store", "insert", "extend", "iterate", "return", "argument"]
+# FunctionSummary.kind: "module" the module's top-level code
+FunctionKind = Literal["module", "function", "method", "classmethod", "staticmethod", "property", "setter", "deleter"]
+# Value.acquired: `ok = lock.acquire()` (blocking) or a try-acquire (non-blocking or timed)
+AcquireResult = Literal["blocking", "try"]
+# FixRequest.lock_how: how the lock region is written; "": moving the call is not offered
+RegionHow = Literal["with", "acquire", ""]
 
 
 @dataclass(frozen=True)
@@ -18,13 +43,18 @@ class LockPath:
     scope "local": `base` is a parameter, captured name or local variable of
     the function. scope "global": `base` is a qualified name (`pkg.mod._lock`,
     `pkg.mod.Cache`), resolved from the module's imports and definitions.
+    scope "instance": `attrs` of the instance a method declares an attribute
+    on (ClassSummary.instance_attrs: `self._cond = Condition(self._lock)`);
+    `base` is empty, so it never names a local.
     """
 
     base: str
     attrs: Tuple[str, ...] = ()
-    scope: str = "local"
+    scope: LockScope = "local"
 
     def text(self) -> str:
+        if self.scope == "instance":
+            return ".".join(("self",) + self.attrs)
         base = self.base if self.scope == "local" else self.base.rsplit(".", 1)[-1]
         return ".".join((base,) + self.attrs)
 
@@ -40,7 +70,7 @@ class Held:
     site: int
     lock: Optional[LockPath] = None
     via_call: Optional[int] = None
-    how: str = "with"  # "acquire": an explicit lock.acquire()
+    how: HeldHow = "with"
 
 
 @dataclass(frozen=True)
@@ -52,12 +82,14 @@ class Target:
           "global"  a qualified name: module function, class, Class.method
           "local"   a nested function/lambda or a captured parameter
           "dunder"  syntax on an object: len(x) -> x.__len__, `with x:`
-          "attr"    a plain attribute read or write (a property, if any)
+          "attr"    a plain attribute read, or a write when `writes` (a property or its setter, if any)
+          "element" an element of a local container called: `handlers[0](...)`
     """
 
-    kind: str
+    kind: TargetKind
     name: str
     receiver: Optional[LockPath] = None
+    writes: bool = False  # kind "attr": `receiver.name = value`, which runs a property's setter
 
 
 @dataclass(frozen=True)
@@ -86,7 +118,7 @@ class Acquire:
     lock: LockPath
     held: Tuple[Held, ...]
     blocking: bool  # False for acquire(blocking=False) and acquire(timeout=...)
-    how: str  # "with", "async with", "acquire"
+    how: AcquireHow
     guarded: bool = True  # acquire(): a try/finally that releases it follows
     free: Tuple[Held, ...] = ()  # the try-acquires that succeeded on this path (site, lock): the lock was free there
 
@@ -103,14 +135,18 @@ class Call:
     # "call": an ordinary call; "consumed": its result is iterated right here (`for x in f()`,
     # `list(f())`), so a generator's body runs here; "iterates": an earlier call's result
     # (`it = f()`) is iterated here, which runs only a generator's body
-    runs: str = "call"
+    runs: CallRuns = "call"
 
 
 @dataclass(frozen=True)
 class Await:
     site: int
     held: Tuple[Held, ...]
-    how: str = "await"  # "await", "async for", "async with"
+    how: AwaitHow = "await"
+
+
+# what a function does, in order: FunctionSummary.events
+Event = Union[Acquire, Call, Await]
 
 
 @dataclass(frozen=True)
@@ -124,6 +160,9 @@ class Value:
     keywords: Tuple[Tuple[str, LockPath], ...] = ()  # keyword arguments naming objects (target=self._run)
     annotation: Optional[str] = None  # qualified annotation, when there is one
     site: int = -1
+    # `ok = lock.acquire(...)`: the local holds whether `arg0` was acquired; "try": a
+    # non-blocking or timed acquire, whose success proves the lock was free (callee is None)
+    acquired: Optional[AcquireResult] = None
 
 
 @dataclass(frozen=True)
@@ -141,7 +180,7 @@ class Flow:
     nested def, by qualified name), else `callee` (what is called to make it).
     """
 
-    kind: str
+    kind: FlowKind
     dest: Optional[LockPath] = None
     source: Optional[LockPath] = None
     function: str = ""
@@ -149,6 +188,7 @@ class Flow:
     slot: str = ""
     partial: bool = False  # functools.partial(source, ...): its arguments are not the call's
     site: int = -1
+    element: bool = False  # source[...]: an element of source flows (`Thread(target=self._jobs[name])`), not source
 
 
 @dataclass(frozen=True)
@@ -156,10 +196,10 @@ class FunctionSummary:
     qualname: str
     name: str
     params: Tuple[str, ...]
-    events: Tuple[object, ...]
+    events: Tuple[Event, ...]
     cls: Optional[str] = None  # qualified name of the class it is defined in
     parent: Optional[str] = None  # enclosing function, for nested defs and lambdas
-    kind: str = "function"  # function, method, classmethod, staticmethod, property, setter
+    kind: FunctionKind = "function"
     is_async: bool = False
     is_generator: bool = False  # has `yield`: calling it runs none of its body
     decorators: Tuple[str, ...] = ()
@@ -214,15 +254,15 @@ class FixRequest:
     path: str
     call_site: int
     lock_site: int  # the `with` item, or the acquire() call; -1: not a region of this function
-    lock_how: str  # "with" | "acquire" | "" (moving the call is not offered)
+    lock_how: RegionHow
     declaration_site: int = -1  # `self._lock = threading.Lock()` in this file (for the RLock fix)
     # the `_locked` split of the function that takes the lock again (in this file, or in split_path):
     split_path: str = ""  # the file it is defined in, when not this one (its sites are that file's)
     split_site: int = -1  # its name in its `def`
     split_lock: int = -1  # its acquisition: the `with` item or the acquire() call
     split_call: int = -1  # the call to point at the new variant: the finding's, or the chain's last hop
-    split_target: str = ""  # how that call names the function (a Target kind: method, super, dunder, attr...)
-    split_kind: str = ""  # the function's kind (method, staticmethod, classmethod, property, setter, function)
+    split_target: Union[TargetKind, Literal[""]] = ""  # how that call names the function
+    split_kind: Union[FunctionKind, Literal[""]] = ""  # the function's kind
     split_decorator: str = ""  # the decorator that holds the lock around it (split_lock is then -1)
     split_via: Tuple[str, ...] = ()  # names of the functions between the call and that one (each called only there)
     split_why: str = ""  # why the split is not offered, when the analysis can tell

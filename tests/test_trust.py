@@ -115,6 +115,20 @@ def test_codec_rejects_malformed_data(document):
         CODEC.loads(document.encode(), Finding)
 
 
+def test_codec_checks_events_and_closed_string_sets():
+    """FunctionSummary.events holds only events, and Literal-typed fields only their strings."""
+    function = model.FunctionSummary("m.f", "f", (), (model.Await(1, (), "async for"),), kind="setter")
+    document = CODEC.dumps(function)
+    assert CODEC.loads(document, model.FunctionSummary) == function
+    another_class = document.replace(b'{"!":"Await","site":1,"held":[],"how":"async for"}', b'{"!":"LockPath","base":"x"}')
+    misspelt = document.replace(b'"async for"', b'"async fro"')
+    unknown_kind = document.replace(b'"setter"', b'"getter"')
+    for bad in (another_class, misspelt, unknown_kind):
+        assert bad != document
+        with pytest.raises(Malformed):
+            CODEC.loads(bad, model.FunctionSummary)
+
+
 def test_cache_misses_on_foreign_entries(tmp_path):
     cache = SummaryCache(str(tmp_path), CODEC)
     cache.put("runs", "key", "check", 5)

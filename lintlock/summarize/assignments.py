@@ -89,10 +89,10 @@ class Assignments:
         elif path is not None and path.scope == "global":
             frame.aliases[name] = path
         elif acquired is not None:  # `ok = lock.acquire(False)`: `if ok:` tells whether it is held
-            # int0 0: a try-acquire (non-blocking or timed), whose success proves the lock was free
+            # a try-acquire (non-blocking or timed): its success proves the lock was free
             call = value.expression if isinstance(value, cst.Await) else value
             blocks = acquire_blocks(call) if isinstance(call, cst.Call) else True
-            frame.local_values[name] = Value(callee="<acquire>", arg0=self.names.path(acquired, frame), int0=int(blocks))
+            frame.local_values[name] = Value(arg0=self.names.path(acquired, frame), acquired="blocking" if blocks else "try")
         elif value is not None or annotation is not None:
             frame.local_values[name] = self._value(value, frame, annotation)
 

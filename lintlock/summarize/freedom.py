@@ -14,7 +14,7 @@ from typing import Optional, Tuple
 
 import libcst as cst
 
-from ..model import Acquire, Held
+from ..model import Acquire, Held, LockPath
 from .held import acquire_blocks, acquired_object
 from .names import Names
 from .scope import Frame
@@ -26,24 +26,34 @@ def try_acquired(test: cst.BaseExpression, frame: Frame, names: Names) -> Tuple[
     `[not] ok` for `ok = lock.acquire(timeout=...)`, or an `and` of tests one of which is a
     try-acquire (the branch runs only where every one held); (None, False) for any other test."""
     if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
-        for operand in (test.left, test.right):
-            tried, negated = try_acquired(operand, frame, names)
-            if tried is not None and not negated:
-                return tried, False
-        return None, False
+        return _either_tried(test, frame, names), False
     negated = isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not)
     inner = test.expression if isinstance(test, cst.UnaryOperation) and negated else test
-    lock = None
-    acquired = acquired_object(inner) if isinstance(inner, cst.Call) else None
-    if isinstance(inner, cst.Call) and acquired is not None and not acquire_blocks(inner):
-        lock = names.path(acquired, frame)
-    elif isinstance(inner, cst.Name) and inner.value in frame.local_values:
-        flag = frame.local_values[inner.value]
-        lock = flag.arg0 if flag.callee == "<acquire>" and flag.int0 == 0 else None
+    lock = _tried_lock(inner, frame, names)
     if lock is None:
         return None, False
     site = next((e.site for e in reversed(frame.events) if isinstance(e, Acquire) and e.lock == lock), -1)
     return Held(site=site, lock=lock, how="free"), negated
+
+
+def _either_tried(test: cst.BooleanOperation, frame: Frame, names: Names) -> Optional[Held]:
+    """`a and b`: the first operand that is a (not negated) try-acquire."""
+    for operand in (test.left, test.right):
+        tried, negated = try_acquired(operand, frame, names)
+        if tried is not None and not negated:
+            return tried
+    return None
+
+
+def _tried_lock(inner: cst.BaseExpression, frame: Frame, names: Names) -> Optional[LockPath]:
+    """The lock of `lock.acquire(False)` (or timed), or of the flag `ok` a try-acquire set."""
+    if isinstance(inner, cst.Call):
+        acquired = acquired_object(inner)
+        return names.path(acquired, frame) if acquired is not None and not acquire_blocks(inner) else None
+    if isinstance(inner, cst.Name) and inner.value in frame.local_values:
+        flag = frame.local_values[inner.value]
+        return flag.arg0 if flag.acquired == "try" else None
+    return None
 
 
 def frees_the_rest(stmt: cst.CSTNode, frame: Frame, names: Names) -> Optional[Held]:

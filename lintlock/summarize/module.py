@@ -8,7 +8,7 @@ from typing import Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Uni
 import libcst as cst
 from libcst.metadata import CodeRange
 
-from ..model import ClassSummary, FunctionSummary, ModuleSummary, Value
+from ..model import ClassSummary, FunctionKind, FunctionSummary, ModuleSummary, Value
 from .expressions import Expressions
 from .held import join
 from .names import Names
@@ -19,7 +19,7 @@ from .syntax import dotted, parameter_names, statements_of, sub_blocks
 from .values import value_of
 
 _PROPERTIES = ("builtins.property", "functools.cached_property")
-_ACCESSORS = ("setter", "deleter")  # @name.setter: a method stored under its property's name
+_ACCESSORS: Dict[str, FunctionKind] = {"setter": "setter", "deleter": "deleter"}  # @name.setter: a method stored under its property's name
 
 
 class ModuleWalker:
@@ -134,7 +134,7 @@ class ModuleWalker:
         self,
         frame: Frame,
         name: str,
-        kind: str,
+        kind: FunctionKind,
         site: int,
         decorators: Tuple[str, ...] = (),
         is_async: bool = False,
@@ -206,9 +206,9 @@ class ModuleWalker:
                 yield small.target.value, value_of(small.value, body_frame, self.names, self.sites, small.annotation)
 
 
-def _method_kind(decorators: Tuple[str, ...], nodes: Sequence[cst.Decorator]) -> str:
+def _method_kind(decorators: Tuple[str, ...], nodes: Sequence[cst.Decorator]) -> FunctionKind:
     """method, staticmethod, classmethod, property, setter or deleter: the last decorator that says."""
-    kind = "method"
+    kind: FunctionKind = "method"
     for deco, node in zip(decorators, nodes):
         if deco == "builtins.staticmethod":
             kind = "staticmethod"
@@ -217,7 +217,7 @@ def _method_kind(decorators: Tuple[str, ...], nodes: Sequence[cst.Decorator]) ->
         elif deco in _PROPERTIES:
             kind = "property"
         elif isinstance(node.decorator, cst.Attribute) and node.decorator.attr.value in _ACCESSORS:
-            kind = node.decorator.attr.value  # @name.setter
+            kind = _ACCESSORS[node.decorator.attr.value]  # @name.setter
     return kind
 
 

@@ -8,7 +8,7 @@ from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
-from ..model import Call, Flow, Held, LockPath, Value
+from ..model import Call, Event, Flow, Held, LockPath, Value
 from .held import HeldSet
 
 SELF = "<self>"  # the instance, in attribute declarations collected from methods
@@ -44,7 +44,7 @@ class Frame:
     self_name: Optional[str] = None
     locals: Set[str] = field(default_factory=set)
     aliases: Dict[str, LockPath] = field(default_factory=dict)
-    events: List[object] = field(default_factory=list)
+    events: List[Event] = field(default_factory=list)
     local_defs: Dict[str, str] = field(default_factory=dict)
     local_values: Dict[str, Value] = field(default_factory=dict)
     yield_held: Optional[HeldSet] = None

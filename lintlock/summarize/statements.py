@@ -4,7 +4,7 @@ compound statements (if, loops, try, with, match) join their branches."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Callable, Dict, List, Literal, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 # (statement, frame, held) -> held after it (None: it does not continue); each handler takes one type
 StatementHandler = Callable[..., Optional[HeldSet]]
+WithHow = Literal["with", "async with"]
 
 
 class Statements:
@@ -139,7 +140,7 @@ class Statements:
             return (before, held) if negated else (held, before)
         if isinstance(inner, cst.Name) and frame.is_local(inner.value):
             flag = frame.local_values.get(inner.value)
-            if flag is not None and flag.callee == "<acquire>" and flag.arg0 is not None:
+            if flag is not None and flag.acquired is not None and flag.arg0 is not None:
                 released = without(held, flag.arg0)
                 return (released, held) if negated else (held, released)
         return held, held
@@ -202,7 +203,7 @@ class Statements:
         return ends
 
     def _with(self, stmt: cst.With, frame: Frame, held: HeldSet) -> Optional[HeldSet]:
-        how = "async with" if stmt.asynchronous is not None else "with"
+        how: WithHow = "async with" if stmt.asynchronous is not None else "with"
         added: List[Held] = []
         for item in stmt.items:
             held, entry = self._enter(item.item, how, frame, held)
@@ -219,7 +220,7 @@ class Statements:
             return None
         return minus(end, added)
 
-    def _enter(self, expr: cst.BaseExpression, how: str, frame: Frame, held: HeldSet) -> Tuple[HeldSet, Optional[Held]]:
+    def _enter(self, expr: cst.BaseExpression, how: WithHow, frame: Frame, held: HeldSet) -> Tuple[HeldSet, Optional[Held]]:
         """One `with` item: the held set after evaluating it, and its entry (None: holds nothing we know)."""
         path = self.names.path(expr, frame)
         if path is not None:
@@ -227,16 +228,16 @@ class Statements:
         if isinstance(expr, cst.Call):
             held = self.expressions.children(expr, frame, held)
             if how == "async with":
-                frame.events.append(Await(site=self.expressions.sites.number(expr), held=held, how=how))
+                frame.events.append(Await(site=self.expressions.sites.number(expr), held=held, how="async with"))
             site = self.expressions.emit_target_call(expr, frame, held, awaited=how == "async with")
             return held, (None if site is None else Held(site=site, via_call=site))
         return self.expressions.walk(expr, frame, held), None
 
-    def _enter_lock(self, expr: cst.BaseExpression, path: LockPath, how: str, frame: Frame, held: HeldSet) -> Held:
+    def _enter_lock(self, expr: cst.BaseExpression, path: LockPath, how: WithHow, frame: Frame, held: HeldSet) -> Held:
         """`with lock:` acquires what `lock` names, through its __enter__ when it is local."""
         site = self.expressions.sites.number(expr)
         if how == "async with":
-            frame.events.append(Await(site=site, held=held, how=how))
+            frame.events.append(Await(site=site, held=held, how="async with"))
         frame.events.append(Acquire(site=site, lock=path, held=held, blocking=True, how=how, free=tuple(frame.free)))
         if path.scope == "local":
             enter = "__aenter__" if how == "async with" else "__enter__"
