@@ -169,3 +169,45 @@ def test_fact_sites_name_the_same_nodes_in_every_walk():
         assert len(nodes) == len(summary.positions), case
         for site, _, _, _, _, text in summary.positions:
             assert " ".join(tree.code_for_node(nodes[site]).split())[:40] == text[:40], (case, site)
+
+
+def _messages(case):
+    """(line, code, message) of the findings in one testdata/valueflow case, analysed alone."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "testdata" / "valueflow" / case
+    return [(f.line, f.code, f.message) for f in run([str(path)]).findings]
+
+
+def test_receiver_typed_by_value_flow_says_where_the_object_was_passed():
+    found = _messages("constructed.py")
+    assert [(line, code) for line, code, _ in found] == [(15, "LL101"), (25, "LL101"), (75, "LL101")]
+    assert found[1][2] == (
+        "self._backend.send(item) is called (self._backend is the HttpBackend passed at line 55) while holding "
+        "self._backend._lock (acquired at line 23); HttpBackend.send acquires self._lock again at line 10, "
+        "and threading.Lock is not reentrant: this thread waits for itself forever"
+    )
+    assert "(self._backend is the tcp_backend passed at line 94)" in found[2][2]
+    assert "is the" not in found[0][2]  # self.send(): its class is written in the code
+
+
+def test_work_handed_to_a_pool_or_thread_says_where_it_was_handed_over():
+    found = _messages("executors.py")
+    assert [(line, code) for line, code, _ in found] == [(30, "LL103"), (35, "LL103"), (41, "LL103"), (47, "LL103")]
+    assert found[0][2] == (
+        "future.result() blocks while holding self._lock (acquired at line 28) until the submitted call returns; "
+        "but Pool._work (handed over at line 29) takes Pool._lock on its way (at line 16), so it waits for this "
+        "thread to release it: neither ever proceeds"
+    )
+    assert "but the lambda (handed over at line 34) takes Pool._lock" in found[1][2]
+    assert "until the thread finishes; but Pool._work (handed over at line 24) takes Pool._lock" in found[2][2]
+    assert "but the lambda (handed over at line 44) takes Pool._lock" in found[3][2]
+
+
+def test_coroutines_awaited_through_gather_run_under_the_held_asyncio_lock():
+    found = _messages("awaited_tasks.py")
+    assert [(line, code) for line, code, _ in found] == [(24, "LL101"), (28, "LL101"), (32, "LL101")]
+    assert found[0][2] == (
+        "self._flush() is called while holding self._lock (acquired at line 23); Session._flush acquires "
+        "self._lock again at line 12, and asyncio.Lock is not reentrant: this task waits for itself forever"
+    )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from ..link import HeldLock, Key, Program
-from ..model import Acquire, Call, Diagnostic, FixRequest, FunctionSummary, Site, Target
+from ..model import Acquire, Call, Diagnostic, FixRequest, FunctionSummary, RegionHow, Site, Target
 from .common import WAITS_FOR, Locate, where
 
 
@@ -41,6 +41,7 @@ class SelfDeadlockMessage:
     iterates: bool = False  # the event iterates an earlier call's generator (`it = f()` ... `list(it)`)
     flow: Optional[Site] = None  # the callee was found by value flow: where it was stored or passed
     override: bool = False  # the callee overrides the method the call names, in a class the program builds
+    receiver: Optional[Tuple[str, str, Site]] = None  # value flow typed the receiver: (path, class, where it was passed)
 
     def _subject(self, locate: Locate, here: str) -> str:
         assert self.call is not None and self.target is not None
@@ -49,6 +50,9 @@ class SelfDeadlockMessage:
         called = text.split("(", 1)[0]
         if self.override:
             return f"{subject} ({called} runs the override {self.chain[0]} on the instances the program builds)"
+        if self.receiver is not None:
+            path, cls, site = self.receiver
+            return f"{subject} ({path} is the {cls} passed at {where(site, here, locate)})"
         if self.flow is None:
             return subject
         return f"{subject} ({called} is {self.chain[0]}, stored at {where(self.flow, here, locate)})"
@@ -79,24 +83,29 @@ class SelfDeadlock:
         for _name, fn, path in program.each_function():
             entry = program.entry_held(fn)
             for event in fn.events:
-                if not isinstance(event, (Acquire, Call)):
+                if not isinstance(event, (Acquire, Call)) or not (event.held or entry):
                     continue
-                if not event.held and not entry:
+                found = self._event(program, fn, event, entry)
+                if found is None:
                     continue
-                held = self._non_reentrant(program, fn, entry + program.held_locks(fn, event.held))
-                if held and event.free:  # a try-acquire succeeded: this thread did not hold that lock before it
-                    free = program.free_keys(fn, event)
-                    held = {key: lock for key, lock in held.items() if not (key in free and lock[0].site.site < free[key])}
-                if not held:
-                    continue
-                found = self._acquire(program, fn, event, held) if isinstance(event, Acquire) else self._call(program, fn, event, held)
-                if found is not None:
-                    fix = self._fix_request(program, fn, event, found) if isinstance(event, Call) else None
-                    related = ((found.held.site, f"{found.held.text} acquired here"),) + found.hops
-                    related += ((found.acquire_site, f"{found.acquire_text} acquired again here"),)
-                    if found.flow is not None:
-                        related += ((found.flow, f"{found.chain[0]} stored here"),)
-                    yield Diagnostic(self.code, Site(path, event.site), found, related, fix, found.held.text, found.chain)
+                fix = self._fix_request(program, fn, event, found) if isinstance(event, Call) else None
+                related = ((found.held.site, f"{found.held.text} acquired here"),) + found.hops
+                related += ((found.acquire_site, f"{found.acquire_text} acquired again here"),)
+                if found.flow is not None:
+                    related += ((found.flow, f"{found.chain[0]} stored here"),)
+                if found.receiver is not None:
+                    related += ((found.receiver[2], f"{found.receiver[1]} passed here"),)
+                yield Diagnostic(self.code, Site(path, event.site), found, related, fix, found.held.text, found.chain)
+
+    def _event(self, program: Program, fn: FunctionSummary, event, entry: List[HeldLock]) -> Optional[SelfDeadlockMessage]:
+        """The self-deadlock an acquisition or a call makes, if any."""
+        held = self._non_reentrant(program, fn, entry + program.held_locks(fn, event.held))
+        if held and event.free:  # a try-acquire succeeded: this thread did not hold that lock before it
+            free = program.free_keys(fn, event)
+            held = {key: lock for key, lock in held.items() if not (key in free and lock[0].site.site < free[key])}
+        if not held:
+            return None
+        return self._acquire(program, fn, event, held) if isinstance(event, Acquire) else self._call(program, fn, event, held)
 
     @staticmethod
     def _fix_request(program: Program, fn: FunctionSummary, event: Call, found: SelfDeadlockMessage) -> Optional[FixRequest]:
@@ -114,7 +123,7 @@ class SelfDeadlock:
         split = _split_fields(program, fn, event, lock.key, path)
         if not movable and not split:
             return None
-        region = (lock.site.site, "acquire" if lock.how == "acquire" else "with") if movable else (-1, "")
+        region: Tuple[int, RegionHow] = (lock.site.site, "acquire" if lock.how == "acquire" else "with") if movable else (-1, "")
         return FixRequest(path, event.site, region[0], region[1], declaration, **split)
 
     @staticmethod
@@ -171,8 +180,22 @@ class SelfDeadlock:
                     iterates=event.runs == "iterates",
                     flow=edge.origin if edge.why == "value flow" else None,
                     override=edge.why == "override",
+                    receiver=_receiver_flow(program, fn, event, edge.why),
                 )
         return None
+
+
+def _receiver_flow(program: Program, fn: FunctionSummary, event: Call, why: str) -> Optional[Tuple[str, str, Site]]:
+    """`self._backend.send()` resolved because value flow says `self._backend` is an HttpBackend:
+    (the receiver as written, the class, where the instance was passed)."""
+    receiver = event.target.receiver
+    if why != "direct" or receiver is None or event.target.kind not in ("method", "dunder", "attr"):
+        return None
+    found = program.flow.instance_origin(fn, receiver)
+    if found is None:
+        return None
+    cls, site = found
+    return receiver.text(), program.classes[cls].name, site
 
 
 # -- the `_locked` split (lintlock.fix): which function, and whether every hop holds the lock
@@ -210,6 +233,8 @@ def _split_of(program: Program, first: Tuple[str, int], decorated: Optional[str]
     calls = [first] + [(f, hop.site) for f, hop in hops[:-1]]  # the call into each function of the chain
     caller, site = calls[-1]
     call = program.event_at(program.functions[caller], site)
+    if not isinstance(call, Call):
+        return {}  # each hop of a chain is a call: not reached
     why = _why_not_split(program, hops, calls, target, call.target.kind)
     if why:
         return {"split_why": why}

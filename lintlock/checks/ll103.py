@@ -11,7 +11,7 @@ from typing import Dict, Iterator, List, Optional, Tuple
 
 from ..knowledge import WaitSpec
 from ..link import HeldLock, Program
-from ..model import Call, Diagnostic, FunctionSummary, LockPath, Site
+from ..model import Acquire, Await, Call, Diagnostic, FunctionSummary, LockPath, Site, Value
 from .common import Locate, where
 
 Use = Tuple[str, Call]  # (function, event)
@@ -26,11 +26,13 @@ class BlockedWakerMessage:
     waker: str  # the function that would make it happen
     waker_site: Site
     runs_to_end: bool = False  # the waker is a thread target / submitted call that must finish
+    passed: Optional[Site] = None  # value flow found the waker: where it was handed over
 
     def render(self, here: str, locate: Locate) -> str:
         lock = ".".join(self.lock_id.split(".")[-2:])
         at = where(self.waker_site, here, locate)
-        needs = f"{self.waker} takes {lock} on its way (at {at})" if self.runs_to_end else f"{self.waker} does that only while holding {lock} (at {at})"
+        waker = self.waker if self.passed is None else f"{self.waker} (handed over at {where(self.passed, here, locate)})"
+        needs = f"{waker} takes {lock} on its way (at {at})" if self.runs_to_end else f"{waker} does that only while holding {lock} (at {at})"
         return (
             f"{locate(self.wait).text} blocks while holding {self.held.text} (acquired at {where(self.held.site, here, locate)}) "
             f"until {self.waiting_for}; but {needs}, so it waits for this thread to release it: neither ever proceeds"
@@ -53,7 +55,12 @@ class BlockingWaitUnderLock:
                 site = Site(path, event.site)
                 found = self._check_call(program, table, fn, event, held, writes, calls, site)
                 if found is not None:
-                    related = ((found.held.site, f"{found.held.text} acquired here"), (found.waker_site, f"{found.waker} needs {found.held.text} here"))
+                    related: Tuple[Tuple[Site, str], ...] = (
+                        (found.held.site, f"{found.held.text} acquired here"),
+                        (found.waker_site, f"{found.waker} needs {found.held.text} here"),
+                    )
+                    if found.passed is not None:
+                        related += ((found.passed, f"{found.waker} handed over here"),)
                     yield Diagnostic(self.code, site, found, related, lock=found.held.text)
 
     @staticmethod
@@ -82,39 +89,28 @@ class BlockingWaitUnderLock:
         self, program: Program, table, fn: FunctionSummary, event: Call, held: Dict[str, HeldLock], writes, calls, site: Site
     ) -> Optional[BlockedWakerMessage]:
         target = event.target
-        spec: Optional[WaitSpec] = None
-        value = None
         if target.kind == "global" and program.resolve(target.name) in table.sleeps:
-            timed = True
-        elif target.kind == "method" and target.receiver is not None:
-            type_name, value = program.type_of(fn, target.receiver)
-            spec = _wait_spec(program, table, type_name, target.name) if type_name else None
-            if spec is None:
-                return None
-            if spec.block is not None:
-                passed, literal = event.args.literal(*spec.block)
-                if passed and literal in ("False", "0"):
-                    return None  # block=False never waits
-            passed, literal = event.args.literal(*spec.timeout) if spec.timeout else (False, None)
-            timed = passed and literal != "None"
-            if spec.bounded and not (value is not None and value.int0 is not None and value.int0 > 0):
-                return None  # an unbounded queue's put() never blocks
-        else:
+            return self._polling(program, fn, event, held, writes, site)
+        wait = _method_wait(program, table, fn, event)
+        if wait is None:
             return None
-        own_lock = None
-        if spec is not None and spec.releases and target.receiver is not None:  # Condition.wait releases its own lock, and only that one
-            info = program.canonical(fn, target.receiver)
-            own_lock = program.class_id(fn, info.key)
-        candidates = {lock_id: lock for lock_id, lock in held.items() if lock_id != own_lock}
+        spec, value, timed = wait
+        candidates = _not_released(program, fn, spec, event, held)
         if not candidates:
             return None
         if timed:
             return self._polling(program, fn, event, candidates, writes, site)
-        # only a method call with a wait spec gets here untimed
-        assert spec is not None and target.receiver is not None
         if spec.wakers in (("target",), ("submitted",)):
-            return self._runs_function(program, fn, spec, value, candidates, site)
-        field = program.field_id(fn, target.receiver)
+            return _runs_function(program, fn, spec, value, candidates, site)
+        return self._woken_by_calls(program, fn, spec, event, candidates, calls, site)
+
+    def _woken_by_calls(
+        self, program: Program, fn: FunctionSummary, spec: WaitSpec, event: Call, candidates, calls, site: Site
+    ) -> Optional[BlockedWakerMessage]:
+        """Event.wait / Queue.get...: every call of a waker (set, put) is made under a held lock."""
+        receiver = event.target.receiver
+        assert receiver is not None
+        field = program.field_id(fn, receiver)
         uses = [use for waker in spec.wakers for use in calls.get((field, waker), [])] if field else []
         found = self._all_under(program, uses, candidates)
         if found is None:
@@ -124,7 +120,7 @@ class BlockingWaitUnderLock:
             held=candidates[lock_id],
             lock_id=lock_id,
             wait=site,
-            waiting_for=f"{target.receiver.text()}.{'/'.join(spec.wakers)}() is called",
+            waiting_for=f"{receiver.text()}.{'/'.join(spec.wakers)}() is called",
             waker=program.short_name(waker_fn),
             waker_site=Site(program.path_of[waker_fn], waker_event.site),
         )
@@ -150,34 +146,6 @@ class BlockingWaitUnderLock:
                 )
         return None
 
-    @staticmethod
-    def _runs_function(program: Program, fn: FunctionSummary, spec: WaitSpec, value, candidates, site: Site) -> Optional[BlockedWakerMessage]:
-        """Thread.join() / Future.result(): the thread's target or the submitted callable must take the lock."""
-        if value is None:
-            return None
-        subclass = program.class_of_value(value)
-        run = program.lookup(subclass, "run") if subclass is not None and spec.wakers == ("target",) else None
-        if run is not None:  # `class Poller(threading.Thread)` with its own run(): that is what the thread runs
-            return BlockingWaitUnderLock._runs_callee(program, run, spec, candidates, site)
-        function = dict(value.keywords).get("target") if spec.wakers == ("target",) else value.arg0
-        callee = _function_named(program, fn, function) if function is not None else None
-        if callee is None:
-            return None
-        return BlockingWaitUnderLock._runs_callee(program, callee, spec, candidates, site)
-
-    @staticmethod
-    def _runs_callee(program: Program, callee: str, spec: WaitSpec, candidates, site: Site) -> Optional[BlockedWakerMessage]:
-        for lock_id, lock in candidates.items():
-            hop = program.class_reach.get(callee, {}).get(lock_id)
-            if hop is not None:
-                hops = program.class_chain(callee, lock_id)
-                last_fn, last_hop = hops[-1]
-                what = "the thread finishes" if spec.wakers == ("target",) else "the submitted call returns"
-                return BlockedWakerMessage(
-                    lock, lock_id, site, what, program.short_name(callee), Site(program.path_of[last_fn], last_hop.site), runs_to_end=True
-                )
-        return None
-
 
 def _wait_spec(program: Program, table, type_name: str, method: str) -> Optional[WaitSpec]:
     """The wait a method call makes: by its class, or by the class outside the tree that an
@@ -192,7 +160,7 @@ def _wait_spec(program: Program, table, type_name: str, method: str) -> Optional
     return None
 
 
-def _function_named(program: Program, fn: FunctionSummary, function: LockPath) -> Optional[str]:
+def _function_named(program: Program, fn: FunctionSummary, function: LockPath) -> Optional[Handed]:
     """The function a path names (`self._run`, `worker`), or that value flow says it holds."""
     callee = None
     if function.scope == "global":
@@ -201,7 +169,94 @@ def _function_named(program: Program, fn: FunctionSummary, function: LockPath) -
     elif function.attrs:
         cls = program.class_of_path(fn, LockPath(function.base, function.attrs[:-1]))
         callee = program.lookup(cls, function.attrs[-1]) if cls else None
-    if callee is None:  # a function handed over in a variable
-        found = sorted(v.name for v in program.flow.of_path(fn, function) if v.kind in ("function", "bound") and v.name in program.functions)
-        callee = found[0] if len(found) == 1 else None
-    return callee
+    if callee is not None:
+        return callee, None
+    # a function handed over in a variable
+    found = sorted((v.name, v.origin) for v in program.flow.of_path(fn, function) if v.kind in ("function", "bound") and v.name in program.functions)
+    return found[0] if len({name for name, _ in found}) == 1 else None
+
+
+def _method_wait(program: Program, table, fn: FunctionSummary, event: Call) -> Optional[Tuple[WaitSpec, Optional[Value], bool]]:
+    """(the wait, the value the waited object was made from, timed) of a blocking method call."""
+    target = event.target
+    if target.kind != "method" or target.receiver is None:
+        return None
+    type_name, value = program.type_of(fn, target.receiver)
+    spec = _wait_spec(program, table, type_name, target.name) if type_name else None
+    if spec is None:
+        return None
+    if spec.block is not None:
+        passed, literal = event.args.literal(*spec.block)
+        if passed and literal in ("False", "0"):
+            return None  # block=False never waits
+    if spec.bounded and not (value is not None and value.int0 is not None and value.int0 > 0):
+        return None  # an unbounded queue's put() never blocks
+    passed, literal = event.args.literal(*spec.timeout) if spec.timeout else (False, None)
+    return spec, value, passed and literal != "None"
+
+
+def _not_released(program: Program, fn: FunctionSummary, spec: WaitSpec, event: Call, held: Dict[str, HeldLock]) -> Dict[str, HeldLock]:
+    """The held locks the wait keeps: Condition.wait releases its own lock, and only that one."""
+    receiver = event.target.receiver
+    if not spec.releases or receiver is None:
+        return held
+    own_lock = program.class_id(fn, program.canonical(fn, receiver).key)
+    return {lock_id: lock for lock_id, lock in held.items() if lock_id != own_lock}
+
+
+Handed = Tuple[str, Optional[Site]]  # a function a thread or a pool runs, and where value flow saw it handed over
+
+
+def _runs_function(program: Program, fn: FunctionSummary, spec: WaitSpec, value: Optional[Value], candidates, site: Site) -> Optional[BlockedWakerMessage]:
+    """Thread.join() / Future.result(): the thread's target or the submitted callable must take the lock."""
+    if value is None:
+        return None
+    subclass = program.class_of_value(value)
+    run = program.lookup(subclass, "run") if subclass is not None and spec.wakers == ("target",) else None
+    if run is not None:  # `class Poller(threading.Thread)` with its own run(): that is what the thread runs
+        return _runs_callees(program, [(run, None)], spec, candidates, site)
+    return _runs_callees(program, _handed_over(program, fn, spec, value), spec, candidates, site)
+
+
+def _runs_callees(program: Program, callees: List[Handed], spec: WaitSpec, candidates, site: Site) -> Optional[BlockedWakerMessage]:
+    """A held lock that whatever the thread (or the submitted call) may run takes on its way."""
+    if not callees:
+        return None
+    for lock_id, lock in candidates.items():
+        if all(lock_id in program.class_reach.get(callee, {}) for callee, _ in callees):
+            callee, passed = callees[0]
+            last_fn, last_hop = program.class_chain(callee, lock_id)[-1]
+            what = "the thread finishes" if spec.wakers == ("target",) else "the submitted call returns"
+            name = "the lambda" if program.functions[callee].name.startswith("<lambda>") else program.short_name(callee)
+            return BlockedWakerMessage(lock, lock_id, site, what, name, Site(program.path_of[last_fn], last_hop.site), True, passed)
+    return None
+
+
+def _handed_over(program: Program, fn: FunctionSummary, spec: WaitSpec, value: Value) -> List[Handed]:
+    """The functions a thread (`target=`) or a pool (`submit(fn)`) was handed: named by a path,
+    or passed as a lambda, a partial or an element of a container (found by value flow)."""
+    slot = "target" if spec.wakers == ("target",) else "0"
+    path = dict(value.keywords).get(slot) if slot == "target" else value.arg0
+    if path is not None:
+        callee = _function_named(program, fn, path)
+        return [callee] if callee is not None else []
+    made = _call_making(program, fn, value)
+    if made is None:
+        return []
+    found = {(v.name, v.origin) for v in program.flow.passed(fn, made.site, slot) if v.kind in ("function", "bound") and v.name in program.functions}
+    return sorted(found, key=lambda handed: handed[0])
+
+
+def _call_making(program: Program, fn: FunctionSummary, value: Value) -> Optional[Call]:
+    """The call event whose result a local was assigned (`future = pool.submit(...)`): the last
+    event before the value's site, when it calls what the value names."""
+    if value.callee is None:
+        return None
+    before = [e for e in fn.events if isinstance(e, (Acquire, Await, Call)) and e.site < value.site]
+    last = max(before, key=lambda e: e.site, default=None)
+    if not isinstance(last, Call):
+        return None
+    target = last.target
+    if value.callee.startswith("."):
+        return last if target.kind == "method" and "." + target.name == value.callee else None
+    return last if target.kind == "global" and program.resolve(target.name) == program.resolve(value.callee) else None

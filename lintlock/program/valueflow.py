@@ -87,7 +87,7 @@ class ValueFlow:
             found: Set[str] = set()
             for fn in program.functions.values():
                 for event in fn.events:
-                    if isinstance(event, Call) and event.target.kind == "global" and event.target.name.rsplit(".", 1)[-1][:1].isupper():
+                    if isinstance(event, Call) and event.target.kind == "global":
                         found.add(program.resolve(event.target.name))
                 found.update(program.resolve(f.callee) for f in fn.flows if f.callee)
             self._instantiated = frozenset(c for c in found if c in program.classes)
@@ -196,7 +196,8 @@ class ValueFlow:
             return {Pointee("inst", klass, origin=origin)} if klass in self.program.classes else set()
         if flow.source is None:
             return set()
-        return {replace(v, origin=v.origin or origin, partial=v.partial or flow.partial) for v in self.of_path(fn, flow.source)}
+        values = self._elements(fn, flow.source) if flow.element else self.of_path(fn, flow.source)
+        return {replace(v, origin=v.origin or origin, partial=v.partial or flow.partial) for v in values}
 
     @staticmethod
     def _into_holder(value: Pointee, holder: Optional[LockPath]) -> Pointee:
@@ -217,12 +218,13 @@ class ValueFlow:
         if not passed:
             return False
         changed = False
-        for callee, receiver, _ in self.program.call_targets(fn, call):
+        for callee, receiver, why in self.program.call_targets(fn, call):
             target = self.program.functions.get(callee)
             if target is None:
                 continue
             params = [p for p in target.params if not p.startswith("*")]
-            if receiver is not None and target.cls is not None and target.kind in ("method", "property", "setter", "classmethod"):
+            bound = receiver is not None or why != "direct"  # a bound method or a new object: not passed explicitly
+            if bound and target.cls is not None and target.kind in ("method", "property", "setter", "classmethod"):
                 params = params[1:]  # the receiver (or the new object) is the first parameter
             for slot, values in passed.items():
                 name = params[int(slot)] if slot.isdigit() and int(slot) < len(params) else slot
@@ -311,6 +313,18 @@ class ValueFlow:
         self.solve()
         return {v.name for v in self.of_path(fn, path) if v.kind == "inst"}
 
+    def instance_origin(self, fn: FunctionSummary, path: LockPath) -> Optional[Tuple[str, Site]]:
+        """(class, where its instance was handed over) when only value flow tells the class of the
+        object a path names: one class flows there (`self._backend`, passed at session.py:88)."""
+        if path.scope != "local" or self.program.static_class_of_path(fn, path) is not None:
+            return None
+        self.solve()
+        values = [v for v in self.of_path(fn, path) if v.kind == "inst"]
+        origins = sorted((v.origin for v in values if v.origin is not None), key=lambda site: (site.path, site.site))
+        if len({v.name for v in values}) != 1 or not origins:
+            return None
+        return values[0].name, origins[0]
+
     def _vars(self, fn: FunctionSummary, path: LockPath) -> List[Var]:
         if not path.attrs:
             if path.scope == "global":
@@ -389,6 +403,17 @@ class ValueFlow:
         holder = _prefix(path)
         return {self._out_of_holder(v, holder) for var in self._vars(fn, path) for v in self._read(("E",) + var)}
 
+    def passed(self, fn: FunctionSummary, site: int, slot: str) -> Set[Pointee]:
+        """What the call at `site` passes at `slot` when no path names it: a lambda, a partial,
+        a new object (`pool.submit(partial(self._work, 1))`, `Thread(target=lambda: ...)`)."""
+        self.solve()
+        origin = Site(self.program.path_of[fn.qualname], site)
+        found: Set[Pointee] = set()
+        for flow in fn.flows:
+            if flow.kind == "argument" and flow.site == site and flow.slot == slot:
+                found.update(self._source(fn, flow, origin))
+        return found
+
     # -- calls -----------------------------------------------------------
 
     def callees(self, fn: FunctionSummary, call: Call) -> List[Resolved]:
@@ -413,7 +438,7 @@ class ValueFlow:
             return Resolved(value.name, value.receiver, args, "value flow", value.origin)
         if value.kind == "class":
             init = self.program.lookup(value.name, "__init__")
-            return Resolved(init, LockPath("<new>"), args, "value flow", value.origin) if init else None
+            return Resolved(init, None, args, "value flow", value.origin) if init else None  # a new object: not named in the caller
         return None
 
 

@@ -9,12 +9,13 @@ from typing import Callable, Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ..model import Acquire, Args, Await, Call, Held, LockPath, Target
+from ..model import Acquire, Args, Await, Call, CallRuns, Held, LockPath, Target, TargetKind
 from .calls import call_args, call_target
 from .facts import Facts
 from .guards import guarded
 from .held import LOCK_METHODS, RELEASE, HeldSet, acquire_blocks, join, without
 from .iteration import COMPREHENSIONS, mark_arguments, mark_comprehension
+from .literals import literal
 from .names import Names
 from .scope import Frame, bind
 from .sites import Sites
@@ -25,6 +26,10 @@ _INERT = frozenset({cst.Name, cst.Integer, cst.Float, cst.Imaginary, cst.SimpleS
 
 # f"{x!r}": the method the conversion calls; none: __format__
 _CONVERSIONS = {"r": "__repr__", "a": "__repr__", "s": "__str__"}
+
+# awaiting these awaits the coroutines passed to them: they run (in tasks of their own) before
+# the await returns, so whatever the awaiting task holds is held until they finish
+_AWAITS_ARGUMENTS = frozenset({"asyncio.gather", "asyncio.shield", "asyncio.create_task", "asyncio.ensure_future", "asyncio.wait_for"})
 
 # (node, frame, held, top) -> held after it; each handler takes one node type
 Handler = Callable[..., HeldSet]
@@ -159,8 +164,12 @@ class Expressions:
             held = self.walk(func.value, frame, held)
         elif not isinstance(func, cst.Name):
             held = self.walk(func, frame, held)
+        inside = awaited and self._awaits_arguments(node, frame)
         for arg in node.args:
-            held = self.walk(arg.value, frame, held)
+            if inside and type(arg.value) is cst.Call and not arg.star:
+                held = self.call(arg.value, frame, held, awaited=True)
+            else:
+                held = self.walk(arg.value, frame, held)
         if top and isinstance(func, cst.Attribute) and func.attr.value in LOCK_METHODS:
             lock = self.names.path(func.value, frame)
             if lock is not None:
@@ -169,6 +178,19 @@ class Expressions:
         if site is not None and node.args:
             self.facts.call(node, site, frame)
         return held
+
+    def _awaits_arguments(self, node: cst.Call, frame: Frame) -> bool:
+        """`await asyncio.gather(self.a(), self.b())`: the coroutines passed run before the await
+        returns. wait_for only without a timeout (with one, the wait ends: no deadlock)."""
+        callee = self.names.qualify(node.func, frame)
+        if callee not in _AWAITS_ARGUMENTS:
+            return False
+        if callee != "asyncio.wait_for":
+            return True
+        timeouts = [a.value for a in node.args[1:2] if a.keyword is None] + [
+            a.value for a in node.args if a.keyword is not None and a.keyword.value == "timeout"
+        ]
+        return len(timeouts) == 1 and literal(timeouts[0]) == "None"
 
     def _lock_call(self, node: cst.Call, method: str, lock: LockPath, frame: Frame, held: HeldSet) -> HeldSet:
         """`lock.acquire(...)` or `lock.release()` heading a statement."""
@@ -212,13 +234,13 @@ class Expressions:
         if site is None:
             site = self.sites.number(node)
         loop = frame.loops[-1] if frame.loops else ()
-        runs = "consumed" if id(node) in self.consumed else "call"
+        runs: CallRuns = "consumed" if id(node) in self.consumed else "call"
         event = Call(site=site, target=target, args=args, held=held, awaited=awaited, loop=loop, free=tuple(frame.free), runs=runs)
         frame.events.append(event)
         frame.last_call = (id(node), event)
         return site
 
-    def syntax_call(self, node: cst.CSTNode, value: cst.BaseExpression, kind: str, name: str, frame: Frame, held: HeldSet) -> None:
+    def syntax_call(self, node: cst.CSTNode, value: cst.BaseExpression, kind: TargetKind, name: str, frame: Frame, held: HeldSet) -> None:
         """Syntax that calls a method of `value` when it is a local object:
         `x.attr` (a property), `x[i]`, `a in x`, `del x[i]`, `for a in x`."""
         obj = self.names.path(value, frame)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Optional, Tuple
 
 import libcst as cst
 
-from ..model import Flow, LockPath
+from ..model import Flow, FlowKind, LockPath
 from .literals import is_none
 from .names import Names
 from .scope import Frame
@@ -51,15 +51,16 @@ class Facts:
         if callee in _PARTIALS and node.args and node.args[0].keyword is None:
             inner = self.source(node.args[0].value, frame)
             return None if inner is None else (inner[0], inner[1], inner[2], True)
-        # a new object: a class named the usual way (`HttpBackend(...)`); other calls' results are not followed
-        new = callee is not None and not callee.startswith("builtins.") and callee.rsplit(".", 1)[-1][:1].isupper()
-        return (None, "", callee or "", False) if new else None
+        # maybe a new object (`HttpBackend(...)`, `backends.tcp(...)`): linking keeps the calls of classes
+        if callee is None or callee.startswith("builtins."):
+            return None
+        return None, "", callee, False
 
-    def _add(self, frame: Frame, kind: str, dest: Optional[LockPath], found: Optional[Source], site: int, slot: str = "") -> None:
+    def _add(self, frame: Frame, kind: FlowKind, dest: Optional[LockPath], found: Optional[Source], site: int, slot: str = "", element: bool = False) -> None:
         if found is None:
             return
         path, function, callee, partial = found
-        frame.flows.append(Flow(kind, dest, path, function, callee, slot, partial, site))
+        frame.flows.append(Flow(kind, dest, path, function, callee, slot, partial, site, element))
 
     def store(self, target: cst.Attribute, value: Optional[cst.BaseExpression], frame: Frame) -> None:
         """`obj.attr = value`."""
@@ -84,16 +85,26 @@ class Facts:
         if isinstance(func, cst.Attribute) and positional and func.attr.value in _INSERTS | _EXTENDS:
             dest = self.names.path(func.value, frame)
             if dest is not None:
-                kind = "insert" if func.attr.value in _INSERTS else "extend"
+                kind: FlowKind = "insert" if func.attr.value in _INSERTS else "extend"
                 self._add(frame, kind, dest, self.source(positional[-1].value, frame), site)
                 return
         for index, arg in enumerate(node.args):
-            if arg.star or not isinstance(arg.value, (cst.Lambda, cst.Call)):
-                continue
-            slot = arg.keyword.value if arg.keyword is not None else str(index)
-            found = self.source(arg.value, frame)
-            if found is not None:  # a lambda, a new object, or partial(self.m, ...) (its path, marked)
+            if not arg.star:
+                self._argument(arg, index, site, frame)
+
+    def _argument(self, arg: cst.Arg, index: int, site: int, frame: Frame) -> None:
+        """What an argument no path names passes: a lambda, a new object, partial(self.m, ...)
+        (its path, marked), or an element of a container (`Thread(target=self._jobs[name])`)."""
+        value = arg.value
+        slot = arg.keyword.value if arg.keyword is not None else str(index)
+        if isinstance(value, (cst.Lambda, cst.Call)):
+            found = self.source(value, frame)
+            if found is not None:
                 self._add(frame, "argument", found[0], found, site, slot)
+        elif isinstance(value, cst.Subscript):
+            container = self.names.path(value.value, frame)
+            if container is not None and container.scope == "local":
+                self._add(frame, "argument", container, (container, "", "", False), site, slot, element=True)
 
     def iterate(self, stmt: cst.For, frame: Frame) -> None:
         """`for fn in self._listeners:` (or over a copy, or `.items()` into `key, fn`)."""

@@ -55,3 +55,41 @@ def main():
     Session(HttpBackend())
     Mixed(HttpBackend())
     Mixed(OtherBackend())
+
+
+class tcp_backend:  # a class named like a function is followed all the same
+    def __init__(self):
+        self._lock = threading.Lock()
+
+    def send(self, data):
+        with self._lock:
+            return data
+
+
+class Pipe:
+    def __init__(self, backend):
+        self._backend = backend
+
+    def send_all(self, items):
+        with self._backend._lock:
+            self._backend.send(items)  # error: LL101
+
+
+class Relay:
+    """Built from what a function returns (an RLock's owner): nothing is claimed."""
+
+    def __init__(self, backend):
+        self._backend = backend
+
+    def send_all(self, items):
+        with self._backend._lock:
+            self._backend.send(items)
+
+
+def reentrant_backend():
+    return OtherBackend()
+
+
+def connect():
+    Pipe(tcp_backend())
+    Relay(reentrant_backend())

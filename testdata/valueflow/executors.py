@@ -1,0 +1,73 @@
+"""Work handed to another thread and waited for while holding the lock that work needs."""
+import functools
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+
+class Pool:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._other = threading.Lock()
+        self._pool = ThreadPoolExecutor(2)
+        self._jobs = {}
+        self._others = {}
+
+    def _work(self, n=0):
+        with self._lock:
+            return n
+
+    def _elsewhere(self, n=0):
+        with self._other:
+            return n
+
+    def register(self, name):
+        self._jobs[name] = self._work
+        self._others[name] = self._elsewhere
+
+    def partial_result(self):
+        with self._lock:
+            future = self._pool.submit(functools.partial(self._work, 1))
+            return future.result()  # error: LL103
+
+    def lambda_result(self):
+        with self._lock:
+            future = self._pool.submit(lambda: self._work(2))
+            return future.result()  # error: LL103
+
+    def thread_from_container(self, name):
+        worker = threading.Thread(target=self._jobs[name])
+        with self._lock:
+            worker.start()
+            worker.join()  # error: LL103
+
+    def thread_lambda(self):
+        worker = threading.Thread(target=lambda: self._work(3))
+        with self._lock:
+            worker.start()
+            worker.join()  # error: LL103
+
+    def result_after_release(self):
+        with self._lock:
+            future = self._pool.submit(functools.partial(self._work, 1))
+        return future.result()
+
+    def fire_and_forget(self):
+        with self._lock:
+            self._pool.submit(functools.partial(self._work, 1))
+
+    def other_lock(self):
+        with self._lock:
+            future = self._pool.submit(functools.partial(self._elsewhere, 1))
+            return future.result()
+
+    def join_timed(self):
+        worker = threading.Thread(target=lambda: self._work(3))
+        with self._lock:
+            worker.start()
+            worker.join(1.0)
+
+    def thread_from_other_container(self, name):
+        worker = threading.Thread(target=self._others[name])
+        with self._lock:
+            worker.start()
+            worker.join()
