@@ -7,7 +7,7 @@ import textwrap
 
 import libcst as cst
 
-from lintlock.model import Acquire, Call, Held, LockPath
+from lintlock.model import Acquire, Call, Held, LockPath, Value
 from lintlock.summarize import parse, site_nodes, summarize
 from lintlock.summarize.held import after_finally, join, without
 
@@ -206,3 +206,33 @@ def test_site_numbers_name_the_same_nodes_with_and_without_positions():
     for site in sites:
         assert texts[site] == " ".join(tree.code_for_node(nodes[site]).split())
     assert isinstance(nodes[sites[0]], cst.Call)  # lock.acquire()
+
+
+def test_the_result_of_an_acquire_kept_in_a_local_is_a_typed_flag():
+    source = """
+        import threading
+
+        def f(lock):
+            ok = lock.acquire(False)
+            got = lock.acquire()
+            other = threading.Lock()
+            if ok:
+                work()
+    """
+    values = dict(function(source).local_values)
+    assert values["ok"] == Value(arg0=LockPath("lock"), acquired="try")
+    assert values["got"] == Value(arg0=LockPath("lock"), acquired="blocking")
+    assert values["other"].acquired is None and values["other"].callee == "threading.Lock"
+    [work] = [e for e in events(source, Call) if e.target.name.endswith("work")]
+    assert [(h.lock, h.how) for h in work.free] == [(LockPath("lock"), "free")]  # `if ok:` proves it was free
+
+
+def test_a_blocking_acquire_flag_proves_nothing_about_freedom():
+    source = """
+        def f(lock):
+            got = lock.acquire()
+            if got:
+                work()
+    """
+    [work] = [e for e in events(source, Call) if e.target.name.endswith("work")]
+    assert work.free == ()
