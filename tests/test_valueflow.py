@@ -96,8 +96,10 @@ def test_callback_taking_another_lock_is_an_inversion(tmp_path):
                 self._hub.notify()
     """
     files = {"pkg/__init__.py": "", "pkg/hub.py": HUB, "pkg/cache.py": cache}
-    found = [(p, line, code) for p, line, code, _ in findings(tmp_path, files, full=True)]
-    assert found == [("pkg/cache.py", 18, "LL102")]
+    found = findings(tmp_path, files, full=True)
+    assert [(p, line, code) for p, line, code, _ in found] == [("pkg/cache.py", 18, "LL102")]
+    assert "path 2: Hub.notify holds Hub._lock" in found[0][3]
+    assert "takes Cache._lock through fn() -> Cache.refresh (Cache.refresh stored at line 10) at line 13." in found[0][3]
 
 
 def test_format_falls_back_to_repr(tmp_path):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, Iterator, List, Tuple
+from typing import Dict, Iterator, List, NamedTuple, Optional, Tuple
 
 from ..link import HeldLock, Program
-from ..model import Acquire, Call, Diagnostic, Site
+from ..model import Acquire, Call, Diagnostic, FunctionSummary, Site
 from .common import Locate, where
 
 
@@ -23,12 +23,25 @@ class OrderWitness:
     acquire_text: str
     chain: Tuple[str, ...]  # callee names when taken through calls
     gates: Tuple[str, ...]  # other locks held on this path
+    flow: Optional[Site] = None  # value flow found the first callee: where it was stored or passed
 
     def describe(self, here: str, locate: Locate) -> str:
         text = f"{self.function} holds {_short_lock(self.first)} ({where(self.held.site, here, locate)}) and takes {_short_lock(self.second)}"
         if self.chain:
             text += f" through {locate(self.site).text} -> " + " -> ".join(self.chain)
+        if self.flow is not None:
+            text += f" ({self.chain[0]} stored at {where(self.flow, here, locate)})"
         return text + f" at {where(self.acquire_site, here, locate)}"
+
+
+class Taken(NamedTuple):
+    """A lock an event takes: right there, or at the end of a chain of calls."""
+
+    lock_id: str
+    acquire_site: Site
+    text: str  # the lock as written where it is taken
+    chain: Tuple[str, ...] = ()
+    flow: Optional[Site] = None
 
 
 def _short_lock(lock_id: str) -> str:
@@ -56,13 +69,14 @@ class LockOrderInversion:
         for here, other in inversions(order_witnesses(program)):
             report, partner = sorted((here, other), key=lambda w: (w.site.path, w.site.site))
             first, second = _short_lock(report.first), _short_lock(report.second)
-            related = (
+            related: Tuple[Tuple[Site, str], ...] = (
                 (report.held.site, f"{first} acquired here"),
                 (report.acquire_site, f"{second} acquired while holding {first}"),
                 (partner.held.site, f"{second} acquired here (path 2)"),
                 (partner.site, f"path 2 takes {first} from here"),
                 (partner.acquire_site, f"{first} acquired while holding {second}"),
             )
+            related += tuple((w.flow, f"{w.chain[0]} stored here") for w in (report, partner) if w.flow is not None)
             yield Diagnostic(self.code, report.site, LockOrderMessage(report, partner), related, lock=first, chain=report.chain)
 
 
@@ -89,29 +103,37 @@ def order_witnesses(program: Program) -> Dict[Tuple[str, str], OrderWitness]:
             held = program.held_ids(fn, event.held)
             if not held:
                 continue
-            taken: List[Tuple[str, Site, str, Tuple[str, ...]]] = []
-            if isinstance(event, Acquire):
-                info = program.canonical(fn, event.lock)
-                lock_id = program.class_id(fn, info.key) if info.kind is not None else None
-                if lock_id is not None:
-                    taken.append((lock_id, Site(path, event.site), event.lock.text(), ()))
-            else:
-                for edge in program.callees(fn, event):
-                    for lock_id in program.class_reach.get(edge.callee, {}):
-                        hops = program.class_chain(edge.callee, lock_id)
-                        last_fn, last_hop = hops[-1]
-                        names = tuple(program.short_name(f) for f, _ in hops)
-                        taken.append((lock_id, Site(program.path_of[last_fn], last_hop.site), last_hop.text, names))
             site = Site(path, event.site)
-            for second, acquire_site, text, chain in taken:
-                if second in held:
+            for taken in _taken(program, fn, event, path):
+                if taken.lock_id not in held:
                     # taken again while already held: an RLock's re-entry orders nothing, and a
                     # non-reentrant lock taken again is LL101's self-deadlock, not an inversion
-                    continue
-                for first, lock in held.items():
-                    known = found.get((first, second))
-                    if known is not None and (known.site.path, known.site.site) <= (path, event.site):
-                        continue  # keep the earliest path in the tree, so reports are stable
-                    gates = tuple(sorted(set(held) - {first, second}))
-                    found[(first, second)] = OrderWitness(program.short_name(name), lock, first, second, site, acquire_site, text, chain, gates)
+                    _record(found, program.short_name(name), held, taken, site)
     return found
+
+
+def _taken(program: Program, fn: FunctionSummary, event, path: str) -> List[Taken]:
+    """The locks an acquisition takes, or a call takes on its way (by class-level identity)."""
+    if isinstance(event, Acquire):
+        info = program.canonical(fn, event.lock)
+        lock_id = program.class_id(fn, info.key) if info.kind is not None else None
+        return [Taken(lock_id, Site(path, event.site), event.lock.text())] if lock_id is not None else []
+    taken = []
+    for edge in program.callees(fn, event):
+        flow = edge.origin if edge.why == "value flow" else None
+        for lock_id in program.class_reach.get(edge.callee, {}):
+            hops = program.class_chain(edge.callee, lock_id)
+            last_fn, last_hop = hops[-1]
+            names = tuple(program.short_name(f) for f, _ in hops)
+            taken.append(Taken(lock_id, Site(program.path_of[last_fn], last_hop.site), last_hop.text, names, flow))
+    return taken
+
+
+def _record(found: Dict[Tuple[str, str], OrderWitness], function: str, held: Dict[str, HeldLock], taken: Taken, site: Site) -> None:
+    """Each held lock, then the one taken: kept when it is the earliest such path in the tree (stable reports)."""
+    for first, lock in held.items():
+        known = found.get((first, taken.lock_id))
+        if known is not None and (known.site.path, known.site.site) <= (site.path, site.site):
+            continue
+        gates = tuple(sorted(set(held) - {first, taken.lock_id}))
+        found[(first, taken.lock_id)] = OrderWitness(function, lock, first, taken.lock_id, site, taken.acquire_site, taken.text, taken.chain, gates, taken.flow)

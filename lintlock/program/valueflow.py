@@ -57,224 +57,23 @@ class Resolved:
     origin: Optional[Site] = None
 
 
-class ValueFlow:
+class Points:
+    """What a path holds, read from the points-to table: a function's locals (a captured name is
+    the enclosing function's), attributes by the class declaring them along the MRO, elements,
+    globals, bound methods read through their object."""
+
     def __init__(self, program: Program) -> None:
         self.program = program
-        self.points: Dict[Var, Set[Pointee]] = {}
+        self.table: Dict[Var, Set[Pointee]] = {}
+        self.reads: Optional[Set[Var]] = None  # while solving: the variables the fact being applied reads
         self._declared: Dict[str, FrozenSet[str]] = {}
-        self._children: Optional[Dict[str, List[str]]] = None
-        self._instantiated: Optional[FrozenSet[str]] = None
-        self._solved = False
-        self._reads: Optional[Set[Var]] = None  # while solving: the variables the fact being applied reads
-        self._grown: Optional[Set[Var]] = None  # and those it added to
 
-    # -- the class hierarchy -------------------------------------------------
+    def read(self, var: Var) -> Set[Pointee]:
+        if self.reads is not None:
+            self.reads.add(var)
+        return self.table.get(var, set())
 
-    def subclasses(self, cls: str) -> List[str]:
-        """The in-tree classes that have cls in their MRO (cls excluded), in a fixed order."""
-        if self._children is None:
-            children: Dict[str, List[str]] = {}
-            for name in sorted(self.program.classes):
-                for klass in self.program.mro(name)[1:]:
-                    children.setdefault(klass, []).append(name)
-            self._children = children
-        return self._children.get(cls, [])
-
-    def instantiated(self) -> FrozenSet[str]:
-        """Classes the program constructs somewhere (a call of the class, a value built from it)."""
-        if self._instantiated is None:
-            program = self.program
-            found: Set[str] = set()
-            for fn in program.functions.values():
-                for event in fn.events:
-                    if isinstance(event, Call) and event.target.kind == "global":
-                        found.add(program.resolve(event.target.name))
-                found.update(program.resolve(f.callee) for f in fn.flows if f.callee)
-            self._instantiated = frozenset(c for c in found if c in program.classes)
-        return self._instantiated
-
-    # -- the fixpoint ------------------------------------------------------
-
-    def solve(self) -> None:
-        if self._solved:
-            return
-        self._solved = True
-        program = self.program
-        functions = [program.functions[name] for name in sorted(program.functions)]
-        self._seed_attributes()
-        receiving = self._receiving_names(functions)
-        calls = {fn.qualname: [e for e in fn.events if isinstance(e, Call) and _passes(e) and _called_name(e) in receiving] for fn in functions}
-        facts: List[Tuple[FunctionSummary, object]] = []
-        for fn in functions:
-            facts.extend((fn, flow) for flow in fn.flows if flow.kind != "argument")
-            facts.extend((fn, call) for call in calls[fn.qualname])
-        self._worklist(facts)
-
-    def _worklist(self, facts: List[Tuple[FunctionSummary, object]]) -> None:
-        """Each fact once, then again only when a variable it read has grown."""
-        dependents: Dict[Var, Set[int]] = {}
-        queue = deque(range(len(facts)))
-        queued = set(queue)
-        budget = len(facts) * _MAX_PASSES
-        while queue and budget > 0:
-            budget -= 1
-            index = queue.popleft()
-            queued.discard(index)
-            fn, fact = facts[index]
-            self._reads, self._grown = set(), set()
-            path = self.program.path_of[fn.qualname]
-            if isinstance(fact, Flow):
-                self._flow(fn, fact, Site(path, fact.site))
-            else:
-                assert isinstance(fact, Call)
-                self._arguments(fn, fact, path)
-            for var in self._reads:
-                dependents.setdefault(var, set()).add(index)
-            for var in self._grown:
-                for dependent in sorted(dependents.get(var, ())):
-                    if dependent not in queued:
-                        queued.add(dependent)
-                        queue.append(dependent)
-        self._reads = self._grown = None
-
-    def _seed_attributes(self) -> None:
-        """`self._backend = HttpBackend()`: instances by the class constructed."""
-        program = self.program
-        for cls in program.classes.values():
-            for name, value in cls.instance_attrs + cls.class_attrs:
-                klass = program.class_of_value(value) if value.callee is not None else None
-                if klass is not None:
-                    self._add(("A", cls.qualname, name), {Pointee("inst", klass)})
-
-    def _receiving_names(self, functions: List[FunctionSummary]) -> Set[str]:
-        """Short names of the functions (and of the classes, for __init__) whose parameters go
-        somewhere value flow follows: stored, inserted, returned, iterated or called. Only calls
-        to these can pass anything that matters."""
-        names: Set[str] = set()
-        for fn in functions:
-            params = set(fn.params)
-            used = {f.source.base for f in fn.flows if f.source is not None}
-            used.update(e.target.name for e in fn.events if isinstance(e, Call) and e.target.kind == "local")
-            used.update(b for _, v in fn.local_values for b in [v.arg0.base if v.arg0 is not None else ""] + [p.base for _, p in v.keywords])
-            if params & used:
-                names.add(fn.name)
-                if fn.name == "__init__" and fn.cls is not None:
-                    names.add(fn.cls.rsplit(".", 1)[-1])
-        return names
-
-    def _flow(self, fn: FunctionSummary, flow: Flow, origin: Site) -> bool:
-        if flow.kind == "argument":
-            return False  # bound with the call's other arguments (_arguments)
-        values = self._source(fn, flow, origin)
-        if flow.kind == "iterate":
-            assert flow.source is not None and flow.dest is not None
-            read = self._elements(fn, flow.source)
-            return self._add(("L",) + self._owner(fn, flow.dest.base), read)
-        if flow.kind == "return":
-            return self._add(("R", fn.qualname), {replace(v, receiver=None) for v in values})
-        if flow.dest is None:
-            return False
-        return self._store(fn, flow, values)
-
-    def _store(self, fn: FunctionSummary, flow: Flow, values: Set[Pointee]) -> bool:
-        """store: into the attribute; insert/extend: into its elements."""
-        assert flow.dest is not None
-        changed = False
-        holder = _prefix(flow.dest)
-        if flow.kind == "extend" and flow.source is not None:
-            values = self._elements(fn, flow.source)
-        stored = {self._into_holder(v, holder) for v in values}
-        for var in self._vars(fn, flow.dest):
-            changed |= self._add(var if flow.kind == "store" else ("E",) + var, stored)
-        return changed
-
-    def _source(self, fn: FunctionSummary, flow: Flow, origin: Site) -> Set[Pointee]:
-        if flow.function:
-            return {Pointee("function", flow.function, origin=origin, partial=flow.partial)}
-        if flow.callee:
-            klass = self.program.resolve(flow.callee)
-            return {Pointee("inst", klass, origin=origin)} if klass in self.program.classes else set()
-        if flow.source is None:
-            return set()
-        values = self._elements(fn, flow.source) if flow.element else self.of_path(fn, flow.source)
-        return {replace(v, origin=v.origin or origin, partial=v.partial or flow.partial) for v in values}
-
-    @staticmethod
-    def _into_holder(value: Pointee, holder: Optional[LockPath]) -> Pointee:
-        """A value stored in an attribute or element of `holder`: is it bound to that object?"""
-        if value.kind != "bound":
-            return value
-        return replace(value, receiver=None, same_holder=holder is not None and value.receiver == holder)
-
-    @staticmethod
-    def _out_of_holder(value: Pointee, holder: Optional[LockPath]) -> Pointee:
-        if value.kind != "bound":
-            return value
-        return replace(value, receiver=holder if value.same_holder else None, same_holder=False)
-
-    def _arguments(self, fn: FunctionSummary, call: Call, path: str) -> bool:
-        """What a call passes flows into the parameters of every function it runs."""
-        passed = self._passed(fn, call, path)
-        if not passed:
-            return False
-        changed = False
-        for callee, receiver, why in self.program.call_targets(fn, call):
-            target = self.program.functions.get(callee)
-            if target is None:
-                continue
-            params = [p for p in target.params if not p.startswith("*")]
-            bound = receiver is not None or why != "direct"  # a bound method or a new object: not passed explicitly
-            if bound and target.cls is not None and target.kind in ("method", "property", "setter", "classmethod"):
-                params = params[1:]  # the receiver (or the new object) is the first parameter
-            for slot, values in passed.items():
-                name = params[int(slot)] if slot.isdigit() and int(slot) < len(params) else slot
-                if name in target.params:
-                    mapped = {self._into_frame(v, call, receiver, target) for v in values}
-                    changed |= self._add(("L", callee, name), mapped)
-        return changed
-
-    def _passed(self, fn: FunctionSummary, call: Call, path: str) -> Dict[str, Set[Pointee]]:
-        passed: Dict[str, Set[Pointee]] = {}
-        slots = [(str(i), p) for i, p in enumerate(call.args.positional)] + list(call.args.keywords)
-        for slot, obj in slots:
-            values = self.of_path(fn, obj) if obj is not None else set()
-            if values:
-                passed[slot] = {replace(v, origin=v.origin or Site(path, call.site)) for v in values}
-        for flow in fn.flows:
-            if flow.kind == "argument" and flow.site == call.site:
-                passed.setdefault(flow.slot, set()).update(self._source(fn, flow, Site(path, call.site)))
-        return passed
-
-    @staticmethod
-    def _into_frame(value: Pointee, call: Call, receiver: Optional[LockPath], callee: FunctionSummary) -> Pointee:
-        """A bound value passed to a callee: its object, named in the callee's frame (or forgotten)."""
-        if value.kind != "bound" or value.receiver is None:
-            return value
-        if receiver is not None and value.receiver == receiver and callee.params and callee.kind == "method":
-            return replace(value, receiver=LockPath(callee.params[0]))
-        return replace(value, receiver=None)
-
-    def _add(self, var: Var, values: Iterable[Pointee]) -> bool:
-        current = self.points.setdefault(var, set())
-        before = len(current)
-        for value in values:
-            if len(current) >= _MAX_VALUES:
-                break
-            current.add(value)
-        if len(current) == before:
-            return False
-        if self._grown is not None:
-            self._grown.add(var)
-        return True
-
-    def _read(self, var: Var) -> Set[Pointee]:
-        if self._reads is not None:
-            self._reads.add(var)
-        return self.points.get(var, set())
-
-    # -- what a path holds ---------------------------------------------------
-
-    def _owner(self, fn: FunctionSummary, name: str) -> Tuple[str, str]:
+    def owner(self, fn: FunctionSummary, name: str) -> Tuple[str, str]:
         """(function, name): the function whose local `name` is (a captured name is the enclosing one's)."""
         current: Optional[FunctionSummary] = fn
         while current is not None:
@@ -310,26 +109,13 @@ class ValueFlow:
         static = self.program.static_class_of_path(fn, path)
         if static is not None:
             return {static}
-        self.solve()
         return {v.name for v in self.of_path(fn, path) if v.kind == "inst"}
 
-    def instance_origin(self, fn: FunctionSummary, path: LockPath) -> Optional[Tuple[str, Site]]:
-        """(class, where its instance was handed over) when only value flow tells the class of the
-        object a path names: one class flows there (`self._backend`, passed at session.py:88)."""
-        if path.scope != "local" or self.program.static_class_of_path(fn, path) is not None:
-            return None
-        self.solve()
-        values = [v for v in self.of_path(fn, path) if v.kind == "inst"]
-        origins = sorted((v.origin for v in values if v.origin is not None), key=lambda site: (site.path, site.site))
-        if len({v.name for v in values}) != 1 or not origins:
-            return None
-        return values[0].name, origins[0]
-
-    def _vars(self, fn: FunctionSummary, path: LockPath) -> List[Var]:
+    def vars(self, fn: FunctionSummary, path: LockPath) -> List[Var]:
         if not path.attrs:
             if path.scope == "global":
                 return [("G", self.program.resolve(path.base))]
-            return [("L",) + self._owner(fn, path.base)]
+            return [("L",) + self.owner(fn, path.base)]
         prefix = LockPath(path.base, path.attrs[:-1], path.scope)
         if path.scope == "global" and len(path.attrs) == 1 and self.program.resolve(path.base) in self.program.modules:
             return [("G", self.program.resolve(f"{path.base}.{path.attrs[0]}"))]
@@ -337,7 +123,6 @@ class ValueFlow:
 
     def of_path(self, fn: FunctionSummary, path: LockPath) -> Set[Pointee]:
         """The abstract values a path may hold in fn (bound methods bound to what the path's prefix names)."""
-        self.solve()
         if path.scope == "global":
             found = self._global_values(path)
             if found is not None:
@@ -351,11 +136,11 @@ class ValueFlow:
         else:
             found = self._member_values(fn, path)
         holder = _prefix(path)
-        for var in self._vars(fn, path):
+        for var in self.vars(fn, path):
             if var[0] == "A":  # read through the object holding it
-                found.update(self._out_of_holder(v, holder) for v in self._read(var))
+                found.update(_out_of_holder(v, holder) for v in self.read(var))
             else:
-                found.update(self._read(var))
+                found.update(self.read(var))
         return found
 
     def _global_values(self, path: LockPath) -> Optional[Set[Pointee]]:
@@ -380,7 +165,7 @@ class ValueFlow:
             if klass is not None:
                 found.add(Pointee("inst", klass))
             elif program.resolve(value.callee) in program.functions:
-                found.update(self._read(("R", program.resolve(value.callee))))
+                found.update(self.read(("R", program.resolve(value.callee))))
         if name == program.self_param(fn) and fn.cls is not None:
             found.add(Pointee("inst", fn.cls))
         return found
@@ -399,9 +184,204 @@ class ValueFlow:
                 found.add(Pointee("function", method))
         return found
 
-    def _elements(self, fn: FunctionSummary, path: LockPath) -> Set[Pointee]:
+    def elements(self, fn: FunctionSummary, path: LockPath) -> Set[Pointee]:
         holder = _prefix(path)
-        return {self._out_of_holder(v, holder) for var in self._vars(fn, path) for v in self._read(("E",) + var)}
+        return {_out_of_holder(v, holder) for var in self.vars(fn, path) for v in self.read(("E",) + var)}
+
+
+class ValueFlow:
+    """The fixpoint over the facts (solved on first use), and the queries the program asks."""
+
+    def __init__(self, program: Program) -> None:
+        self.program = program
+        self.paths = Points(program)
+        self._children: Optional[Dict[str, List[str]]] = None
+        self._instantiated: Optional[FrozenSet[str]] = None
+        self._solved = False
+        self._grown: Optional[Set[Var]] = None  # while solving: the variables the fact being applied added to
+
+    def subclasses(self, cls: str) -> List[str]:
+        """The in-tree classes that have cls in their MRO (cls excluded), in a fixed order."""
+        if self._children is None:
+            children: Dict[str, List[str]] = {}
+            for name in sorted(self.program.classes):
+                for klass in self.program.mro(name)[1:]:
+                    children.setdefault(klass, []).append(name)
+            self._children = children
+        return self._children.get(cls, [])
+
+    def instantiated(self) -> FrozenSet[str]:
+        """Classes the program constructs somewhere (a call of the class, a value built from it)."""
+        if self._instantiated is None:
+            program = self.program
+            found: Set[str] = set()
+            for fn in program.functions.values():
+                for event in fn.events:
+                    if isinstance(event, Call) and event.target.kind == "global":
+                        found.add(program.resolve(event.target.name))
+                found.update(program.resolve(f.callee) for f in fn.flows if f.callee)
+            self._instantiated = frozenset(c for c in found if c in program.classes)
+        return self._instantiated
+
+    def solve(self) -> None:
+        if self._solved:
+            return
+        self._solved = True
+        program = self.program
+        functions = [program.functions[name] for name in sorted(program.functions)]
+        self._seed_attributes()
+        receiving = _receiving_names(functions)
+        calls = {fn.qualname: [e for e in fn.events if isinstance(e, Call) and _passes(e) and _called_name(e) in receiving] for fn in functions}
+        facts: List[Tuple[FunctionSummary, object]] = []
+        for fn in functions:
+            facts.extend((fn, flow) for flow in fn.flows if flow.kind != "argument")
+            facts.extend((fn, call) for call in calls[fn.qualname])
+        self._worklist(facts)
+
+    def _worklist(self, facts: List[Tuple[FunctionSummary, object]]) -> None:
+        """Each fact once, then again only when a variable it read has grown."""
+        dependents: Dict[Var, Set[int]] = {}
+        queue = deque(range(len(facts)))
+        queued = set(queue)
+        budget = len(facts) * _MAX_PASSES
+        while queue and budget > 0:
+            budget -= 1
+            index = queue.popleft()
+            queued.discard(index)
+            fn, fact = facts[index]
+            self.paths.reads, self._grown = set(), set()
+            path = self.program.path_of[fn.qualname]
+            if isinstance(fact, Flow):
+                self._flow(fn, fact, Site(path, fact.site))
+            else:
+                assert isinstance(fact, Call)
+                self._arguments(fn, fact, path)
+            for var in self.paths.reads:
+                dependents.setdefault(var, set()).add(index)
+            for var in self._grown:
+                for dependent in sorted(dependents.get(var, ())):
+                    if dependent not in queued:
+                        queued.add(dependent)
+                        queue.append(dependent)
+        self.paths.reads = self._grown = None
+
+    def _seed_attributes(self) -> None:
+        """`self._backend = HttpBackend()`: instances by the class constructed."""
+        program = self.program
+        for cls in program.classes.values():
+            for name, value in cls.instance_attrs + cls.class_attrs:
+                klass = program.class_of_value(value) if value.callee is not None else None
+                if klass is not None:
+                    self._add(("A", cls.qualname, name), {Pointee("inst", klass)})
+
+    def _flow(self, fn: FunctionSummary, flow: Flow, origin: Site) -> bool:
+        if flow.kind == "argument":
+            return False  # bound with the call's other arguments (_arguments)
+        values = self._source(fn, flow, origin)
+        if flow.kind == "iterate":
+            assert flow.source is not None and flow.dest is not None
+            read = self.paths.elements(fn, flow.source)
+            return self._add(("L",) + self.paths.owner(fn, flow.dest.base), read)
+        if flow.kind == "return":
+            return self._add(("R", fn.qualname), {replace(v, receiver=None) for v in values})
+        if flow.dest is None:
+            return False
+        return self._store(fn, flow, values)
+
+    def _store(self, fn: FunctionSummary, flow: Flow, values: Set[Pointee]) -> bool:
+        """store: into the attribute; insert/extend: into its elements."""
+        assert flow.dest is not None
+        changed = False
+        holder = _prefix(flow.dest)
+        if flow.kind == "extend" and flow.source is not None:
+            values = self.paths.elements(fn, flow.source)
+        stored = {_into_holder(v, holder) for v in values}
+        for var in self.paths.vars(fn, flow.dest):
+            changed |= self._add(var if flow.kind == "store" else ("E",) + var, stored)
+        return changed
+
+    def _source(self, fn: FunctionSummary, flow: Flow, origin: Site) -> Set[Pointee]:
+        if flow.function:
+            return {Pointee("function", flow.function, origin=origin, partial=flow.partial)}
+        if flow.callee:
+            klass = self.program.resolve(flow.callee)
+            return {Pointee("inst", klass, origin=origin)} if klass in self.program.classes else set()
+        if flow.source is None:
+            return set()
+        values = self.paths.elements(fn, flow.source) if flow.element else self.of_path(fn, flow.source)
+        return {replace(v, origin=v.origin or origin, partial=v.partial or flow.partial) for v in values}
+
+    def _arguments(self, fn: FunctionSummary, call: Call, path: str) -> bool:
+        """What a call passes flows into the parameters of every function it runs."""
+        passed = self._passed(fn, call, path)
+        if not passed:
+            return False
+        changed = False
+        for found in self.program.targets(fn, call):
+            target = self.program.functions.get(found.callee)
+            if target is None:
+                continue
+            params = [p for p in target.params if not p.startswith("*")]
+            # a bound method or a new object (found.receiver set, its path None when the caller does not name it)
+            if found.receiver is not None and target.cls is not None and target.kind in ("method", "property", "setter", "classmethod"):
+                params = params[1:]  # the receiver (or the new object) is the first parameter
+            receiver = found.receiver.path if found.receiver is not None else None
+            for slot, values in passed.items():
+                name = params[int(slot)] if slot.isdigit() and int(slot) < len(params) else slot
+                if name in target.params:
+                    mapped = {_into_frame(v, call, receiver, target) for v in values}
+                    changed |= self._add(("L", found.callee, name), mapped)
+        return changed
+
+    def _passed(self, fn: FunctionSummary, call: Call, path: str) -> Dict[str, Set[Pointee]]:
+        passed: Dict[str, Set[Pointee]] = {}
+        slots = [(str(i), p) for i, p in enumerate(call.args.positional)] + list(call.args.keywords)
+        for slot, obj in slots:
+            values = self.of_path(fn, obj) if obj is not None else set()
+            if values:
+                passed[slot] = {replace(v, origin=v.origin or Site(path, call.site)) for v in values}
+        for flow in fn.flows:
+            if flow.kind == "argument" and flow.site == call.site:
+                passed.setdefault(flow.slot, set()).update(self._source(fn, flow, Site(path, call.site)))
+        return passed
+
+    def _add(self, var: Var, values: Iterable[Pointee]) -> bool:
+        current = self.paths.table.setdefault(var, set())
+        before = len(current)
+        for value in values:
+            if len(current) >= _MAX_VALUES:
+                break
+            current.add(value)
+        if len(current) == before:
+            return False
+        if self._grown is not None:
+            self._grown.add(var)
+        return True
+
+    def of_path(self, fn: FunctionSummary, path: LockPath) -> Set[Pointee]:
+        """The abstract values a path may hold in fn (bound methods bound to what the path's prefix names)."""
+        self.solve()
+        return self.paths.of_path(fn, path)
+
+    def classes_of(self, fn: FunctionSummary, path: LockPath) -> Set[str]:
+        """The in-tree classes of the object a path names: its static type, else its instances by value flow."""
+        static = self.program.static_class_of_path(fn, path)
+        if static is not None:
+            return {static}  # known without solving
+        self.solve()
+        return self.paths.classes_of(fn, path)
+
+    def instance_origin(self, fn: FunctionSummary, path: LockPath) -> Optional[Tuple[str, Site]]:
+        """(class, where its instance was handed over) when only value flow tells the class of the
+        object a path names: one class flows there (`self._backend`, passed at session.py:88)."""
+        if path.scope != "local" or self.program.static_class_of_path(fn, path) is not None:
+            return None
+        self.solve()
+        values = [v for v in self.of_path(fn, path) if v.kind == "inst"]
+        origins = sorted((v.origin for v in values if v.origin is not None), key=lambda site: (site.path, site.site))
+        if len({v.name for v in values}) != 1 or not origins:
+            return None
+        return values[0].name, origins[0]
 
     def passed(self, fn: FunctionSummary, site: int, slot: str) -> Set[Pointee]:
         """What the call at `site` passes at `slot` when no path names it: a lambda, a partial,
@@ -414,8 +394,6 @@ class ValueFlow:
                 found.update(self._source(fn, flow, origin))
         return found
 
-    # -- calls -----------------------------------------------------------
-
     def callees(self, fn: FunctionSummary, call: Call) -> List[Resolved]:
         """What a call the names alone do not resolve runs, by value flow."""
         self.solve()
@@ -423,7 +401,7 @@ class ValueFlow:
         if target.kind == "local":
             values = self.of_path(fn, LockPath(target.name))
         elif target.kind == "element" and target.receiver is not None:
-            values = self._elements(fn, target.receiver)
+            values = self.paths.elements(fn, target.receiver)
         elif target.kind == "method" and target.receiver is not None:
             values = self.of_path(fn, LockPath(target.receiver.base, target.receiver.attrs + (target.name,), target.receiver.scope))
         else:
@@ -440,6 +418,45 @@ class ValueFlow:
             init = self.program.lookup(value.name, "__init__")
             return Resolved(init, None, args, "value flow", value.origin) if init else None  # a new object: not named in the caller
         return None
+
+
+def _into_holder(value: Pointee, holder: Optional[LockPath]) -> Pointee:
+    """A value stored in an attribute or element of `holder`: is it bound to that object?"""
+    if value.kind != "bound":
+        return value
+    return replace(value, receiver=None, same_holder=holder is not None and value.receiver == holder)
+
+
+def _out_of_holder(value: Pointee, holder: Optional[LockPath]) -> Pointee:
+    if value.kind != "bound":
+        return value
+    return replace(value, receiver=holder if value.same_holder else None, same_holder=False)
+
+
+def _into_frame(value: Pointee, call: Call, receiver: Optional[LockPath], callee: FunctionSummary) -> Pointee:
+    """A bound value passed to a callee: its object, named in the callee's frame (or forgotten)."""
+    if value.kind != "bound" or value.receiver is None:
+        return value
+    if receiver is not None and value.receiver == receiver and callee.params and callee.kind == "method":
+        return replace(value, receiver=LockPath(callee.params[0]))
+    return replace(value, receiver=None)
+
+
+def _receiving_names(functions: List[FunctionSummary]) -> Set[str]:
+    """Short names of the functions (and of the classes, for __init__) whose parameters go
+    somewhere value flow follows: stored, inserted, returned, iterated or called. Only calls
+    to these can pass anything that matters."""
+    names: Set[str] = set()
+    for fn in functions:
+        params = set(fn.params)
+        used = {f.source.base for f in fn.flows if f.source is not None}
+        used.update(e.target.name for e in fn.events if isinstance(e, Call) and e.target.kind == "local")
+        used.update(b for _, v in fn.local_values for b in [v.arg0.base if v.arg0 is not None else ""] + [p.base for _, p in v.keywords])
+        if params & used:
+            names.add(fn.name)
+            if fn.name == "__init__" and fn.cls is not None:
+                names.add(fn.cls.rsplit(".", 1)[-1])
+    return names
 
 
 def _order(value: Pointee) -> Tuple[str, str, str]:
