@@ -1,106 +1,220 @@
 """Which files to parse: only what can matter, found on demand.
 
 Findings can only come from code that holds a lock and from what that code
-can reach. So a cheap byte scan picks the files that mention lock vocabulary;
-they are parsed first. Any other file is parsed only when something the
-analysis follows (a call from a function that matters, a base class, a
-decorator, an attribute's type) names a module in it. `--full` parses
-everything, and the tests check that both give the same findings.
+can reach. So a cheap scan of the bytes picks the files whose code (not
+comments or prose strings) names lock vocabulary as identifiers; they are
+parsed first. Any other file is parsed only when something the analysis
+follows (a call from a function that matters, a base class, a decorator, an
+attribute's type, a callback registered into an attribute that is called
+under a lock) names it. `--full` parses everything, and the tests check that
+both give the same findings.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Dict, Iterable, List, Optional, Set
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 from .link import Program
-from .model import Call, FunctionSummary
+from .model import Call, Flow, FunctionSummary, LockPath, Value
 
-# What a file that creates or takes a lock must say (case matters: not "block", "clock").
-VOCABULARY = (b"Lock", b"Semaphore", b"Condition", b"allocate_lock", b"acquire")
+# The identifiers a file that creates or takes a lock says (as whole identifiers:
+# `FooSemaphoreBar` or `block` say nothing).
+VOCABULARY = ("Lock", "RLock", "LockType", "Semaphore", "BoundedSemaphore", "Condition", "allocate_lock", "acquire")
+
+WORD, ATTRIBUTE, ASSIGNED, STORED = "word", "attribute", "assigned", "stored"
+
+
+@dataclass(frozen=True, order=True)
+class Learned:
+    """A name through which a file can take a lock (or hand one a callback) without saying "Lock".
+
+    how: WORD      any use of the identifier (`self._mu`, `@synchronized`, `make_lock()`)
+         ATTRIBUTE only as an attribute (`handler.lock`, `self._callbacks.append(fn)`)
+         ASSIGNED  only an attribute assigned (`obj.on_event = fn`) or a def of that name
+         STORED    only a container attribute assigned or added to (`obj._callbacks.append(fn)`)
+    """
+
+    name: str
+    how: str = WORD
+
+
+_COMMENT = rb"\#[^\r\n]*"
+_TRIPLE = rb"'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''|\"\"\"[^\"\\]*(?:(?:\\.|\"(?!\"\"))[^\"\\]*)*\"\"\""
+_SINGLE = rb"'[^'\\\r\n]*(?:\\.[^'\\\r\n]*)*'|\"[^\"\\\r\n]*(?:\\.[^\"\\\r\n]*)*\""
+# f-strings hold code: matched whole (so their quotes pair up), then searched
+_FORMATTED = rb"(?<!\w)(?:[rR]?[fF]|[fF][rR])(?:" + _TRIPLE + b"|" + _SINGLE + b")"
+_PLAIN = rb"(?<!\w)(?:[rRbBuU]|[rR][bB]|[bB][rR])?"
+_MUTATORS = b"append|appendleft|add|insert|extend|update|setdefault"
+_PROSE = re.compile(rb"[A-Za-z_]\s+[A-Za-z_]")  # words with spaces between: a message, not an annotation
+
+
+def _pattern(names: Iterable[str]) -> bytes:
+    return b"|".join(re.escape(n.encode()) for n in sorted(set(names), key=lambda n: (-len(n), n)))
+
+
+def _triggers(words: List[str], learned: List[Learned]) -> List[bytes]:
+    """The regular expressions a file's code must match somewhere, one per way of saying a name."""
+    by_how: Dict[str, List[str]] = {WORD: list(words), ATTRIBUTE: [], ASSIGNED: [], STORED: []}
+    for name in learned:
+        by_how[name.how].append(name.name)
+    triggers = [rb"\b(?:" + _pattern(by_how[WORD]) + rb")\b"]
+    if by_how[ATTRIBUTE]:
+        triggers.append(rb"\.\s*(?:" + _pattern(by_how[ATTRIBUTE]) + rb")\b")
+    if by_how[ASSIGNED]:
+        names = _pattern(by_how[ASSIGNED])
+        triggers.append(rb"\.\s*(?:" + names + rb")\s*=(?!=)|\bdef\s+(?:" + names + rb")\b")
+    if by_how[STORED]:
+        added = rb"\s*(?:\+?=(?!=)|\[[^\]\r\n]*\]\s*=(?!=)|\.\s*(?:" + _MUTATORS + rb")\b)"
+        triggers.append(rb"\.\s*(?:" + _pattern(by_how[STORED]) + rb")" + added)
+    return triggers
 
 
 class Vocabulary:
-    """The scan: the base words and configured factories as substrings; names learned
-    from the parsed files (lock attributes, factories, decorators) as whole words."""
+    """The scan: the base words, the configured factories and the learned names, as identifiers
+    in code. Comments and docstrings never count; a one-line string counts when it could be
+    an annotation (`"threading.Lock"`, not `"Lock is held"`), an f-string when its code does."""
 
-    def __init__(self, factories: Iterable[str] = (), learned: Iterable[str] = ()) -> None:
-        words = [re.escape(w) for w in VOCABULARY] + sorted(re.escape(f.rsplit(".", 1)[-1].encode()) for f in factories if f)
-        self.base = re.compile(b"|".join(words))
-        self.learned = sorted({n.encode() for n in learned if n})
-        # ".lock": only as an attribute (`self.lock`), not any variable named lock
-        self.word = {n: re.compile((rb"" if n.startswith(b".") else rb"\b") + re.escape(n) + rb"\b") for n in self.learned}
+    def __init__(self, factories: Iterable[str] = (), learned: Iterable[Learned] = ()) -> None:
+        words = list(VOCABULARY) + [f.rsplit(".", 1)[-1] for f in factories if f]
+        triggers = _triggers(words, list(learned))
+        self.trigger = re.compile(b"|".join(triggers))
+        skipped = rb"(?P<skip>" + _COMMENT + b"|" + _PLAIN + b"(?:" + _TRIPLE + rb"))"
+        strings = rb"(?P<code>" + _FORMATTED + rb")|(?P<string>" + _PLAIN + b"(?:" + _SINGLE + rb"))"
+        self.scan = re.compile(skipped + b"|" + strings + rb"|(?P<hit>" + b"|".join(triggers) + b")", re.DOTALL)
 
     def matches(self, data: bytes) -> bool:
-        if self.base.search(data):
-            return True
-        # a substring test first (C speed), the word boundaries only on a hit
-        return any(name in data and self.word[name].search(data) for name in self.learned)
+        if self.trigger.search(data) is None:  # most files: one pass at C speed
+            return False
+        for match in self.scan.finditer(data):
+            kind = match.lastgroup
+            if kind == "hit" or (kind != "skip" and self._names_in(match.group(), prose_counts=kind == "code")):
+                return True
+        return False
+
+    def _names_in(self, text: bytes, prose_counts: bool) -> bool:
+        return self.trigger.search(text) is not None and (prose_counts or _PROSE.search(text) is None)
 
 
-def learned_names(program: Program) -> Set[str]:
+def learned_names(program: Program) -> Set[Learned]:
     """Names through which other files can take a lock without saying "Lock": the
     attributes and globals that hold locks (`self._mu`), in-tree lock factories,
-    decorators and context managers that lock for their caller, classes whose
-    `__enter__` locks."""
-    names: Set[str] = set()
-    for cls in program.classes.values():
-        for name, value in cls.instance_attrs + cls.class_attrs:
-            if program.is_lock_value(value):
-                names.add(name)
-        enter = dict(cls.methods).get("__enter__")
-        if enter in program.functions and program.functions[enter].exit_held:
-            names.add(cls.name)
-    for module in program.modules.values():
-        for name, value in module.globals:
-            if program.is_lock_value(value):
-                names.add(name)
-    names |= callback_names(program)
+    decorators, context managers and acquire helpers that lock for their caller, classes
+    whose `__enter__` locks, the attributes of the lock table's classes (`handler.lock`),
+    and the callbacks of value flow (callback_names)."""
+    names = _lock_holders(program)
+    names.update(Learned(_said_as(fn)) for fn in program.functions.values() if _locks_for_caller(program, fn))
     kinds = program.knowledge.kinds
-    names.update("." + n.rpartition(".")[2] for n in kinds if n.rpartition(".")[0] in kinds)  # `self.lock` of a logging.Handler
-    for fn in program.functions.values():
-        if fn.returns_value is not None and program.is_lock_value(fn.returns_value):
-            names.add(fn.name)
-        if fn.yield_held and program.is_context_manager(fn):
-            names.add(fn.name)
-        wrapper = program.functions.get(fn.returns_local) if fn.returns_local else None
-        if wrapper is not None and any(isinstance(e, Call) and e.held and e.target.kind == "local" and e.target.name in fn.params for e in wrapper.events):
-            names.add(fn.name)
+    names.update(Learned(n.rpartition(".")[2], ATTRIBUTE) for n in kinds if n.rpartition(".")[0] in kinds)
+    return names | callback_names(program)
+
+
+def _lock_holders(program: Program) -> Set[Learned]:
+    """Attributes (used as `.name`) and globals holding a lock; classes whose `__enter__` locks."""
+    names: Set[Learned] = set()
+    for cls in program.classes.values():
+        names.update(Learned(name, ATTRIBUTE) for name, value in cls.instance_attrs + cls.class_attrs if program.is_lock_value(value))
+        enter = program.functions.get(dict(cls.methods).get("__enter__", ""))
+        if enter is not None and enter.exit_held:
+            names.add(Learned(cls.name))
+    for module in program.modules.values():
+        names.update(Learned(name) for name, value in module.globals if program.is_lock_value(value))
     return names
 
 
-def callback_names(program: Program) -> Set[str]:
+def _locks_for_caller(program: Program, fn: FunctionSummary) -> bool:
+    """A lock factory, an acquire helper, a locking context manager or decorator."""
+    if fn.returns_value is not None and program.is_lock_value(fn.returns_value):
+        return True
+    # returns holding a lock: `acquire_write()`, `lock()` (what "acquire" said as a substring)
+    if fn.exit_held and not _dunder(fn.name) and ("acquire" in fn.name or "lock" in fn.name.lower()):
+        return True
+    if fn.yield_held and program.is_context_manager(fn):
+        return True
+    wrapper = program.functions.get(fn.returns_local) if fn.returns_local else None
+    return wrapper is not None and any(isinstance(e, Call) and e.held and e.target.kind == "local" and e.target.name in fn.params for e in wrapper.events)
+
+
+def _dunder(name: str) -> bool:
+    return name.startswith("__") and name.endswith("__")
+
+
+def _said_as(fn: FunctionSummary) -> str:
+    """What a file using fn says: its name; its class's for a dunder (`Foo(...)`, not `__init__`)."""
+    return fn.cls.rsplit(".", 1)[-1] if _dunder(fn.name) and fn.cls else fn.name
+
+
+# (the class whose instances hold it, None if not known; the attribute)
+Holder = Tuple[Optional[str], str]
+
+
+def callback_names(program: Program) -> Set[Learned]:
     """Value flow: a file that registers a callback matters even when it says nothing about locks.
-    The attributes whose functions are called (or iterated and called) while a lock is held,
-    and the functions that store a parameter into one of them (`subscribe(fn)`)."""
-    called: Set[str] = set()
+    The attributes whose functions are called (or iterated and called) while a lock is held, as a
+    file that registers into them says them (`obj.on_event = fn`, `obj._callbacks.append(fn)`), and
+    the functions that store a parameter into one of them on an object of a related class
+    (`subscribe(fn)`; a class, for its constructor)."""
+    callables: Set[Holder] = set()
+    containers: Set[Holder] = set()
     for fn in program.functions.values():
-        called |= _called_under_lock(program, fn)
-    names = set(called)
+        called, iterated = _called_under_lock(program, fn)
+        callables |= called
+        containers |= iterated
+    names = {Learned(attr, ASSIGNED) for _, attr in callables} | {Learned(attr, STORED) for _, attr in containers}
+    holders: Dict[str, Set[Optional[str]]] = {}
+    for cls, attr in callables | containers:
+        holders.setdefault(attr, set()).add(cls)
     for fn in program.functions.values():
-        for flow in fn.flows:
-            stores = flow.kind in ("store", "insert", "extend") and flow.dest is not None and flow.dest.attrs and flow.dest.attrs[-1] in called
-            if stores and flow.source is not None and flow.source.base in fn.params:
-                names.add(fn.cls.rsplit(".", 1)[-1] if fn.name == "__init__" and fn.cls else fn.name)
+        if any(_registers(program, fn, flow, holders, {attr for _, attr in containers}) for flow in fn.flows):
+            names.add(Learned(_said_as(fn)))
     return names
 
 
-def _called_under_lock(program: Program, fn: FunctionSummary) -> Set[str]:
-    """Attributes holding functions that fn calls while holding a lock: `self.on_event(...)`,
-    `self._handlers[name](...)`, `for cb in self._callbacks: cb()`."""
-    found: Set[str] = set()
-    locked_locals = {e.target.name for e in fn.events if isinstance(e, Call) and e.held and e.target.kind == "local"}
-    for flow in fn.flows:
-        if flow.kind == "iterate" and flow.source is not None and flow.source.attrs and flow.dest is not None and flow.dest.base in locked_locals:
-            found.add(flow.source.attrs[-1])
-    for event in fn.events:
-        if not isinstance(event, Call) or not event.held or event.target.receiver is None:
+def _registers(program: Program, fn: FunctionSummary, flow: Flow, holders: Dict[str, Set[Optional[str]]], containers: Set[str]) -> bool:
+    """fn stores a parameter where code holding a lock calls it: `self.on_event = fn`, `self._callbacks.append(fn)`."""
+    dest, source = flow.dest, flow.source
+    if dest is None or not dest.attrs or dest.attrs[-1] not in holders or source is None or source.base not in fn.params:
+        return False
+    if flow.kind not in ("store", "insert", "extend") or (flow.kind != "store" and dest.attrs[-1] not in containers):
+        return False
+    # value flow keeps `self.x` of unrelated classes apart: only an object of a related class counts
+    stored_in = program.static_class_of_path(fn, LockPath(dest.base, dest.attrs[:-1], dest.scope))
+    return any(cls is None or (stored_in is not None and _related(program, cls, stored_in)) for cls in holders[dest.attrs[-1]])
+
+
+def _related(program: Program, one: str, other: str) -> bool:
+    return one in program.mro(other) or other in program.mro(one)
+
+
+def _called_under_lock(program: Program, fn: FunctionSummary) -> Tuple[Set[Holder], Set[Holder]]:
+    """(attributes holding a function, attributes holding functions) that fn calls while holding
+    a lock: `self.on_event(...)`; `self._handlers[name](...)`, `for cb in self._callbacks: cb()`."""
+    callables: Set[Holder] = set()
+    locked = [e for e in fn.events if isinstance(e, Call) and e.held]
+    containers = _iterated_under_lock(program, fn, {e.target.name for e in locked if e.target.kind == "local"})
+    for call in locked:
+        receiver = call.target.receiver
+        if receiver is None:
             continue
-        if event.target.kind == "method" and not program.is_method_name(event.target.name):
-            found.add(event.target.name)
-        elif event.target.kind == "element" and event.target.receiver.attrs:
-            found.add(event.target.receiver.attrs[-1])
-    return found
+        if call.target.kind == "method" and not program.is_method_name(call.target.name):
+            callables.add(_holder(program, fn, LockPath(receiver.base, receiver.attrs + (call.target.name,), receiver.scope)))
+        elif call.target.kind == "element" and receiver.attrs:
+            containers.add(_holder(program, fn, receiver))
+    return callables, containers
+
+
+def _iterated_under_lock(program: Program, fn: FunctionSummary, locked_locals: Set[str]) -> Set[Holder]:
+    """The containers whose elements are called under a lock: `for cb in self._callbacks: cb()`."""
+    return {
+        _holder(program, fn, flow.source)
+        for flow in fn.flows
+        if flow.kind == "iterate" and flow.source is not None and flow.source.attrs and flow.dest is not None and flow.dest.base in locked_locals
+    }
+
+
+def _holder(program: Program, fn: FunctionSummary, path: LockPath) -> Holder:
+    return program.static_class_of_path(fn, LockPath(path.base, path.attrs[:-1], path.scope)), path.attrs[-1]
 
 
 def _module_of(name: str, modules: Dict[str, str]) -> Optional[str]:
@@ -113,21 +227,18 @@ def _module_of(name: str, modules: Dict[str, str]) -> Optional[str]:
     return None
 
 
+def _value_names(values: Iterable[Value]) -> List[str]:
+    return [name for value in values for name in (value.callee or "", value.annotation or "")]
+
+
 def _names(program: Program, fn: FunctionSummary) -> List[str]:
     """Qualified names the analysis of fn may need to resolve."""
-    names: List[str] = []
-    for event in fn.events:
-        if isinstance(event, Call) and event.target.kind == "global":
-            names.append(event.target.name)
-    names.extend(v.callee or "" for _, v in fn.local_values)
-    names.extend(v.annotation or "" for _, v in fn.local_values)
-    names.extend(t for _, t in fn.param_types)
-    names.extend(fn.decorators)
+    names = [e.target.name for e in fn.events if isinstance(e, Call) and e.target.kind == "global"]
+    names += _value_names(v for _, v in fn.local_values)
+    names += [t for _, t in fn.param_types] + list(fn.decorators)
     cls = program.classes.get(fn.cls) if fn.cls else None
     if cls is not None:
-        names.extend(cls.bases)
-        for _, value in cls.class_attrs + cls.instance_attrs:
-            names.extend((value.callee or "", value.annotation or ""))
+        names += list(cls.bases) + _value_names(v for _, v in cls.class_attrs + cls.instance_attrs)
     return [n for n in names if n and not n.startswith((".", "<", "builtins."))]
 
 
@@ -141,20 +252,22 @@ def seeds(program: Program, paths: Iterable[str]) -> Set[str]:
             continue
         if fn.yield_held or fn.exit_held or any(getattr(event, "held", ()) for event in fn.events):
             found.add(name)
-        for _, value in fn.local_values:
-            target = dict(value.keywords).get("target") or (value.arg0 if value.callee == ".submit" else None)
-            if target is not None and target.attrs and fn.cls:
-                method = program.lookup(fn.cls, target.attrs[-1])
-                if method:
-                    found.add(method)
+        if fn.cls:
+            found |= _thread_targets(program, fn.cls, [v for _, v in fn.local_values])
     for cls in program.classes.values():
         if program.path_of[cls.qualname] in wanted:
-            for _, value in cls.instance_attrs:
-                target = dict(value.keywords).get("target")
-                if target is not None and target.attrs:
-                    method = program.lookup(cls.qualname, target.attrs[-1])
-                    if method:
-                        found.add(method)
+            found |= _thread_targets(program, cls.qualname, [v for _, v in cls.instance_attrs])
+    return found
+
+
+def _thread_targets(program: Program, cls: str, values: Iterable[Value]) -> Set[str]:
+    """The methods of cls that these values start in a thread: `Thread(target=self.run)`, `pool.submit(self.run)`."""
+    found = set()
+    for value in values:
+        target = dict(value.keywords).get("target") or (value.arg0 if value.callee == ".submit" else None)
+        method = program.lookup(cls, target.attrs[-1]) if target is not None and target.attrs else None
+        if method:
+            found.add(method)
     return found
 
 

@@ -1,0 +1,155 @@
+"""Which files on-demand parsing reads (lintlock.demand): the vocabulary scan matches identifiers
+in code, and a file is parsed only when something in it can matter.
+
+Asserted on the files parsed (the pipeline's summaries), never on time."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from lintlock.config import Settings
+from lintlock.demand import ASSIGNED, ATTRIBUTE, STORED, Learned, Vocabulary
+from lintlock.pipeline import load, run
+
+LOCKING = "import threading\n\nLOCK = threading.Lock()\n\n\ndef work():\n    with LOCK:\n        return 1\n"
+
+
+def parsed(root: Path, files: dict) -> set:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    loaded = load([str(root)], Settings())
+    return {os.path.relpath(p, root) for p in loaded.summaries}
+
+
+def findings(root: Path, full: bool) -> list:
+    return [(os.path.relpath(f.path, root), f.line, f.code, f.message) for f in run([str(root)], Settings(full=full)).findings]
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import threading\nmu = threading.Lock()\n",
+        "from threading import RLock as R\n",
+        "def f(sem):\n    sem.acquire()\n",
+        "x = BoundedSemaphore(2)\n",
+        'def f(mu: "threading.Lock"):\n    pass\n',  # an annotation in a string is code
+        "def f(mu: 'Optional[Lock]'):\n    pass\n",
+        'name = f"{threading.Lock()}"\n',  # an f-string holds code
+        '"""docstring"""\nx = "# not a comment"; y = Lock()\n',
+    ],
+)
+def test_lock_vocabulary_in_code_matches(code):
+    assert Vocabulary().matches(code.encode())
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "class FooSemaphoreBar:\n    pass\n",  # a substring of an identifier is not the word
+        "def block():\n    clock = 1\n",
+        "x = 1  # take the Lock first\n",
+        '"""Lock, Condition and Semaphore are documented here."""\n',
+        "def f():\n    '''Hold the Lock.\n\n    acquire() it first.'''\n",
+        'raise ValueError("the Lock is not held")\n',  # prose, not an annotation
+        "x = 'it''s' # Lock\n",
+        "acquired = reacquire = 1\n",
+    ],
+)
+def test_words_outside_code_or_inside_identifiers_do_not_match(code):
+    assert not Vocabulary().matches(code.encode())
+
+
+def test_learned_names_match_by_how_they_are_learned():
+    vocabulary = Vocabulary(learned=[Learned("_mu", ATTRIBUTE), Learned("synchronized"), Learned("on_event", ASSIGNED), Learned("_callbacks", STORED)])
+    assert vocabulary.matches(b"with self._mu:\n    pass\n")
+    assert not vocabulary.matches(b"_mu = 1\n")
+    assert vocabulary.matches(b"@synchronized\ndef f(): pass\n")
+    assert vocabulary.matches(b"bus.on_event = handler\n")
+    assert vocabulary.matches(b"class Sub(Bus):\n    def on_event(self):\n        pass\n")
+    assert not vocabulary.matches(b"bus.on_event(1)\nif bus.on_event == 2: pass\n")
+    assert vocabulary.matches(b"bus._callbacks.append(handler)\n")
+    assert vocabulary.matches(b"bus._callbacks['x'] = handler\n")
+    assert not vocabulary.matches(b"for cb in bus._callbacks:\n    print(cb)\n")
+    # configured lock factories are words too
+    assert Vocabulary(factories=["app.locks.make_mutex"]).matches(b"m = make_mutex()\n")
+
+
+def test_a_generated_file_naming_a_semaphore_class_is_not_parsed(tmp_path):
+    """A 60,000-line generated file whose class name contains "Semaphore", and whose comments
+    and docstrings mention locks, costs no libcst parse: only CPython's syntax check."""
+    body = ['"""Generated: Lock, Semaphore and Condition wrappers are elsewhere."""', "", "", "class FooSemaphoreBar:"]
+    body += [f"    def method_{i}(self, value):  # no Lock here\n        return value + {i}\n" for i in range(20_000)]
+    generated = "\n".join(body) + "\n"
+    assert generated.count("\n") >= 60_000
+    files = {"locking.py": LOCKING, "generated.py": generated}
+    assert parsed(tmp_path, files) == {"locking.py"}
+
+
+def test_a_syntax_error_in_an_unparsed_file_is_still_reported(tmp_path):
+    files = {"locking.py": LOCKING, "broken.py": "def f(:\n    pass\n"}
+    assert parsed(tmp_path, files) == {"locking.py"}
+    assert [(os.path.basename(f.path), f.code) for f in run([str(tmp_path)], Settings()).findings] == [("broken.py", "LL001")]
+
+
+HUB = """
+import threading
+
+
+class Hub:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._callbacks = []
+
+    def subscribe(self, callback):
+        self._callbacks.append(callback)
+
+    def publish(self):
+        with self._lock:
+            for callback in self._callbacks:
+                callback()
+
+    def count(self):
+        with self._lock:
+            return len(self._callbacks)
+"""
+
+# an unrelated class with a method that stores its parameter in an attribute of the same name
+BOX = """
+import threading
+
+
+class Box:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._callbacks = []
+
+    def size(self):
+        with self._lock:
+            return len(self._callbacks)
+
+    def put(self, item):
+        self._callbacks.append(item)
+"""
+
+
+def test_a_registration_is_parsed_and_found(tmp_path):
+    app = "from pkg.hub import Hub\n\n\ndef wire():\n    hub = Hub()\n    hub.subscribe(hub.count)\n"
+    files = {"pkg/__init__.py": "", "pkg/hub.py": HUB, "pkg/app.py": app}
+    assert "pkg/app.py" in parsed(tmp_path, files)
+    found = findings(tmp_path, full=False)
+    assert found == findings(tmp_path, full=True)
+    assert [(path, code) for path, _, code, _ in found] == [("pkg/hub.py", "LL101")]
+
+
+def test_an_unrelated_class_storing_into_a_same_named_attribute_makes_no_registrar(tmp_path):
+    """Value flow keeps `self._callbacks` of unrelated classes apart, so `Box.put` registers
+    nothing that Hub calls under its lock: a file calling `put` is not parsed."""
+    user = "from pkg.box import Box\n\n\ndef fill(box: Box):\n    box.put(1)\n"
+    files = {"pkg/__init__.py": "", "pkg/hub.py": HUB, "pkg/box.py": BOX, "pkg/user.py": user}
+    assert "pkg/user.py" not in parsed(tmp_path, files)
+    assert findings(tmp_path, full=False) == findings(tmp_path, full=True) == []
