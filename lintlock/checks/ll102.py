@@ -101,9 +101,11 @@ def order_witnesses(program: Program) -> Dict[Tuple[str, str], OrderWitness]:
             if not (isinstance(event, Acquire) and event.blocking) and not isinstance(event, Call):
                 continue
             held = program.held_ids(fn, event.held)
+            site = Site(path, event.site)
+            if isinstance(event, Call):
+                _record_passed(found, program, name, fn, event, held, site)
             if not held:
                 continue
-            site = Site(path, event.site)
             for taken in _taken(program, fn, event, path):
                 if taken.lock_id not in held:
                     # taken again while already held: an RLock's re-entry orders nothing, and a
@@ -126,7 +128,22 @@ def _taken(program: Program, fn: FunctionSummary, event, path: str) -> List[Take
             last_fn, last_hop = hops[-1]
             names = tuple(program.short_name(f) for f, _ in hops)
             taken.append(Taken(lock_id, Site(program.path_of[last_fn], last_hop.site), last_hop.text, names, flow))
+        # locks it takes through what it is passed (`transfer(self._a, self._b)`)
+        taken.extend(Taken(t.lock, t.site, t.text, t.chain, flow) for t in program.taken_through(fn, edge))
     return taken
+
+
+def _record_passed(
+    found: Dict[Tuple[str, str], OrderWitness], program: Program, name: str, fn: FunctionSummary, event: Call, held: Dict[str, HeldLock], site: Site
+) -> None:
+    """The callee holds one lock it was passed and takes another (`transfer(self._a, self._b)`): an
+    order at this call, whatever the caller holds."""
+    for edge in program.callees(fn, event):
+        for order in program.orders_through(fn, edge):
+            if order.first in held or order.second in held:
+                continue  # the caller holds one already: taken again, not ordered here
+            taken = Taken(order.second, order.taken.site, order.taken.text, order.taken.chain)
+            _record(found, program.short_name(name), dict(held, **{order.first: order.held}), taken, site)
 
 
 def _record(found: Dict[Tuple[str, str], OrderWitness], function: str, held: Dict[str, HeldLock], taken: Taken, site: Site) -> None:
