@@ -15,18 +15,19 @@ When unsure whether two locks are the same object, lintlock does not claim they 
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from .knowledge import Knowledge, LockKind, knowledge_for
-from .model import Call, FunctionSummary, Held, LockPath, ModuleSummary, Site, Value
+from .model import Call, Event, FunctionSummary, Held, LockPath, ModuleSummary, Site, Value
 from .program.calls import Calls, CallTarget, Edge, Receiver
 from .program.index import Index
-from .program.locks import Key, LockInfo, Locks
+from .program.locks import Key, LockInfo, LockRef, Locks, LockScope
+from .program.passed import PassedLock, PassedLocks, PassedOrder
 from .program.reach import HeldLock, Hop, Reach
 from .program.types import ObjectTypes
 from .program.valueflow import ValueFlow
 
-__all__ = ["CallTarget", "Edge", "HeldLock", "Hop", "Key", "LockInfo", "Program", "Receiver"]
+__all__ = ["CallTarget", "Edge", "HeldLock", "Hop", "Key", "LockInfo", "LockRef", "LockScope", "PassedLock", "PassedOrder", "Program", "Receiver"]
 
 
 class Program:
@@ -43,6 +44,7 @@ class Program:
         self.locks = Locks(self.index, self.types, self.knowledge)
         self.calls = Calls(self.index, self.types, self.locks, self.flow)
         self.reachability = Reach(self.index, self.locks, self.calls)
+        self.passed = PassedLocks(self.index, self.locks, self.calls, self.reachability)
 
     # -- definitions (program/index.py) -------------------------------------
 
@@ -74,7 +76,7 @@ class Program:
     def self_param(self, fn: FunctionSummary) -> Optional[str]:
         return self.index.self_param(fn)
 
-    def event_at(self, fn: FunctionSummary, site: int) -> Any:
+    def event_at(self, fn: FunctionSummary, site: int) -> Optional[Event]:
         return self.index.event_at(fn, site)
 
     def wrappers(self, fn: FunctionSummary) -> List[str]:
@@ -112,6 +114,17 @@ class Program:
     def field_id(self, fn: FunctionSummary, path: LockPath) -> Optional[str]:
         return self.locks.field_id(fn, path)
 
+    def lock_ref(self, fn: FunctionSummary, path: LockPath) -> Optional[LockRef]:
+        """The lock a path names in fn, by class-level identity (None: no identity beyond this call)."""
+        return self.locks.ref_of(fn, path)
+
+    def lock_ref_of_key(self, fn: FunctionSummary, key: Key) -> Optional[LockRef]:
+        return self.locks.ref(fn, key)
+
+    def lock_ref_by_id(self, lock_id: str) -> Optional[LockRef]:
+        """The LockRef of a class-level id (`class_id`, `field_id`, `held_ids`' keys)."""
+        return self.locks.ref_by_id(lock_id)
+
     def declaration(self, lock_id: str) -> Tuple[Optional[Site], Optional[LockKind]]:
         return self.locks.declaration(lock_id)
 
@@ -129,11 +142,6 @@ class Program:
     def targets(self, fn: FunctionSummary, call: Call) -> List[CallTarget]:
         """Every function a call may run, with the object bound to its first parameter."""
         return self.calls.targets(fn, call)
-
-    def call_targets(self, fn: FunctionSummary, call: Call) -> List[Tuple[str, Optional[LockPath], str]]:
-        """`targets` in the shape program/valueflow.py reads: (callee, receiver, why), where a
-        receiver the caller does not name is LockPath("<new>"). Goes once valueflow reads `targets`."""
-        return [(t.callee, _legacy_receiver(t.receiver), t.why) for t in self.calls.targets(fn, call)]
 
     def map_key(self, caller: FunctionSummary, edge: Edge, key: Key) -> Optional[Key]:
         return self.calls.map_key(caller, edge, key)
@@ -163,8 +171,13 @@ class Program:
     def held_ids(self, fn: FunctionSummary, held: Sequence[Held]) -> Dict[str, HeldLock]:
         return self.reachability.held_ids(fn, held)
 
+    # -- locks passed as arguments (program/passed.py) ---------------------------
 
-def _legacy_receiver(receiver: Optional[Receiver]) -> Optional[LockPath]:
-    if receiver is None:
-        return None
-    return receiver.path if receiver.path is not None else LockPath("<new>")
+    def taken_through(self, fn: FunctionSummary, edge: Edge) -> List[PassedLock]:
+        """The locks a call takes through the objects it passes (`transfer(self._a, self._b)`),
+        by class-level identity; those the callee takes by itself are in `class_reach`."""
+        return self.passed.taken_through(fn, edge)
+
+    def orders_through(self, fn: FunctionSummary, edge: Edge) -> List[PassedOrder]:
+        """The pairs of locks a call takes one inside the other through the objects it passes."""
+        return self.passed.orders_through(fn, edge)

@@ -117,7 +117,7 @@ class Calls:
             target = index.functions.get(found.callee)
             if target is None or (target.is_async and not call.awaited) or (target.is_generator and not index.is_context_manager(target)):
                 continue
-            receiver = Receiver(_named(found.receiver))
+            receiver = Receiver(found.receiver)
             edges.append(Edge(found.callee, self.bind(target, receiver, found.args), call.site, why=found.why, origin=found.origin))
         return edges
 
@@ -128,7 +128,7 @@ class Calls:
             return [CallTarget(resolved[0], resolved[1], "direct")]
         if call.target.kind in ("global", "super"):
             return []
-        return [CallTarget(r.callee, Receiver(_named(r.receiver)), r.why) for r in self.flow.callees(fn, call)]
+        return [CallTarget(r.callee, Receiver(r.receiver), r.why) for r in self.flow.callees(fn, call)]
 
     # -- by the names alone --------------------------------------------------
 
@@ -225,9 +225,3 @@ class Calls:
         if callee.parent is not None and self.index.shares_closure(caller, callee):
             return self.locks.key_of(caller, LockPath(base, attrs))
         return None
-
-
-def _named(path: Optional[LockPath]) -> Optional[LockPath]:
-    """A receiver value flow names in the caller's frame. `<new>` is how program/valueflow.py
-    said "an object not named here" before it returned None for it (accepted until it does)."""
-    return None if path is None or path.base == "<new>" else path

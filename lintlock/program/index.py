@@ -5,9 +5,9 @@ and the declared class of an object a path names. Nothing here follows values.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
-from ..model import Call, ClassSummary, FunctionSummary, LockPath, ModuleSummary, Value
+from ..model import Call, ClassSummary, Event, FunctionSummary, LockPath, ModuleSummary, Value
 
 _CONTEXT_MANAGERS = {"contextlib.contextmanager", "contextlib.asynccontextmanager"}
 _BOUND_KINDS = ("method", "classmethod", "property", "setter", "deleter")  # their first parameter is the receiver
@@ -29,7 +29,7 @@ class Index:
         self.method_names = {name for cls in self.classes.values() for name, _ in cls.methods}
         self._mro: Dict[str, Tuple[str, ...]] = {}
         self._resolved: Dict[str, str] = {}
-        self._events_by_site: Dict[str, Dict[int, Any]] = {}
+        self._events_by_site: Dict[str, Dict[int, Event]] = {}
 
     def _add_module(self, summary: ModuleSummary) -> None:
         for fn in summary.functions:
@@ -50,12 +50,11 @@ class Index:
         short = qualname[len(module) + 1 :] if module and qualname.startswith(module + ".") else qualname
         return short.replace(".<locals>", "")
 
-    def event_at(self, fn: FunctionSummary, site: int) -> Any:
+    def event_at(self, fn: FunctionSummary, site: int) -> Optional[Event]:
         """The event (acquire, call, await) at a site of fn."""
         table = self._events_by_site.get(fn.qualname)
         if table is None:
-            events: Sequence[Any] = fn.events  # every event has a site
-            table = self._events_by_site[fn.qualname] = {e.site: e for e in events}
+            table = self._events_by_site[fn.qualname] = {e.site: e for e in fn.events}
         return table.get(site)
 
     # -- names ------------------------------------------------------------

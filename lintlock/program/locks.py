@@ -12,11 +12,12 @@ instance at once: lock order (LL102) and wakers (LL103) compare those.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
+from dataclasses import dataclass, replace
+from enum import Enum
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 from ..knowledge import Knowledge, LockKind
-from ..model import FunctionSummary, LockPath, Site, Value
+from ..model import Call, FunctionSummary, LockPath, Site, Value
 from ..summarize import SELF
 from .index import Index
 from .types import ObjectTypes
@@ -33,11 +34,44 @@ class LockInfo:
     reentrant: Optional[bool]  # None: unknown, never reported as a self-deadlock
 
 
+class LockScope(Enum):
+    """Where a lock lives, which says how many objects one LockRef stands for."""
+
+    INSTANCE = "instance"  # an attribute of each instance of a class: one lock per instance
+    CLASS = "class"  # a class attribute: one object, whatever instance reaches it
+    MODULE = "module"  # a module global: one object
+
+
+@dataclass(frozen=True)
+class LockRef:
+    """A lock by class-level identity, the same for every instance: what lock order (LL102)
+    and wakers (LL103) compare, and what messages and `lintlock graph` name. Same object
+    (LL101) is a `Key` in one function's frame; `Locks.ref` turns one into a LockRef."""
+
+    scope: LockScope
+    owner: str  # the qualified class or module that declares it
+    name: str  # the attribute or global name
+    kind: Optional[LockKind]  # None: not known to be a lock
+    reentrant: Optional[bool]  # None: unknown (then never reported as a self-deadlock)
+    created: Optional[Site]  # where it is made, when a declaration makes a known lock
+
+    @property
+    def id(self) -> str:
+        """`pkg.mod.Cache._lock`: the string id the rules used before (`class_id`)."""
+        return f"{self.owner}.{self.name}"
+
+    @property
+    def short(self) -> str:
+        """`Cache._lock`, for messages."""
+        return f"{self.owner.rsplit('.', 1)[-1]}.{self.name}"
+
+
 class Locks:
     def __init__(self, index: Index, types: ObjectTypes, knowledge: Knowledge) -> None:
         self.index = index
         self.types = types
         self.knowledge = knowledge
+        self._made: Dict[Tuple[Value, str], Value] = {}  # _made_by_method's answers
 
     # -- keys -------------------------------------------------------------
 
@@ -99,8 +133,20 @@ class Locks:
         cls = self.types.class_of_path(fn, LockPath(base, attrs[:-1]))
         if cls is None:
             return self._lock_attribute(self.index.declared_type(fn, base) if len(attrs) == 1 else None, attrs[-1])
-        instance, class_values, _ = self.index.attr_values(cls, attrs[-1])
-        return instance + class_values or self._lock_attribute(self.lock_class(cls), attrs[-1])
+        return self._attribute_values(cls, attrs[-1]) or self._lock_attribute(self.lock_class(cls), attrs[-1])
+
+    def _attribute_values(self, cls: str, attr: str) -> List[Value]:
+        """The instance declarations of `attr` along cls's MRO, then the class declarations
+        (index.attr_values), with the values other objects' methods make resolved."""
+        index = self.index
+        instance: List[Value] = []
+        class_values: List[Value] = []
+        for klass in index.mro(cls):
+            summary = index.classes[klass]
+            instance.extend(self._made_by_method(v, klass) for name, v in summary.instance_attrs if name == attr)
+            if not class_values:
+                class_values = [self._made_by_method(v, klass) for name, v in summary.class_attrs if name == attr]
+        return instance + class_values
 
     def _global_values(self, name: str) -> List[Value]:
         """A module global's assignments, or a class attribute's (then its instance declarations)."""
@@ -110,16 +156,44 @@ class Locks:
             return [v for n, v in index.modules[owner].globals if n == member]
         if owner in index.classes:
             instance, class_values, _ = index.attr_values(owner, member)
-            return class_values + instance
+            return [self._made_by_method(v, owner) for v in class_values + instance]
         return []
 
     def _values_of_name(self, fn: FunctionSummary, base: str) -> List[Value]:
         """A local's assignments; else the instance when its class is a lock class, or a parameter's annotation."""
-        values = [v for name, v in fn.local_values if name == base]
+        values = [self._made_by_method(v, fn) for name, v in fn.local_values if name == base]
         if not values and fn.cls is not None and base == self.index.self_param(fn):
             lock_class = self.lock_class(fn.cls)  # `self.acquire()` in a subclass of logging.Handler
             values = [Value(callee=lock_class)] if lock_class else []
         return values or [Value(annotation=t) for name, t in fn.param_types if name == base]
+
+    def _made_by_method(self, value: Value, where: Union[str, FunctionSummary]) -> Value:
+        """`self._lock = self._env.make_lock()`: the summary says `.make_lock` (a method of some
+        object); the call that made it, in `where` (a class's methods, or one function), says
+        which object, and that object's class which method. Unresolved: the value as it is."""
+        if value.callee is None or not value.callee.startswith(".") or value.site < 0:
+            return value
+        place = where.qualname if isinstance(where, FunctionSummary) else where
+        made = self._made.get((value, place))
+        if made is None:
+            made = self._made[(value, place)] = self._made_in([where] if isinstance(where, FunctionSummary) else self._methods(where), value)
+        return made
+
+    def _made_in(self, functions: List[FunctionSummary], value: Value) -> Value:
+        assert value.callee is not None
+        name = value.callee[1:]
+        # every call of that name before the assignment (one of them made the value) must run the same method
+        methods = {self._method_called(fn, call) for fn in functions for call in self.index.calls_of(fn) if call.target.name == name and call.site < value.site}
+        method = methods.pop() if len(methods) == 1 else None
+        return replace(value, callee=method) if method is not None else value
+
+    def _method_called(self, fn: FunctionSummary, call: Call) -> Optional[str]:
+        cls = self.types.class_of_path(fn, call.target.receiver) if call.target.kind == "method" else None
+        return self.index.lookup(cls, call.target.name) if cls is not None else None
+
+    def _methods(self, cls: str) -> List[FunctionSummary]:
+        functions = self.index.functions
+        return [functions[qualname] for _, qualname in self.index.classes[cls].methods if qualname in functions]
 
     def lock_class(self, cls: str) -> Optional[str]:
         """The lock class (rules/locks.toml) an in-tree class is or derives from: `class H(logging.Handler)`."""
@@ -232,6 +306,33 @@ class Locks:
         if cls is None:
             return None
         return f"{self.index.declaring_class(cls, attrs[-1])}.{attrs[-1]}"
+
+    def ref(self, fn: FunctionSummary, key: Key) -> Optional[LockRef]:
+        """The class-level lock a key of fn's frame names (through Condition(lock) to the lock it
+        wraps); None when it has no identity beyond this call (a local, a path through an unknown type)."""
+        info = self.lock_info(fn, key)
+        lock_id = self.class_id(fn, info.key)
+        found = self.ref_by_id(lock_id) if lock_id is not None else None
+        # the kind as this frame sees it (an annotation, a semaphore's count), not only as declared
+        return replace(found, kind=info.kind, reentrant=info.reentrant) if found is not None else None
+
+    def ref_of(self, fn: FunctionSummary, path: LockPath) -> Optional[LockRef]:
+        return self.ref(fn, self.key_of(fn, path))
+
+    def ref_by_id(self, lock_id: str) -> Optional[LockRef]:
+        """The LockRef of a class-level id (`pkg.mod.Cache._lock`), with its kind as declared."""
+        index = self.index
+        owner, _, name = lock_id.rpartition(".")
+        if owner in index.classes:
+            instance, class_values, _ = index.attr_values(owner, name)
+            scope = LockScope.INSTANCE if instance or not class_values else LockScope.CLASS
+        elif owner in index.modules:
+            scope = LockScope.MODULE
+        else:
+            return None
+        created, kind = self.declaration(lock_id)
+        reentrant = kind.reentrant if kind is not None and not kind.counting else None
+        return LockRef(scope, owner, name, kind, reentrant, created)
 
     def field_id(self, fn: FunctionSummary, path: LockPath) -> Optional[str]:
         return self.class_id(fn, self.key_of(fn, path))

@@ -33,6 +33,9 @@ class HeldLock:
     how: str = ""  # "acquire" for an explicit acquire(); else how it came to be held ("by its decorator @x")
 
 
+_ENTER = ("__enter__", "__aenter__")  # what `with obj:` runs
+_ENTER_ACQUIRE = _ENTER + ("acquire",)  # what `obj.acquire()` may run (__enter__ first: as it always was)
+
 ReachTable = Dict[str, Dict[Key, Hop]]
 ClassReachTable = Dict[str, Dict[str, Hop]]
 
@@ -44,13 +47,14 @@ class Reach:
         self.calls = calls
         self._reach: Optional[ReachTable] = None
         self._class_reach: ClassReachTable = {}
+        self._acquire_edges: Dict[str, List[Edge]] = {}
 
     @property
     def reach(self) -> ReachTable:
         """Locks by key in each function's own frame (same object, for LL101)."""
         if self._reach is None:
             self._reach = {}
-            for component in components(sorted(self.index.functions), lambda name: [e.callee for e in self.calls.edges_of(name)]):
+            for component in components(sorted(self.index.functions), lambda name: [e.callee for e in self._edges(name)]):
                 self._component_reach(component, self._reach)
         return self._reach
 
@@ -67,8 +71,36 @@ class Reach:
         while changed:
             changed = False
             for name in component:
-                for edge in self.calls.edges_of(name):
+                for edge in self._edges(name):
                     changed |= self._through(self.index.functions[name], edge, reach)
+
+    def _edges(self, name: str) -> List[Edge]:
+        """The calls of a function, and `obj.acquire()` where obj's class is in the tree: a
+        wrapper whose acquire() takes an inner lock (`with obj:` calls __enter__, a call already)."""
+        edges = self._acquire_edges.get(name)
+        if edges is None:
+            fn = self.index.functions[name]
+            edges = self._acquire_edges[name] = [e for e in (self._wrapper_acquire(fn, event) for event in fn.events) if e is not None]
+        return self.calls.edges_of(name) + edges if edges else self.calls.edges_of(name)
+
+    def _wrapper_acquire(self, fn: FunctionSummary, event: object) -> Optional[Edge]:
+        if not isinstance(event, Acquire) or event.how != "acquire":
+            return None
+        method = self._lock_method(fn, event.lock, ("acquire",))
+        if method is None:
+            return None
+        return Edge(method, self.calls.bind(self.index.functions[method], Receiver(event.lock), Args()), event.site)
+
+    def _lock_method(self, fn: FunctionSummary, lock: LockPath, names: Sequence[str]) -> Optional[str]:
+        """The first of `names` that the in-tree class of the object `lock` names defines."""
+        cls = self.calls.types.class_of_path(fn, lock)
+        if cls is None:
+            return None
+        for name in names:
+            found = self.index.lookup(cls, name)
+            if found is not None:
+                return found
+        return None
 
     def _direct(self, fn: FunctionSummary) -> Tuple[Dict[Key, Hop], Dict[str, Hop]]:
         """The locks fn acquires itself, by key and by class-level identity."""
@@ -118,7 +150,7 @@ class Reach:
         """The locks (by key in fn's frame) that the held entries of an event stand for."""
         result: List[HeldLock] = []
         for entry in held:
-            if entry.how == "acquire" and entry.lock not in fn.released and fn.name not in ("__enter__", "__aenter__"):
+            if entry.how == "acquire" and entry.lock not in fn.released and not _takes_for_caller(fn):
                 # acquire() with no release() in this function: the lock is handed
                 # to another thread, which releases it (a signal, not a mutex)
                 continue
@@ -130,8 +162,7 @@ class Reach:
 
     def _held_named(self, fn: FunctionSummary, entry: Held, lock: LockPath) -> List[HeldLock]:
         """`with obj:` / `obj.acquire()`: a lock, or an object whose class acquires in __enter__."""
-        cls = self.calls.types.class_of_path(fn, lock)
-        enter = (self.index.lookup(cls, "__enter__") or self.index.lookup(cls, "__aenter__")) if cls else None
+        enter = self._lock_method(fn, lock, _ENTER_ACQUIRE if entry.how == "acquire" else _ENTER)
         if enter is not None:
             edge = Edge(enter, self.calls.bind(self.index.functions[enter], Receiver(lock), Args()), entry.site)
             return self._held_through(fn, edge, self.index.functions[enter].exit_held, entry)
@@ -206,6 +237,11 @@ class Reach:
             if lock_id is not None:
                 result.setdefault(lock_id, lock)
         return result
+
+
+def _takes_for_caller(fn: FunctionSummary) -> bool:
+    """A lock wrapper's __enter__ or acquire(): the lock it takes stays held for its caller."""
+    return fn.name in _ENTER or (fn.name == "acquire" and fn.cls is not None)
 
 
 def _hops(table: Dict[str, Dict], fn_name: str, key: object) -> List[Tuple[str, Hop]]:
