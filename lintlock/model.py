@@ -90,6 +90,9 @@ class Target:
     name: str
     receiver: Optional[LockPath] = None
     writes: bool = False  # kind "attr": `receiver.name = value`, which runs a property's setter
+    # "method" with receiver None: the object the call event at this site (same function) returned,
+    # `pool.submit(fn).result()`; -1: none
+    result_of: int = -1
 
 
 @dataclass(frozen=True)
