@@ -39,13 +39,14 @@ def lock_graph(loaded: Loaded) -> Tuple[List[Node], List[Edge]]:
     inverted = {pair for here, other in inversions(every) for pair in ((here.first, here.second), (other.first, other.second))}
     witnesses = {pair: w for pair, w in every.items() if w.site.path in loaded.targets}
     locks = sorted({lock for pair in witnesses for lock in pair})
-    declarations = {lock: program.declaration(lock) for lock in locks}
-    locate = loaded.locator([w.site for w in witnesses.values()] + [site for site, _ in declarations.values() if site is not None])
+    refs = {lock: program.lock_ref_by_id(lock) for lock in locks}
+    locate = loaded.locator([w.site for w in witnesses.values()] + [ref.created for ref in refs.values() if ref is not None and ref.created is not None])
     nodes = []
     for lock in locks:
-        site, kind = declarations[lock]
+        ref = refs[lock]
+        site = ref.created if ref is not None else None
         created = f"{site.path}:{locate(site).line}" if site is not None else ""
-        nodes.append(Node(lock, kind.display if kind is not None else "lock", created))
+        nodes.append(Node(lock, ref.kind.display if ref is not None and ref.kind is not None else "lock", created))
     edges = [Edge(first, second, f"{w.site.path}:{locate(w.site).line}", (first, second) in inverted) for (first, second), w in sorted(witnesses.items())]
     return nodes, edges
 
