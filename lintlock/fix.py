@@ -99,7 +99,7 @@ def plan(
         unsafe = unsafe or PlannedFix(False, planned.title, planned.tree, planned.others)
     if unsafe is not None:
         return unsafe
-    fallback = _rlock_fix(tree, nodes, request)
+    fallback = _rlock_fix(tree, nodes, request, parents)
     if fallback is not None and why_not:
         fallback = PlannedFix(False, f"{fallback.title}; no _locked split: {why_not}", fallback.tree)
     return fallback
@@ -354,8 +354,11 @@ def _names_outside(scope: cst.CSTNode, inner: cst.CSTNode) -> Set[str]:
     return found
 
 
-def _parent_block(tree: cst.Module, target: cst.CSTNode) -> Union[cst.Module, cst.IndentedBlock]:
+def _parent_block(tree: cst.Module, target: cst.CSTNode, parents: Optional[Dict[int, cst.CSTNode]] = None) -> Union[cst.Module, cst.IndentedBlock]:
     """The Module or IndentedBlock whose body holds `target`."""
+    known = parents.get(id(target)) if parents is not None else None
+    if isinstance(known, (cst.Module, cst.IndentedBlock)) and any(s is target for s in known.body):
+        return known
     stack: List[cst.CSTNode] = [tree]
     while stack:
         node = stack.pop()
@@ -365,23 +368,45 @@ def _parent_block(tree: cst.Module, target: cst.CSTNode) -> Union[cst.Module, cs
     raise _Unfixable("no parent block")
 
 
-def _replaced(tree: cst.Module, old: cst.CSTNode, new: cst.CSTNode) -> cst.Module:
+def _replaced(tree: cst.Module, old: cst.CSTNode, new: cst.CSTNode, parents: Optional[Dict[int, cst.CSTNode]] = None) -> cst.Module:
     """`tree` with `old` (a node below its root) replaced by `new`."""
-    result = tree.deep_replace(old, new)
-    if not isinstance(result, cst.Module):  # only when old is the root itself
+    if old is tree:
         raise _Unfixable("the whole module would be replaced")
+    return _rewrite(tree, {id(old): new}, parents)
+
+
+def _rewrite(tree: cst.Module, replacements: Mapping[int, Union[cst.CSTNode, cst.FlattenSentinel]], parents: Optional[Dict[int, cst.CSTNode]]) -> cst.Module:
+    """`tree` with nodes replaced by identity. With `parents` (of this tree), only the paths from
+    the root to the replaced nodes are rebuilt: the rest of the tree is shared, not copied."""
+    paths: Optional[Set[int]] = None
+    if parents is not None:
+        paths = set()
+        for replaced in replacements:
+            node = parents.get(replaced)
+            while node is not None and id(node) not in paths:
+                paths.add(id(node))
+                node = parents.get(id(node))
+    result = tree.visit(_Replace(replacements, paths))
+    assert isinstance(result, cst.Module)
     return result
 
 
 def _parents(tree: cst.Module) -> Dict[int, cst.CSTNode]:
-    """id(node) -> its parent, for walking up from a site."""
+    """id(node) -> its parent, for walking up from a site (one visit: `children` is a visit per node)."""
     parents: Dict[int, cst.CSTNode] = {}
-    stack: List[cst.CSTNode] = [tree]
-    while stack:
-        node = stack.pop()
-        for child in node.children:
-            parents[id(child)] = node
-            stack.append(child)
+    path: List[cst.CSTNode] = []
+
+    class Parents(cst.CSTVisitor):
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            if path:
+                parents[id(node)] = path[-1]
+            path.append(node)
+            return True
+
+        def on_leave(self, original_node: cst.CSTNode) -> None:
+            path.pop()
+
+    tree.visit(Parents())
     return parents
 
 
@@ -417,9 +442,13 @@ def _lock_tested(parents: Dict[int, cst.CSTNode], call: Optional[cst.CSTNode]) -
 class _Replace(cst.CSTTransformer):
     """Replace nodes by identity (a statement may become several)."""
 
-    def __init__(self, replacements: Mapping[int, Union[cst.CSTNode, cst.FlattenSentinel]]) -> None:
+    def __init__(self, replacements: Mapping[int, Union[cst.CSTNode, cst.FlattenSentinel]], paths: Optional[Set[int]] = None) -> None:
         super().__init__()
         self.replacements = replacements
+        self.paths = paths  # the ancestors of the replaced nodes: nothing else needs a visit
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return self.paths is None or id(node) in self.paths
 
     def on_leave(self, original_node, updated_node):
         return self.replacements.get(id(original_node), updated_node)
@@ -476,7 +505,7 @@ class _Edit:
     ) -> cst.Module:
         """The tree with `container` replaced (by nothing, one or more statements), `prefix`
         put before `before` and `suffix` after the container."""
-        parent = _parent_block(self.tree, container)
+        parent = _parent_block(self.tree, container, self.parents)
         body: List[cst.BaseStatement] = []
         for stmt in parent.body:
             if stmt is before:
@@ -486,7 +515,7 @@ class _Edit:
                 body.extend(suffix)
             elif not (stmt is before and not new_container):
                 body.append(stmt)
-        return _replaced(self.tree, parent, parent.with_changes(body=body))
+        return _replaced(self.tree, parent, parent.with_changes(body=body), self.parents)
 
 
 class _Mover(_Edit):
@@ -866,7 +895,7 @@ class _Splitter(_Edit):
         forward = self._forward(function)
         existing = self._existing(locked, forward)
         if existing is not None:
-            tree = self.tree.visit(_Replace(dict([self._call_site(call, existing, function)])))
+            tree = _rewrite(self.tree, dict([self._call_site(call, existing, function)]), self.parents)
             return PlannedFix(True, f"call {existing}() here: {function.name.value}() only takes the lock around it", tree)
         new_name, note = self._name(function)
         text = forward.replace("{}", new_name)
@@ -876,8 +905,8 @@ class _Splitter(_Edit):
         title = f"split {function.name.value}(): its work under the lock becomes {new_name}(){note}, called here directly"
         rewrite = dict([self._call_site(call, new_name, function)])
         if self.home is self.tree:
-            return PlannedFix(True, title, self.tree.visit(_Replace({**rewrite, **split})))
-        return PlannedFix(True, title, self.tree.visit(_Replace(rewrite)), ((request.split_path, self.home.visit(_Replace(split))),))
+            return PlannedFix(True, title, _rewrite(self.tree, {**rewrite, **split}, self.parents))
+        return PlannedFix(True, title, _rewrite(self.tree, rewrite, self.parents), ((request.split_path, _rewrite(self.home, split, self.home_parents)),))
 
     # -- the function -----------------------------------------------------------
 
@@ -1169,7 +1198,7 @@ def _name_nodes(tree: cst.CSTNode) -> List[str]:
     return found
 
 
-def _rlock_fix(tree: cst.Module, nodes: Dict[int, cst.CSTNode], request: FixRequest) -> Optional[PlannedFix]:
+def _rlock_fix(tree: cst.Module, nodes: Dict[int, cst.CSTNode], request: FixRequest, parents: Optional[Dict[int, cst.CSTNode]] = None) -> Optional[PlannedFix]:
     """Unsafe: make a private `self._x = threading.Lock()` an RLock."""
     value = nodes.get(request.declaration_site)
     if not (isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value == "Lock"):
@@ -1177,4 +1206,4 @@ def _rlock_fix(tree: cst.Module, nodes: Dict[int, cst.CSTNode], request: FixRequ
     if not (isinstance(value.func.value, cst.Name) and value.func.value.value in ("threading", "_threading")):
         return None
     new_value = value.with_changes(func=value.func.with_changes(attr=cst.Name("RLock")))
-    return PlannedFix(False, "make the lock an RLock (re-entry then no longer blocks)", _replaced(tree, value, new_value))
+    return PlannedFix(False, "make the lock an RLock (re-entry then no longer blocks)", _replaced(tree, value, new_value, parents))
