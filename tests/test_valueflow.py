@@ -195,7 +195,7 @@ def test_receiver_typed_by_value_flow_says_where_the_object_was_passed():
 
 def test_work_handed_to_a_pool_or_thread_says_where_it_was_handed_over():
     found = _messages("executors.py")
-    assert [(line, code) for line, code, _ in found] == [(30, "LL103"), (35, "LL103"), (41, "LL103"), (47, "LL103")]
+    assert [(line, code) for line, code, _ in found] == [(30, "LL103"), (35, "LL103"), (41, "LL103"), (47, "LL103"), (77, "LL103"), (81, "LL103")]
     assert found[0][2] == (
         "future.result() blocks while holding self._lock (acquired at line 28) until the submitted call returns; "
         "but Pool._work (handed over at line 29) takes Pool._lock on its way (at line 16), so it waits for this "
@@ -204,6 +204,11 @@ def test_work_handed_to_a_pool_or_thread_says_where_it_was_handed_over():
     assert "but the lambda (handed over at line 34) takes Pool._lock" in found[1][2]
     assert "until the thread finishes; but Pool._work (handed over at line 24) takes Pool._lock" in found[2][2]
     assert "but the lambda (handed over at line 44) takes Pool._lock" in found[3][2]
+    assert found[4][2].startswith(
+        "self._pool.map(self._work, items) blocks while holding self._lock (acquired at line 76) until each mapped call returns; "
+        "but Pool._work takes Pool._lock on its way (at line 16)"
+    )
+    assert "but Pool._work (handed over at line 81) takes Pool._lock" in found[5][2]
 
 
 def test_coroutines_awaited_through_gather_run_under_the_held_asyncio_lock():

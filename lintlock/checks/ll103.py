@@ -102,6 +102,9 @@ class BlockingWaitUnderLock:
             return self._polling(program, fn, event, candidates, writes, site)
         if spec.wakers in (("target",), ("submitted",)):
             return _runs_function(program, fn, spec, value, candidates, site)
+        if spec.wakers == ("mapped",):  # map() only submits: its results are waited for where they are iterated
+            mapped = _handed(program, fn, event.args.positional[0] if event.args.positional else None, event.site, "0")
+            return _runs_callees(program, mapped, spec, candidates, site) if event.runs != "call" else None
         return self._woken_by_calls(program, fn, spec, event, candidates, calls, site)
 
     def _woken_by_calls(
@@ -206,6 +209,8 @@ def _not_released(program: Program, fn: FunctionSummary, spec: WaitSpec, event: 
 
 Handed = Tuple[str, Optional[Site]]  # a function a thread or a pool runs, and where value flow saw it handed over
 
+_WHAT_ENDS = {"target": "the thread finishes", "submitted": "the submitted call returns", "mapped": "each mapped call returns"}
+
 
 def _runs_function(program: Program, fn: FunctionSummary, spec: WaitSpec, value: Optional[Value], candidates, site: Site) -> Optional[BlockedWakerMessage]:
     """Thread.join() / Future.result(): the thread's target or the submitted callable must take the lock."""
@@ -226,7 +231,7 @@ def _runs_callees(program: Program, callees: List[Handed], spec: WaitSpec, candi
         if all(lock_id in program.class_reach.get(callee, {}) for callee, _ in callees):
             callee, passed = callees[0]
             last_fn, last_hop = program.class_chain(callee, lock_id)[-1]
-            what = "the thread finishes" if spec.wakers == ("target",) else "the submitted call returns"
+            what = _WHAT_ENDS[spec.wakers[0]]
             name = "the lambda" if program.functions[callee].name.startswith("<lambda>") else program.short_name(callee)
             return BlockedWakerMessage(lock, lock_id, site, what, name, Site(program.path_of[last_fn], last_hop.site), True, passed)
     return None
@@ -237,13 +242,18 @@ def _handed_over(program: Program, fn: FunctionSummary, spec: WaitSpec, value: V
     or passed as a lambda, a partial or an element of a container (found by value flow)."""
     slot = "target" if spec.wakers == ("target",) else "0"
     path = dict(value.keywords).get(slot) if slot == "target" else value.arg0
+    made = _call_making(program, fn, value) if path is None else None
+    return _handed(program, fn, path, made.site if made is not None else -1, slot)
+
+
+def _handed(program: Program, fn: FunctionSummary, path: Optional[LockPath], site: int, slot: str) -> List[Handed]:
+    """The function a path names, else what the call at `site` passes at `slot` (value flow)."""
     if path is not None:
         callee = _function_named(program, fn, path)
         return [callee] if callee is not None else []
-    made = _call_making(program, fn, value)
-    if made is None:
+    if site < 0:
         return []
-    found = {(v.name, v.origin) for v in program.flow.passed(fn, made.site, slot) if v.kind in ("function", "bound") and v.name in program.functions}
+    found = {(v.name, v.origin) for v in program.flow.passed(fn, site, slot) if v.kind in ("function", "bound") and v.name in program.functions}
     return sorted(found, key=lambda handed: handed[0])
 
 

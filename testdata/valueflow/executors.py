@@ -71,3 +71,22 @@ class Pool:
         with self._lock:
             worker.start()
             worker.join()
+
+    def map_results(self, items):
+        with self._lock:
+            return list(self._pool.map(self._work, items))  # error: LL103
+
+    def map_partial(self, items):
+        with self._lock:
+            for result in self._pool.map(functools.partial(self._work), items):  # error: LL103
+                print(result)
+
+    def map_lazily(self, items):
+        """map() only submits; the results are waited for after the release."""
+        with self._lock:
+            results = self._pool.map(self._work, items)
+        return list(results)
+
+    def map_elsewhere(self, items):
+        with self._lock:
+            return list(self._pool.map(self._elsewhere, items))
