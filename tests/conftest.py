@@ -8,18 +8,29 @@ asked for:
 - `pytest -m slow --slow-sample N`: the slow tests on a fixed, deterministic
   sample of N standard-library files and scaled-down fuzzing (what CI runs
   after the fast suite).
+
+Hypothesis tests run a smaller number of examples in the fast suite (the
+"fast" profile) and their full number with --slow.
+
+Expensive command-line runs over testdata that several tests compare against
+are made once per session (`testdata_runs`), in a copy no test changes.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import sysconfig
 import tempfile
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Dict, Optional, Tuple
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+ROOT = Path(__file__).resolve().parent.parent
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 
@@ -34,6 +45,10 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "slow: a soak test; skipped unless --slow or --slow-sample is given")
+    # tests that set no count of their own: 300 examples with --slow, 60 in the fast suite
+    hypothesis_settings.register_profile("slow", max_examples=300, deadline=None)
+    hypothesis_settings.register_profile("fast", max_examples=60, deadline=None)
+    hypothesis_settings.load_profile("slow" if config.getoption("--slow") else "fast")
 
 
 def _sample_size(config) -> Optional[int]:
@@ -81,3 +96,42 @@ def stdlib_corpus(request, tmp_path_factory):
         return stdlib_sample(count, tmp_path_factory.mktemp("stdlib"), with_tests)
 
     return make
+
+
+# -- command-line runs over testdata, shared by the tests that compare against them ----------
+
+Parts = Optional[Tuple[str, ...]]  # folders of testdata; None: all of it
+
+
+@pytest.fixture(scope="session")
+def testdata_copy(tmp_path_factory) -> Callable[[Parts], Path]:
+    """A folder holding a copy of testdata (or of these folders of it) as `testdata`, made
+    once per session. Tests read it and run lintlock in it; they never change it."""
+    copies: Dict[Parts, Path] = {}
+
+    def make(parts: Parts) -> Path:
+        if parts not in copies:
+            root = tmp_path_factory.mktemp("testdata-copy")
+            for part in parts if parts is not None else ("",):
+                shutil.copytree(ROOT / "testdata" / part, root / "testdata" / part)
+            copies[parts] = root
+        return copies[parts]
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def testdata_runs(testdata_copy) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """`python -m lintlock ARGS` in a session copy of testdata (`run(parts, *args, seed=...)`),
+    with PYTHONHASHSEED=seed when given: each distinct run is made once per session."""
+    done: Dict[tuple, subprocess.CompletedProcess[str]] = {}
+
+    def run(parts: Parts, *args: str, seed: Optional[str] = None) -> subprocess.CompletedProcess[str]:
+        key = (parts, args, seed)
+        if key not in done:
+            env = dict(os.environ, PYTHONHASHSEED=seed) if seed is not None else None
+            command = [sys.executable, "-m", "lintlock", *args]
+            done[key] = subprocess.run(command, capture_output=True, text=True, cwd=testdata_copy(parts), env=env)
+        return done[key]
+
+    return run

@@ -148,13 +148,11 @@ def test_output_is_byte_identical_between_runs():
 
 
 def test_python_dash_m_and_argument_order(tmp_path):
-    cases = ROOT / "testdata" / "ll101"
-    a = subprocess.run(
-        [sys.executable, "-m", "lintlock", str(cases / "chains.py"), str(cases / "seed_create_delete.py")], capture_output=True, text=True, cwd=ROOT
-    )
-    b = subprocess.run(
-        [sys.executable, "-m", "lintlock", str(cases / "seed_create_delete.py"), str(cases / "chains.py")], capture_output=True, text=True, cwd=ROOT
-    )
+    # copies: a project of two files, not the repository around testdata
+    for name in ("chains.py", "seed_create_delete.py"):
+        (tmp_path / name).write_bytes((ROOT / "testdata" / "ll101" / name).read_bytes())
+    a = subprocess.run([sys.executable, "-m", "lintlock", "chains.py", "seed_create_delete.py"], capture_output=True, text=True, cwd=tmp_path)
+    b = subprocess.run([sys.executable, "-m", "lintlock", "seed_create_delete.py", "chains.py"], capture_output=True, text=True, cwd=tmp_path)
     assert a.returncode == 1
     assert a.stdout == b.stdout
     assert a.stdout.count(" LL101 ") == 3

@@ -446,9 +446,12 @@ def test_readme_vscode_task_and_actions_recipes(tmp_path, monkeypatch):
 
 def test_runtime_report_is_merged(tmp_path, monkeypatch):
     """`lintlock --runtime-report`: what a run observed confirms static findings and adds its own."""
-    case = ROOT / "testdata" / "runtime" / "lock_order.py"
+    case = tmp_path / "case" / "lock_order.py"  # a copy: a project of one file, not the repository around testdata
+    case.parent.mkdir()
+    case.write_bytes((ROOT / "testdata" / "runtime" / "lock_order.py").read_bytes())
     report = tmp_path / "r.json"
-    monkeypatch.chdir(tmp_path)
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")  # as from the repository root: the case is not below
     observed = subprocess.run([sys.executable, "-m", "lintlock.runtime", "--report", str(report), str(case)], capture_output=True, text=True, timeout=300)
     assert report.exists(), observed.stdout + observed.stderr
     result = invoke("--no-cache", "-q", "--runtime-report", report, case)

@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from test_reliability import CORPORA, copy_testdata
+from test_reliability import CORPORA, reference_run, two_jobs_run
 
 from lintlock import cache as cache_module
 from lintlock import store
@@ -219,12 +217,9 @@ def test_default_cache_is_outside_the_project(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("parts", CORPORA)
-def test_jobs_do_not_change_the_output(tmp_path, parts):
-    copy_testdata(tmp_path, parts)
-    outputs = [
-        subprocess.run([sys.executable, "-m", "lintlock", "--no-cache", "-j", jobs, "testdata"], capture_output=True, text=True, cwd=tmp_path).stdout
-        for jobs in ("1", "2")
-    ]
+def test_jobs_do_not_change_the_output(parts, testdata_runs):
+    # the same runs as test_reliability's determinism test: made once per session
+    outputs = [reference_run(testdata_runs, parts).stdout, two_jobs_run(testdata_runs, parts).stdout]
     assert outputs[0] == outputs[1]
     assert outputs[0].count(" LL1") > 80
 

@@ -83,6 +83,7 @@ def test_odd_but_valid_input(tmp_path, name):
         assert lines[0].startswith(f"{tmp_path / name}:18:17:")
 
 
+@pytest.mark.slow  # scale: a 5 MB module (CI runs the slow tests after the fast suite)
 def test_five_megabyte_file(tmp_path):
     body = "".join(f"def f{i}(lock):\n    with lock:\n        return {i}\n" for i in range(100_000))
     (tmp_path / "big.py").write_text("import threading\n" + body)
@@ -280,37 +281,41 @@ SOME_OF_TESTDATA = ("ll101", "ll102", "ll103", "ll105", "runtime")
 CORPORA = [pytest.param(SOME_OF_TESTDATA, id="part"), pytest.param(None, marks=pytest.mark.slow, id="all")]
 
 
-def copy_testdata(into: Path, parts=None) -> Path:
-    """testdata (or these folders of it) copied to into/testdata."""
-    target = into / "testdata"
-    if parts is None:
-        shutil.copytree(ROOT / "testdata", target)
-    for part in parts or ():
-        shutil.copytree(ROOT / "testdata" / part, target / part)
-    return target
+def cases_of(parts) -> list:
+    """The command-line arguments naming these folders of testdata (all of it: None)."""
+    return sorted(f"testdata/{p.name}" for p in (ROOT / "testdata").iterdir() if p.is_dir() and (parts is None or p.name in parts))
+
+
+def reference_run(testdata_runs, parts):
+    """The run the others are compared with (made once per session: tests/conftest.py)."""
+    return testdata_runs(parts, "--no-cache", "-j", "1", *cases_of(parts), seed="1")
+
+
+def two_jobs_run(testdata_runs, parts):
+    return testdata_runs(parts, "--no-cache", "-j", "2", *reversed(cases_of(parts)), seed="2")
 
 
 @pytest.mark.parametrize("parts", CORPORA)
-def test_output_does_not_depend_on_hash_seed_order_jobs_or_cache(tmp_path, parts):
-    copy_testdata(tmp_path, parts)
-    cases = sorted(str(p.relative_to(tmp_path)) for p in (tmp_path / "testdata").iterdir())
-    reference = _lintlock("--no-cache", "-j", "1", *cases, env=dict(os.environ, PYTHONHASHSEED="1"), cwd=tmp_path).stdout
+def test_output_does_not_depend_on_hash_seed_order_jobs_or_cache(tmp_path, parts, testdata_runs):
+    reference = reference_run(testdata_runs, parts).stdout
     assert reference.count(" LL") > 80
+    cache = str(tmp_path / "c")
     variants = [
-        _lintlock("--no-cache", "-j", "2", *reversed(cases), env=dict(os.environ, PYTHONHASHSEED="2"), cwd=tmp_path),
-        _lintlock("--cache-dir", str(tmp_path / "c"), *cases, env=dict(os.environ, PYTHONHASHSEED="3"), cwd=tmp_path),
-        _lintlock("--cache-dir", str(tmp_path / "c"), *cases, env=dict(os.environ, PYTHONHASHSEED="4"), cwd=tmp_path),
+        two_jobs_run(testdata_runs, parts),
+        testdata_runs(parts, "--cache-dir", cache, *cases_of(parts), seed="3"),  # cold cache
+        testdata_runs(parts, "--cache-dir", cache, *cases_of(parts), seed="4"),  # warm cache
     ]
     for variant in variants:
         assert variant.stdout == reference
 
 
 @pytest.mark.parametrize("parts", CORPORA)
-def test_two_concurrent_runs_share_one_cache(tmp_path, parts):
-    copy_testdata(tmp_path, parts)
-    expected = _lintlock("--no-cache", "testdata", cwd=tmp_path).stdout
+def test_two_concurrent_runs_share_one_cache(tmp_path, parts, testdata_copy, testdata_runs):
+    expected = reference_run(testdata_runs, parts).stdout
+    assert expected.count(" LL") > 80
+    folder = testdata_copy(parts)
     command = [sys.executable, "-m", "lintlock", "--cache-dir", str(tmp_path / "shared"), "-j", "1", "testdata"]
-    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path) for _ in range(2)]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=folder) for _ in range(2)]
     outputs = [process.communicate()[0] for process in runs]
     assert outputs == [expected, expected]
-    assert _lintlock("--cache-dir", str(tmp_path / "shared"), "testdata", cwd=tmp_path).stdout == expected
+    assert _lintlock("--cache-dir", str(tmp_path / "shared"), "testdata", cwd=folder).stdout == expected

@@ -324,7 +324,7 @@ _json = st.recursive(
 )
 
 
-@hypothesis_settings(max_examples=300, deadline=None)
+@hypothesis_settings(deadline=None)  # examples: the profile (tests/conftest.py), 300 with --slow
 @given(_json, st.sampled_from([object, Finding, Result, Outcome, model.LockPath]))
 def test_codec_raises_only_malformed_on_any_json(document, hint):
     try:
@@ -333,7 +333,7 @@ def test_codec_raises_only_malformed_on_any_json(document, hint):
         pass
 
 
-@hypothesis_settings(max_examples=200, deadline=None)
+@hypothesis_settings(deadline=None)  # examples: the profile (tests/conftest.py), 300 with --slow
 @given(
     st.builds(
         Finding,
