@@ -8,7 +8,7 @@ No libcst node ever leaves the summarizer.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Optional, Tuple, Union
+from typing import Any, Callable, Literal, Optional, Protocol, Tuple, Union
 
 # The closed sets of strings the model uses: a checker (mypy) rejects a misspelt
 # one, and they cost nothing at run time (cached JSON and summaries are unchanged).
@@ -273,11 +273,18 @@ class FixRequest:
     callee_site: int = -1  # the name in the `def` of the function the call runs, when in this file
 
 
+class RuleMessage(Protocol):
+    """A rule's message (lintlock.checks): rendered once positions are known, by
+    `locate` (a Site -> its lintlock.locate.Located), in the file `here`."""
+
+    def render(self, here: str, locate: Callable[[Site], Any]) -> str: ...
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     code: str
     site: Site
-    message: object  # a rule message; rendered once positions are known
+    message: RuleMessage
     related: Tuple[Tuple[Site, str], ...] = field(default=())  # (place, what happens there)
     fix: Optional[FixRequest] = None
     lock: str = ""  # the lock held, as written
