@@ -195,7 +195,16 @@ def test_receiver_typed_by_value_flow_says_where_the_object_was_passed():
 
 def test_work_handed_to_a_pool_or_thread_says_where_it_was_handed_over():
     found = _messages("executors.py")
-    assert [(line, code) for line, code, _ in found] == [(30, "LL103"), (35, "LL103"), (41, "LL103"), (47, "LL103"), (77, "LL103"), (81, "LL103")]
+    assert [(line, code) for line, code, _ in found] == [
+        (30, "LL103"),
+        (35, "LL103"),
+        (41, "LL103"),
+        (47, "LL103"),
+        (77, "LL103"),
+        (81, "LL103"),
+        (96, "LL103"),
+        (100, "LL103"),
+    ]
     assert found[0][2] == (
         "future.result() blocks while holding self._lock (acquired at line 28) until the submitted call returns; "
         "but Pool._work (handed over at line 29) takes Pool._lock on its way (at line 16), so it waits for this "
@@ -209,6 +218,11 @@ def test_work_handed_to_a_pool_or_thread_says_where_it_was_handed_over():
         "but Pool._work takes Pool._lock on its way (at line 16)"
     )
     assert "but Pool._work (handed over at line 81) takes Pool._lock" in found[5][2]
+    # a method of what the call returned: `pool.submit(...).result()`
+    assert found[6][2].startswith(
+        "self._pool.submit(functools.partial(self._work, 4)).result() blocks while holding self._lock (acquired at line 95) "
+        "until the submitted call returns; but Pool._work (handed over at line 96) takes Pool._lock on its way (at line 16)"
+    )
 
 
 def test_coroutines_awaited_through_gather_run_under_the_held_asyncio_lock():

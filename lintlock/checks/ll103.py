@@ -94,14 +94,14 @@ class BlockingWaitUnderLock:
         wait = _method_wait(program, table, fn, event)
         if wait is None:
             return None
-        spec, value, timed = wait
+        spec, value, timed, made = wait
         candidates = _not_released(program, fn, spec, event, held)
         if not candidates:
             return None
         if timed:
             return self._polling(program, fn, event, candidates, writes, site)
         if spec.wakers in (("target",), ("submitted",)):
-            return _runs_function(program, fn, spec, value, candidates, site)
+            return _runs_function(program, fn, spec, value, made, candidates, site)
         if spec.wakers == ("mapped",):  # map() only submits: its results are waited for where they are iterated
             mapped = _handed(program, fn, event.args.positional[0] if event.args.positional else None, event.site, "0")
             return _runs_callees(program, mapped, spec, candidates, site) if event.runs != "call" else None
@@ -179,12 +179,16 @@ def _function_named(program: Program, fn: FunctionSummary, function: LockPath) -
     return found[0] if len({name for name, _ in found}) == 1 else None
 
 
-def _method_wait(program: Program, table, fn: FunctionSummary, event: Call) -> Optional[Tuple[WaitSpec, Optional[Value], bool]]:
-    """(the wait, the value the waited object was made from, timed) of a blocking method call."""
+def _method_wait(program: Program, table, fn: FunctionSummary, event: Call) -> Optional[Tuple[WaitSpec, Optional[Value], bool, int]]:
+    """(the wait, the value the waited object was made from, timed, the site of the call that
+    made it when the method is called on that call's result) of a blocking method call."""
     target = event.target
-    if target.kind != "method" or target.receiver is None:
+    if target.kind != "method":
         return None
-    type_name, value = program.type_of(fn, target.receiver)
+    if target.receiver is not None:
+        type_name, value = program.type_of(fn, target.receiver)
+    else:
+        type_name, value = _returned(program, fn, target.result_of)
     spec = _wait_spec(program, table, type_name, target.name) if type_name else None
     if spec is None:
         return None
@@ -195,7 +199,19 @@ def _method_wait(program: Program, table, fn: FunctionSummary, event: Call) -> O
     if spec.bounded and not (value is not None and value.int0 is not None and value.int0 > 0):
         return None  # an unbounded queue's put() never blocks
     passed, literal = event.args.literal(*spec.timeout) if spec.timeout else (False, None)
-    return spec, value, passed and literal != "None"
+    return spec, value, passed and literal != "None", target.result_of
+
+
+def _returned(program: Program, fn: FunctionSummary, site: int) -> Tuple[Optional[str], Optional[Value]]:
+    """The type and making of what the call at `site` returned (`pool.submit(fn)` in
+    `pool.submit(fn).result()`), as for an object assigned from it."""
+    made = program.event_at(fn, site) if site >= 0 else None
+    if not isinstance(made, Call) or made.target.kind not in ("method", "global"):
+        return None, None
+    callee = "." + made.target.name if made.target.kind == "method" else program.resolve(made.target.name)
+    args = made.args
+    keywords = tuple((name, path) for name, path in args.keywords if path is not None)
+    return callee, Value(callee=callee, arg0=args.positional[0] if args.positional else None, keywords=keywords, site=made.site)
 
 
 def _not_released(program: Program, fn: FunctionSummary, spec: WaitSpec, event: Call, held: Dict[str, HeldLock]) -> Dict[str, HeldLock]:
@@ -212,7 +228,9 @@ Handed = Tuple[str, Optional[Site]]  # a function a thread or a pool runs, and w
 _WHAT_ENDS = {"target": "the thread finishes", "submitted": "the submitted call returns", "mapped": "each mapped call returns"}
 
 
-def _runs_function(program: Program, fn: FunctionSummary, spec: WaitSpec, value: Optional[Value], candidates, site: Site) -> Optional[BlockedWakerMessage]:
+def _runs_function(
+    program: Program, fn: FunctionSummary, spec: WaitSpec, value: Optional[Value], made: int, candidates, site: Site
+) -> Optional[BlockedWakerMessage]:
     """Thread.join() / Future.result(): the thread's target or the submitted callable must take the lock."""
     if value is None:
         return None
@@ -220,7 +238,7 @@ def _runs_function(program: Program, fn: FunctionSummary, spec: WaitSpec, value:
     run = program.lookup(subclass, "run") if subclass is not None and spec.wakers == ("target",) else None
     if run is not None:  # `class Poller(threading.Thread)` with its own run(): that is what the thread runs
         return _runs_callees(program, [(run, None)], spec, candidates, site)
-    return _runs_callees(program, _handed_over(program, fn, spec, value), spec, candidates, site)
+    return _runs_callees(program, _handed_over(program, fn, spec, value, made), spec, candidates, site)
 
 
 def _runs_callees(program: Program, callees: List[Handed], spec: WaitSpec, candidates, site: Site) -> Optional[BlockedWakerMessage]:
@@ -237,13 +255,15 @@ def _runs_callees(program: Program, callees: List[Handed], spec: WaitSpec, candi
     return None
 
 
-def _handed_over(program: Program, fn: FunctionSummary, spec: WaitSpec, value: Value) -> List[Handed]:
+def _handed_over(program: Program, fn: FunctionSummary, spec: WaitSpec, value: Value, made: int) -> List[Handed]:
     """The functions a thread (`target=`) or a pool (`submit(fn)`) was handed: named by a path,
     or passed as a lambda, a partial or an element of a container (found by value flow)."""
     slot = "target" if spec.wakers == ("target",) else "0"
     path = dict(value.keywords).get(slot) if slot == "target" else value.arg0
-    made = _call_making(program, fn, value) if path is None else None
-    return _handed(program, fn, path, made.site if made is not None else -1, slot)
+    if path is None and made < 0:  # `future = pool.submit(...)`: the call that made the local
+        making = _call_making(program, fn, value)
+        made = making.site if making is not None else -1
+    return _handed(program, fn, path, made, slot)
 
 
 def _handed(program: Program, fn: FunctionSummary, path: Optional[LockPath], site: int, slot: str) -> List[Handed]:

@@ -160,10 +160,7 @@ class Expressions:
         """A call: its callee and arguments, then the call itself (`top`: as for walk)."""
         func = node.func
         mark_arguments(node, frame, self.names, self.consumed)
-        if isinstance(func, cst.Attribute):
-            held = self.walk(func.value, frame, held)
-        elif not isinstance(func, cst.Name):
-            held = self.walk(func, frame, held)
+        held, result_of = self._callee(func, frame, held)
         inside = awaited and self._awaits_arguments(node, frame)
         for arg in node.args:
             if inside and type(arg.value) is cst.Call and not arg.star:
@@ -174,10 +171,22 @@ class Expressions:
             lock = self.names.path(func.value, frame)
             if lock is not None:
                 return self._lock_call(node, func.attr.value, lock, frame, held)
-        site = self.emit_target_call(node, frame, held, awaited)
+        site = self.emit_target_call(node, frame, held, awaited, result_of)
         if site is not None and node.args:
             self.facts.call(node, site, frame)
         return held
+
+    def _callee(self, func: cst.BaseExpression, frame: Frame, held: HeldSet) -> Tuple[HeldSet, int]:
+        """Walk what a call calls; and when it is a method of what another call returned
+        (`pool.submit(fn).result()`), the site of that call's event (else -1)."""
+        if isinstance(func, cst.Name):
+            return held, -1
+        if not isinstance(func, cst.Attribute):
+            return self.walk(func, frame, held), -1
+        held = self.walk(func.value, frame, held)
+        last = frame.last_call
+        returned = type(func.value) is cst.Call and last is not None and last[0] == id(func.value)
+        return held, last[1].site if returned and last is not None else -1
 
     def _awaits_arguments(self, node: cst.Call, frame: Frame) -> bool:
         """`await asyncio.gather(self.a(), self.b())`: the coroutines passed run before the await
@@ -211,9 +220,12 @@ class Expressions:
         )
         return held + (Held(site=site, lock=lock, how="acquire"),)
 
-    def emit_target_call(self, node: cst.Call, frame: Frame, held: HeldSet, awaited: bool) -> Optional[int]:
-        """Record the call `node` makes; its site, or None when it names nothing we can follow."""
+    def emit_target_call(self, node: cst.Call, frame: Frame, held: HeldSet, awaited: bool, result_of: int = -1) -> Optional[int]:
+        """Record the call `node` makes; its site, or None when it names nothing we can follow.
+        `result_of`: the site of the call whose result `node` calls a method of."""
         target = call_target(node, frame, self.names)
+        if target is None and result_of >= 0 and isinstance(node.func, cst.Attribute):
+            target = Target("method", node.func.attr.value, result_of=result_of)
         if target is None:
             return None
         args = call_args(node, frame, self.names)

@@ -90,3 +90,19 @@ class Pool:
     def map_elsewhere(self, items):
         with self._lock:
             return list(self._pool.map(self._elsewhere, items))
+
+    def chained_result(self):
+        with self._lock:
+            return self._pool.submit(functools.partial(self._work, 4)).result()  # error: LL103
+
+    def chained_named(self):
+        with self._lock:
+            return self._pool.submit(self._work).result()  # error: LL103
+
+    def chained_elsewhere(self):
+        with self._lock:
+            return self._pool.submit(self._elsewhere).result()
+
+    def chained_callback(self):
+        with self._lock:
+            self._pool.submit(self._work).add_done_callback(print)
