@@ -20,6 +20,7 @@ from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 from .knowledge import Knowledge, LockKind, knowledge_for
 from .model import Call, Event, FunctionSummary, Held, LockPath, ModuleSummary, Site, Value
 from .program.calls import Calls, CallTarget, Edge, Receiver
+from .program.handed import HandedLocks
 from .program.index import Index
 from .program.locks import Key, LockInfo, LockRef, Locks, LockScope
 from .program.passed import PassedLock, PassedLocks, PassedOrder
@@ -43,6 +44,7 @@ class Program:
         self.types = ObjectTypes(self.index, self.flow)
         self.locks = Locks(self.index, self.types, self.knowledge)
         self.calls = Calls(self.index, self.types, self.locks, self.flow)
+        self.locks.handed = HandedLocks(self.index, self.locks, self.calls)
         self.reachability = Reach(self.index, self.locks, self.calls)
         self.passed = PassedLocks(self.index, self.locks, self.calls, self.reachability)
 

@@ -390,3 +390,94 @@ def test_locks_with_an_identity_in_the_callee_are_left_to_class_reach():
     fn, edge = passed_at(p, "m.run", "m.move")
     assert p.taken_through(fn, edge) == [] and p.orders_through(fn, edge) == []
     assert "m.Account.lock" in p.class_reach["m.move"]
+
+
+# -- locks handed over and stored ---------------------------------------------------
+
+HANDED = """
+import threading
+
+class Worker:
+    def __init__(self, lock):
+        self._lock = lock
+
+    def run(self):
+        with self._lock:
+            pass
+
+class Special(Worker):
+    pass
+
+class Relay(Worker):
+    def __init__(self, lock):
+        super().__init__(lock)
+
+class Owner:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._worker = Worker(self._lock)
+        self._special = Special(self._lock)
+        self._relay = Relay(self._lock)
+
+class Shared:
+    def __init__(self, lock):
+        self._lock = lock
+
+    def run(self):
+        with self._lock:
+            pass
+
+class Two:
+    def __init__(self):
+        self._a = threading.Lock()
+        self._b = threading.RLock()
+        Shared(self._a)
+        Shared(self._b)
+"""
+
+
+def run_lock(p: Program, cls: str):
+    fn = p.functions[f"{cls}.run"]
+    key = p.key_of(fn, LockPath("self", ("_lock",)))
+    return p.lock_info(fn, key), p.class_id(fn, key)
+
+
+def test_a_lock_every_builder_hands_over_is_that_lock():
+    p = program(m=HANDED)
+    info, lock_id = run_lock(p, "m.Worker")
+    assert lock_id == "m.Owner._lock"
+    assert info.kind is not None and info.kind.name == "threading.Lock" and info.reentrant is False
+    assert info.key == ("l", "self", ("_lock",))  # still this instance's attribute: same object only through self
+    ref = p.lock_ref(p.functions["m.Worker.run"], LockPath("self", ("_lock",)))
+    assert ref is not None and (ref.owner, ref.name) == ("m.Owner", "_lock")
+
+
+def test_a_lock_handed_over_through_super_init_and_a_subclass_is_followed():
+    p = program(m=HANDED)
+    assert p.locks.handed is not None
+    handed = p.locks.handed.attribute("m.Relay", "_lock")
+    assert handed is not None and handed.lock_id == "m.Owner._lock"
+    handed = p.locks.handed.attribute("m.Special", "_lock")
+    assert handed is not None and handed.lock_id == "m.Owner._lock"
+
+
+def test_builders_handing_over_different_locks_claim_nothing():
+    p = program(m=HANDED)
+    info, lock_id = run_lock(p, "m.Shared")
+    assert info.kind is None
+    assert lock_id == "m.Shared._lock"  # its own attribute, as before
+
+
+def test_a_lock_never_handed_over_stays_unknown():
+    p = program(
+        m="""
+        class Lonely:
+            def __init__(self, lock):
+                self._lock = lock
+            def run(self):
+                with self._lock:
+                    pass
+        """
+    )
+    info, lock_id = run_lock(p, "m.Lonely")
+    assert info.kind is None and lock_id == "m.Lonely._lock"

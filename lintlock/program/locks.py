@@ -14,13 +14,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from enum import Enum
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 
 from ..knowledge import Knowledge, LockKind
 from ..model import FunctionSummary, LockPath, Site, Value
 from ..summarize import SELF
 from .assigned import Assignments, Key
 from .index import Index
+
+if TYPE_CHECKING:
+    from .handed import Handed, HandedLocks
 from .types import ObjectTypes
 
 MAX_ATTRS = 4  # longer attribute paths (through recursion) are dropped
@@ -72,6 +75,7 @@ class Locks:
         self.types = types
         self.knowledge = knowledge
         self.assigned = Assignments(index, types, knowledge)
+        self.handed: Optional[HandedLocks] = None  # set once call resolution exists (it needs these keys)
 
     # -- keys -------------------------------------------------------------
 
@@ -128,7 +132,8 @@ class Locks:
         values = self._declared_values(self.assigned.values_of(fn, key))
         kinds = self._kinds(values) if values is not None else None
         if not kinds:
-            return LockInfo(key, None, None)
+            handed = self._handed(fn, key)  # `self._lock = lock`, every caller passing the same lock
+            return LockInfo(key, handed.info.kind, handed.info.reentrant) if handed is not None else LockInfo(key, None, None)
         kind, value = kinds[0]
         if kind.wraps is not None and value.arg0 is not None and depth < _MAX_DEPTH:
             wrapped = self._rebase(fn, key, value.arg0)
@@ -213,7 +218,17 @@ class Locks:
         cls = self.types.class_of_path(fn, LockPath(base, attrs[:-1]))
         if cls is None:
             return None
+        handed = self.handed.attribute(cls, attrs[-1]) if self.handed is not None else None
+        if handed is not None:
+            return handed.lock_id  # the lock every builder hands over: one id for both classes
         return f"{self.index.declaring_class(cls, attrs[-1])}.{attrs[-1]}"
+
+    def _handed(self, fn: FunctionSummary, key: Key) -> Optional[Handed]:
+        scope, base, attrs = key
+        if scope != "l" or not attrs or self.handed is None:
+            return None
+        cls = self.types.class_of_path(fn, LockPath(base, attrs[:-1]))
+        return self.handed.attribute(cls, attrs[-1]) if cls is not None else None
 
     def ref(self, fn: FunctionSummary, key: Key) -> Optional[LockRef]:
         """The class-level lock a key of fn's frame names (through Condition(lock) to the lock it

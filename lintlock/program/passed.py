@@ -16,7 +16,7 @@ from ..model import Acquire, Call, FunctionSummary, Site
 from .calls import Calls, Edge
 from .index import Index
 from .locks import Key, Locks
-from .reach import HeldLock, Reach
+from .reach import HeldLock, Reach, components
 
 
 @dataclass(frozen=True)
@@ -109,21 +109,32 @@ class PassedLocks:
         return PassedLock(lock_id, Site(self.index.path_of[last_fn], last_hop.site), last_hop.text, names)
 
     def _orders_of(self, name: str) -> List[_Order]:
-        """fn holds a lock it was passed and takes another it was passed (directly, or through calls)."""
+        """fn holds a lock it was passed and takes another it was passed (directly, or through calls).
+        Worked out callees first over the call graph's components (no recursion: chains are deep)."""
         cached = self._orders.get(name)
         if cached is not None:
             return cached
         if name in self._computing:
-            return []  # recursion: the orders of the cycle are found from its other members
-        self._computing.add(name)
+            return []  # the same component: its orders through the cycle are not followed
+        if not self._may_order(name):
+            self._orders[name] = []
+            return []
+        for component in components([name], self._successors):
+            pending = [member for member in component if member not in self._orders]
+            self._computing.update(pending)
+            for member in pending:
+                fn = self.index.functions[member]
+                self._orders[member] = [order for event in fn.events if isinstance(event, (Acquire, Call)) for order in self._orders_at(fn, event)]
+            self._computing.difference_update(pending)
+        return self._orders[name]
+
+    def _may_order(self, name: str) -> bool:
+        """Two of the locks fn reaches are passed to it: the only way it can order two of them."""
         fn = self.index.functions[name]
-        orders: List[_Order] = []
-        for event in fn.events:
-            if isinstance(event, (Acquire, Call)):
-                orders.extend(self._orders_at(fn, event))
-        self._computing.discard(name)
-        self._orders[name] = orders
-        return orders
+        return sum(1 for key in self.reach.reach.get(name, {}) if self._passed_in(fn, key)) >= 2
+
+    def _successors(self, name: str) -> List[str]:
+        return [edge.callee for edge in self.calls.edges_of(name) if self._may_order(edge.callee)]
 
     def _orders_at(self, fn: FunctionSummary, event: object) -> List[_Order]:
         held = [h for h in self.reach.held_locks(fn, getattr(event, "held", ())) if self._passed_in(fn, h.key)]

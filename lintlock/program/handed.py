@@ -1,0 +1,140 @@
+"""Locks handed over and stored: `Worker(self._lock)` with `self._lock = lock` in Worker.__init__.
+
+What Worker's `self._lock` is depends on who builds the Worker. When every call that reaches the
+store passes the same class-level lock (`Owner._lock`), Worker._lock *is* that lock for lock
+order and wakers (one id for both classes) and has its kind (for every rule). When callers pass
+different locks, or anything not known to be a lock, nothing is claimed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Dict, List, Optional, Set, Tuple
+
+from ..model import Call, FunctionSummary, LockPath, Value
+from .index import Index
+
+if TYPE_CHECKING:
+    from .calls import Calls
+    from .locks import LockInfo, Locks
+
+_MAX_DEPTH = 4  # constructors passing the lock on to constructors
+_MAX_OPEN = 24  # questions open at once (each asks its callers' locks): keeps the stack short
+
+
+@dataclass(frozen=True)
+class Handed:
+    """The lock every caller passes, by class-level id, and its kind as the callers see it."""
+
+    lock_id: str
+    info: LockInfo
+
+
+class HandedLocks:
+    def __init__(self, index: Index, locks: Locks, calls: Calls) -> None:
+        self.index = index
+        self.locks = locks
+        self.calls = calls
+        self._attributes: Dict[Tuple[str, str], Optional[Handed]] = {}
+        self._params: Dict[Tuple[str, LockPath], Optional[Handed]] = {}
+        self._calls_by_name: Optional[Dict[str, List[Tuple[FunctionSummary, Call]]]] = None
+        self._open: Set[object] = set()  # questions being answered (a cycle answers None)
+
+    def attribute(self, cls: str, attr: str) -> Optional[Handed]:
+        """The lock an instance attribute holds when each assignment stores a parameter and every call passes the same lock."""
+        question = (cls, attr)
+        if question in self._attributes:
+            return self._attributes[question]
+        if question in self._open or len(self._open) > _MAX_OPEN:
+            return None  # a cycle, or a chain of objects handing a lock on deeper than followed
+        self._open.add(question)
+        found = self._attribute(cls, attr)
+        self._open.discard(question)
+        self._attributes[question] = found
+        return found
+
+    def _attribute(self, cls: str, attr: str) -> Optional[Handed]:
+        instance, class_values, _ = self.index.attr_values(cls, attr)
+        assigned = [v for v in instance if not _is_none(v)]
+        if class_values or not assigned or any(v.callee is not None or v.arg0 is None or v.arg0.scope != "local" for v in assigned):
+            return None  # made here, or from something other than a name: not a handed lock
+        stores = self._stores(cls, attr)
+        if len(stores) < len(assigned):
+            return None  # an assignment whose source is not a parameter
+        return _agreed([self.parameter(fn, source, 0) for fn, source in stores])
+
+    def _stores(self, cls: str, attr: str) -> List[Tuple[FunctionSummary, LockPath]]:
+        """`self.attr = param` (or a path through a parameter) in the methods of cls's MRO."""
+        found: List[Tuple[FunctionSummary, LockPath]] = []
+        for klass in self.index.mro(cls):
+            for _, qualname in self.index.classes[klass].methods:
+                fn = self.index.functions.get(qualname)
+                me = self.index.self_param(fn) if fn is not None else None
+                if fn is None or me is None:
+                    continue
+                for flow in fn.flows:
+                    if flow.kind == "store" and flow.dest == LockPath(me, (attr,)) and flow.source is not None:
+                        if flow.source.scope != "local" or flow.source.base not in fn.params or flow.source.base == me:
+                            return []  # stored from something else: not only handed locks
+                        found.append((fn, flow.source))
+        return found
+
+    def parameter(self, fn: FunctionSummary, path: LockPath, depth: int) -> Optional[Handed]:
+        """The lock a path through a parameter of fn names, when every call of fn passes the same one."""
+        question = (fn.qualname, path)
+        if question in self._params:
+            return self._params[question]
+        if question in self._open or depth > _MAX_DEPTH or len(self._open) > _MAX_OPEN:
+            return None
+        self._open.add(question)
+        found = _agreed([self._passed(caller, call, fn, path, depth) for caller, call in self._calls_of(fn) if self._may_run(caller, call, fn)])
+        self._open.discard(question)
+        self._params[question] = found
+        return found
+
+    def _may_run(self, caller: FunctionSummary, call: Call, fn: FunctionSummary) -> bool:
+        """A call of fn's name runs fn, or may (its receiver unknown); not when it runs something else."""
+        edges = self.calls.callees(caller, call)
+        if edges:
+            return any(e.callee == fn.qualname for e in edges)
+        return call.target.kind in ("method", "local") and fn.kind == "method" and fn.name != "__init__"
+
+    def _passed(self, caller: FunctionSummary, call: Call, fn: FunctionSummary, path: LockPath, depth: int) -> Optional[Handed]:
+        """What one call of fn passes for `path` (None: not known, or not a lock)."""
+        edges = [e for e in self.calls.callees(caller, call) if e.callee == fn.qualname]
+        obj = dict(edges[0].binding).get(path.base) if len(edges) == 1 else None
+        if obj is None:
+            return None
+        passed = LockPath(obj.base, obj.attrs + path.attrs, obj.scope)
+        if passed.scope == "local" and passed.base in caller.params and passed.base != self.index.self_param(caller):
+            return self.parameter(caller, passed, depth + 1)  # handed on again: ask its callers
+        info = self.locks.lock_info(caller, self.locks.key_of(caller, passed))
+        lock_id = self.locks.class_id(caller, info.key) if info.kind is not None else None
+        return Handed(lock_id, info) if lock_id is not None else None
+
+    def _calls_of(self, fn: FunctionSummary) -> List[Tuple[FunctionSummary, Call]]:
+        """The calls that may run fn (by the name they use: the class's for a constructor)."""
+        if self._calls_by_name is None:
+            by_name: Dict[str, List[Tuple[FunctionSummary, Call]]] = {}
+            for _, caller, _ in self.index.each_function():
+                for call in self.index.calls_of(caller):
+                    by_name.setdefault(call.target.name.rsplit(".", 1)[-1], []).append((caller, call))
+            self._calls_by_name = by_name
+        if fn.name != "__init__":
+            return list(self._calls_by_name.get(fn.name, []))
+        # a constructor: calls of every class it builds (subclasses that inherit it), and super().__init__(lock)
+        built = sorted({c.rsplit(".", 1)[-1] for c in self.index.classes if self.index.lookup(c, "__init__") == fn.qualname})
+        return [found for name in built + ["__init__"] for found in self._calls_by_name.get(name, [])]
+
+
+def _is_none(value: Value) -> bool:
+    return value.callee is None and value.arg0 is None and value.annotation is None
+
+
+def _agreed(found: List[Optional[Handed]]) -> Optional[Handed]:
+    """The one lock all of them name; None when any is unknown, or they differ, or there are none."""
+    if not found or any(h is None for h in found):
+        return None
+    ids = {h.lock_id for h in found if h is not None}
+    kinds = {(h.info.kind, h.info.reentrant) for h in found if h is not None}
+    return found[0] if len(ids) == 1 and len(kinds) == 1 else None
