@@ -260,9 +260,12 @@ def _handed_over(program: Program, fn: FunctionSummary, spec: WaitSpec, value: V
     or passed as a lambda, a partial or an element of a container (found by value flow)."""
     slot = "target" if spec.wakers == ("target",) else "0"
     path = dict(value.keywords).get(slot) if slot == "target" else value.arg0
-    if path is None and made < 0:  # `future = pool.submit(...)`: the call that made the local
+    if made < 0:  # `future = pool.submit(...)`: the call that made the local
         making = _call_making(program, fn, value)
         made = making.site if making is not None else -1
+    making = program.event_at(fn, made) if made >= 0 else None
+    if slot == "0" and isinstance(making, Call) and program.callees(fn, making):
+        return []  # a submit() of the tree's own: what it runs, and when, is its business
     return _handed(program, fn, path, made, slot)
 
 

@@ -106,3 +106,32 @@ class Pool:
     def chained_callback(self):
         with self._lock:
             self._pool.submit(self._work).add_done_callback(print)
+
+
+class Inline:
+    """A submit() of the tree's own that runs the job and returns a done future: not a pool."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._runner = Runner()
+
+    def _work(self):
+        with self._lock:
+            return 1
+
+    def run(self):
+        with self._lock:
+            return self._runner.submit(self._work).result()
+
+
+class Runner:
+    def submit(self, job):
+        return Done(job)
+
+
+class Done:
+    def __init__(self, job):
+        self._job = job
+
+    def result(self):
+        return None
