@@ -63,12 +63,25 @@ def program(callee: str, caller: str) -> str:
 CASES = [(callee, caller) for callee, caller in itertools.product(CALLEES, CALLERS) if (caller == "property_read") == (callee == "property")]
 
 
+@pytest.fixture(scope="module")
+def fixed_programs(tmp_path_factory):
+    """(source, fix outcome) of each case, made once for the tests of this module."""
+    outcomes = {}
+
+    def fixed(callee: str, caller: str):
+        if (callee, caller) not in outcomes:
+            source = program(callee, caller)
+            path = tmp_path_factory.mktemp("subject") / "subject.py"
+            path.write_text(source)
+            outcomes[callee, caller] = (source, fix([str(path)], Settings()))
+        return outcomes[callee, caller]
+
+    return fixed
+
+
 @pytest.mark.parametrize("callee, caller", CASES)
-def test_a_safe_fix_keeps_what_the_code_computes(callee, caller, tmp_path):
-    source = program(callee, caller)
-    path = tmp_path / "subject.py"
-    path.write_text(source)
-    outcome = fix([str(path)], Settings())
+def test_a_safe_fix_keeps_what_the_code_computes(callee, caller, fixed_programs):
+    source, outcome = fixed_programs(callee, caller)
     if not outcome.new_sources:
         return  # no safe fix: nothing to compare
     [(_, _, fixed)] = outcome.new_sources
@@ -77,10 +90,6 @@ def test_a_safe_fix_keeps_what_the_code_computes(callee, caller, tmp_path):
     assert scenario_result(fixed.decode(), CheckedLock, "fixed") == meant
 
 
-def test_most_combinations_get_a_safe_fix(tmp_path):
-    fixed = 0
-    for number, (callee, caller) in enumerate(CASES):
-        path = tmp_path / f"subject{number}.py"
-        path.write_text(program(callee, caller))
-        fixed += bool(fix([str(path)], Settings()).new_sources)
+def test_most_combinations_get_a_safe_fix(fixed_programs):
+    fixed = sum(bool(fixed_programs(callee, caller)[1].new_sources) for callee, caller in CASES)
     assert fixed >= len(CASES) * 3 // 4
