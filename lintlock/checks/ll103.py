@@ -263,8 +263,8 @@ def _handed_over(program: Program, fn: FunctionSummary, spec: WaitSpec, value: V
     if made < 0:  # `future = pool.submit(...)`: the call that made the local
         making = _call_making(program, fn, value)
         made = making.site if making is not None else -1
-    making = program.event_at(fn, made) if made >= 0 else None
-    if slot == "0" and isinstance(making, Call) and program.callees(fn, making):
+    submitting = program.event_at(fn, made) if made >= 0 else None
+    if slot == "0" and isinstance(submitting, Call) and program.callees(fn, submitting):
         return []  # a submit() of the tree's own: what it runs, and when, is its business
     return _handed(program, fn, path, made, slot)
 
