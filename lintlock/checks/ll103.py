@@ -112,7 +112,8 @@ class BlockingWaitUnderLock:
     ) -> Optional[BlockedWakerMessage]:
         """Event.wait / Queue.get...: every call of a waker (set, put) is made under a held lock."""
         receiver = event.target.receiver
-        assert receiver is not None
+        if receiver is None:
+            return None  # a method of what a call returned (`threading.Event().wait()`): no one else names it
         field = program.field_id(fn, receiver)
         uses = [use for waker in spec.wakers for use in calls.get((field, waker), [])] if field else []
         found = self._all_under(program, uses, candidates)
