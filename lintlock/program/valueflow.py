@@ -14,7 +14,10 @@ marked `same_holder`, and read back through the holder (`for fn in self._listene
 it is bound to the holder again. Anything else loses its receiver: the call is then
 followed for lock order (LL102/LL103) but never claimed to take the same lock.
 
-The fixpoint runs over the facts, never over syntax, on first use.
+The fixpoint runs over the facts, never over syntax, on first use. Two concerns, two
+classes: Points reads what a path holds from the points-to table; ValueFlow fills the
+table (the worklist over the facts) and answers the program's questions (what a call
+runs, the class of an object and where it was passed, what a call hands over).
 """
 
 from __future__ import annotations
