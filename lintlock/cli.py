@@ -202,7 +202,7 @@ def _analyse(options: CheckOptions, stdin: Optional[Tuple[str, bytes]], fixing: 
             if fixing:
                 outcomes.append(fix(targets, settings, unsafe_fixes=options.unsafe_fixes, use_noqa=use_noqa, stdin=stdin, progress=progress))
             else:
-                outcomes.append(run(targets, settings, use_noqa=use_noqa, stdin=stdin, progress=progress))
+                outcomes.append(run(targets, settings, use_noqa=use_noqa, stdin=stdin, progress=progress, plan_fixes=_shows_fixes(options)))
     except PathNotFound as missing:
         raise click.UsageError(f"{missing}: no such file or directory") from None
     except KeyboardInterrupt:
@@ -217,6 +217,11 @@ def _analyse(options: CheckOptions, stdin: Optional[Tuple[str, bytes]], fixing: 
         if progress is not None:
             progress.close()
     return _merge(outcomes)
+
+
+def _shows_fixes(options: CheckOptions) -> bool:
+    """The output says which findings have a fix (text's `[*]`, json's "fix"): only then are fixes planned."""
+    return options.fmt in ("text", "json") and not options.add_noqa
 
 
 def _stdin(options: CheckOptions) -> Optional[Tuple[str, bytes]]:

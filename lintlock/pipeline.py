@@ -226,7 +226,9 @@ class _Parser:
         return self.parse(p for p in unparsed if not verdicts[p])
 
 
-def _analyse(gathered: _Gathered, settings: Settings, progress) -> Loaded:
+def _analyse(gathered: _Gathered, settings: Settings, progress, widen: Optional[Callable[[Loaded], bool]] = None) -> Loaded:
+    """The program of the files that can matter (every file with settings.full). `widen`: asked
+    of that program, True if every file must be parsed after all (a fix to plan and verify)."""
     knowledge = knowledge_for([(f.name, f.reentrant) for f in settings.lock_factories], settings.blocking_calls)
     with SummaryStore(_cache(settings), settings.jobs) as store:
         parser = _Parser(gathered, store, knowledge, progress)
@@ -234,9 +236,15 @@ def _analyse(gathered: _Gathered, settings: Settings, progress) -> Loaded:
             parser.parse(gathered.sources)
         else:
             parser.on_demand([f.name for f in settings.lock_factories])
-        program = parser.syntax_errors_too(gathered.targets)
+        loaded = _loaded(gathered, settings, parser, parser.syntax_errors_too(gathered.targets))
+        if widen is not None and not settings.full and widen(loaded):
+            loaded = _loaded(gathered, settings, parser, parser.parse(gathered.sources))
     if progress is not None:
         progress(len(gathered.sources), len(gathered.sources))  # the files not parsed were read and checked too
+    return loaded
+
+
+def _loaded(gathered: _Gathered, settings: Settings, parser: _Parser, program: Program) -> Loaded:
     results = parser.results
     problems = list(gathered.problems)
     internal = 0
@@ -360,8 +368,10 @@ class _RuleMessage(Protocol):
     def render(self, here: str, locate: Callable[[Site], Located]) -> str: ...
 
 
-def _render(loaded: Loaded, diagnostics: Sequence[Diagnostic], select, ignore, use_noqa: bool = True, memo: Optional[PlanMemo] = None) -> List[Finding]:
-    plans = _plans(loaded, diagnostics, memo)
+def _render(
+    loaded: Loaded, diagnostics: Sequence[Diagnostic], select, ignore, use_noqa: bool = True, memo: Optional[PlanMemo] = None, plan_fixes: bool = True
+) -> List[Finding]:
+    plans = _plans(loaded, diagnostics, memo) if plan_fixes else {}
     locate = loaded.locator([d.site for d in diagnostics] + [site for d in diagnostics for site, _ in d.related])
     findings = [p for p in loaded.problems if _wanted(p.code, p.path, loaded.settings, select, ignore) or p.code == "LL900"]
     for diagnostic in diagnostics:
@@ -390,18 +400,27 @@ def _render(loaded: Loaded, diagnostics: Sequence[Diagnostic], select, ignore, u
     return sorted(set(findings), key=Finding.sort_key)
 
 
-def run(paths: Sequence[str], settings: Optional[Settings] = None, use_noqa: bool = True, stdin: Optional[Tuple[str, bytes]] = None, progress=None) -> Outcome:
+def run(
+    paths: Sequence[str],
+    settings: Optional[Settings] = None,
+    use_noqa: bool = True,
+    stdin: Optional[Tuple[str, bytes]] = None,
+    progress=None,
+    plan_fixes: bool = True,
+) -> Outcome:
+    """The findings. plan_fixes: work out which have a fix (safe or unsafe), for output that shows it
+    (text's `[*]`, json's "fix"); without it every finding's fix is ""."""
     settings = settings or Settings()
     gathered = _gather(paths, settings, stdin)
     # nothing changed since a previous run of this command: its answer stands
     cache = _cache(settings)
-    memo = repr((os.getcwd(), sorted(paths), sorted(gathered.targets), use_noqa))
+    memo = repr((os.getcwd(), sorted(paths), sorted(gathered.targets), use_noqa, plan_fixes))
     inputs = cache.check(repr(_run_inputs(gathered, settings, use_noqa)))
     known = cache.get("runs", memo, inputs, Outcome) if stdin is None else None
     if known is not None:
         return known
     loaded = _analyse(gathered, settings, progress)
-    findings = _render(loaded, check(loaded, settings.select, settings.ignore), settings.select, settings.ignore, use_noqa)
+    findings = _render(loaded, check(loaded, settings.select, settings.ignore), settings.select, settings.ignore, use_noqa, plan_fixes=plan_fixes)
     outcome = Outcome(tuple(findings), len(loaded.targets), loaded.internal_errors, loaded.tracebacks, empty=gathered.empty)
     if stdin is None and not outcome.internal_errors:
         cache.put("runs", memo, inputs, outcome)
@@ -447,8 +466,9 @@ def fix(
     settings = settings or Settings()
     select, ignore = settings.select, settings.ignore
     gathered = _gather(paths, settings, stdin)
-    # every file parsed: a `_locked` split must see subclasses and names in files that mention no lock
-    loaded = _analyse(gathered, replace(settings, full=True), progress)
+    # every file parsed once there is something to fix: a `_locked` split must see subclasses and
+    # names in files that mention no lock (on demand finds what --full finds, so nothing else is)
+    loaded = _analyse(gathered, settings, progress, widen=lambda found: any(d.fix is not None for d in check(found, select, ignore)))
     original = dict(loaded.sources)
     initial: Optional[Dict[str, int]] = None
     fixer_state = _FixRounds(select, ignore, unsafe_fixes)

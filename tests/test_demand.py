@@ -153,3 +153,61 @@ def test_an_unrelated_class_storing_into_a_same_named_attribute_makes_no_registr
     files = {"pkg/__init__.py": "", "pkg/hub.py": HUB, "pkg/box.py": BOX, "pkg/user.py": user}
     assert "pkg/user.py" not in parsed(tmp_path, files)
     assert findings(tmp_path, full=False) == findings(tmp_path, full=True) == []
+
+
+SELF_DEADLOCK = """import threading
+
+
+class Account:
+    def __init__(self):
+        self._lock = threading.Lock()
+
+    def deposit(self):
+        with self._lock:
+            self.audit()
+
+    def audit(self):
+        with self._lock:
+            pass
+"""
+
+
+def test_fixes_are_planned_only_for_output_that_shows_them(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from lintlock import pipeline
+    from lintlock.cli import main
+
+    (tmp_path / "account.py").write_text(SELF_DEADLOCK)
+    planned = []
+    real = pipeline._plans
+    monkeypatch.setattr(pipeline, "_plans", lambda *args, **kwargs: planned.append(1) or real(*args, **kwargs))
+    args = ["check", "--no-cache", "--exit-zero", str(tmp_path)]
+    github = CliRunner().invoke(main, args + ["--format", "github"])
+    assert github.exit_code == 0 and "LL101" in github.output and planned == []
+    shown = CliRunner().invoke(main, args + ["--format", "json"])
+    assert '"fix": "unsafe"' in shown.output or '"fix": "safe"' in shown.output
+    assert planned == [1]
+    assert [f.fix for f in run([str(tmp_path)], Settings(), plan_fixes=False).findings] == [""]
+
+
+def test_fix_parses_every_file_only_when_there_is_something_to_fix(tmp_path, monkeypatch):
+    from lintlock import pipeline
+
+    parsed_paths: list = []
+    real = pipeline._Parser.parse
+
+    def parse(self, chosen):
+        chosen = list(chosen)
+        parsed_paths.extend(chosen)
+        return real(self, chosen)
+
+    monkeypatch.setattr(pipeline._Parser, "parse", parse)
+    (tmp_path / "unrelated.py").write_text("def add(a, b):\n    return a + b\n")
+    (tmp_path / "account.py").write_text(LOCKING)
+    assert pipeline.fix([str(tmp_path)], Settings()).findings == ()
+    assert sorted(os.path.basename(p) for p in parsed_paths) == ["account.py"]
+    (tmp_path / "account.py").write_text(SELF_DEADLOCK)
+    parsed_paths.clear()
+    pipeline.fix([str(tmp_path)], Settings())
+    assert "unrelated.py" in {os.path.basename(p) for p in parsed_paths}
