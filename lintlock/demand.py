@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Optional, Set, Tuple
+from typing import Dict, Iterable, List, Mapping, Optional, Set, Tuple
 
 from .link import Program
 from .model import Call, Flow, FunctionSummary, LockPath, Value
@@ -217,13 +217,17 @@ def _holder(program: Program, fn: FunctionSummary, path: LockPath) -> Holder:
     return program.static_class_of_path(fn, LockPath(path.base, path.attrs[:-1], path.scope)), path.attrs[-1]
 
 
-def _module_of(name: str, modules: Dict[str, str]) -> Optional[str]:
-    """The longest module prefix of a qualified name among `modules`."""
+def _module_of(name: str, modules: Dict[str, str], loaded: Optional[Mapping[str, object]] = None) -> Optional[str]:
+    """The module (among `modules`, the ones not parsed yet) that a qualified name is defined
+    in: its longest prefix that names a module at all. A name in a parsed module needs nothing,
+    not even its package's `__init__`."""
     parts = name.split(".")
     for end in range(len(parts), 0, -1):
         candidate = ".".join(parts[:end])
         if candidate in modules:
             return candidate
+        if loaded is not None and candidate in loaded:
+            return None
     return None
 
 
@@ -231,9 +235,10 @@ def _value_names(values: Iterable[Value]) -> List[str]:
     return [name for value in values for name in (value.callee or "", value.annotation or "")]
 
 
-def _names(program: Program, fn: FunctionSummary) -> List[str]:
-    """Qualified names the analysis of fn may need to resolve."""
-    names = [e.target.name for e in fn.events if isinstance(e, Call) and e.target.kind == "global"]
+def _names(program: Program, fn: FunctionSummary, held_only: bool = False) -> List[str]:
+    """Qualified names the analysis of fn may need to resolve (held_only: of the calls made
+    while holding a lock, and the types that resolve any call)."""
+    names = [e.target.name for e in fn.events if isinstance(e, Call) and e.target.kind == "global" and (e.held or not held_only)]
     names += _value_names(v for _, v in fn.local_values)
     names += [t for _, t in fn.param_types] + list(fn.decorators)
     cls = program.classes.get(fn.cls) if fn.cls else None
@@ -243,20 +248,37 @@ def _names(program: Program, fn: FunctionSummary) -> List[str]:
 
 
 def seeds(program: Program, paths: Iterable[str]) -> Set[str]:
-    """Functions (in these files) whose calls can matter: they run something while holding
-    a lock, lock for their caller, or are the target of a thread that may need one."""
+    """Functions (in these files) that hold a lock somewhere, or lock for their caller: what they
+    call while holding it can matter (held_callees), not everything they call."""
+    wanted = set(paths)
+    return {
+        name
+        for name, fn in program.functions.items()
+        if program.path_of[name] in wanted and (fn.yield_held or fn.exit_held or any(getattr(event, "held", ()) for event in fn.events))
+    }
+
+
+def thread_targets(program: Program, paths: Iterable[str]) -> Set[str]:
+    """Methods (in these files) started in a thread, which may need a lock its starter holds:
+    all of them can matter."""
     wanted = set(paths)
     found: Set[str] = set()
     for name, fn in program.functions.items():
-        if program.path_of[name] not in wanted:
-            continue
-        if fn.yield_held or fn.exit_held or any(getattr(event, "held", ()) for event in fn.events):
-            found.add(name)
-        if fn.cls:
+        if program.path_of[name] in wanted and fn.cls:
             found |= _thread_targets(program, fn.cls, [v for _, v in fn.local_values])
     for cls in program.classes.values():
         if program.path_of[cls.qualname] in wanted:
             found |= _thread_targets(program, cls.qualname, [v for _, v in cls.instance_attrs])
+    return found
+
+
+def held_callees(program: Program, functions: Iterable[str]) -> Set[str]:
+    """What these functions call while holding a lock."""
+    found: Set[str] = set()
+    for name in functions:
+        fn = program.functions.get(name)
+        if fn is not None:
+            found.update(e.callee for e in program.edges_of(name) if getattr(program.event_at(fn, e.site), "held", ()))
     return found
 
 
@@ -278,31 +300,40 @@ def decorator_modules(program: Program, paths: Iterable[str], unloaded: Dict[str
     for name, fn in program.functions.items():
         if program.path_of[name] in wanted:
             for decorator in fn.decorators:
-                module = _module_of(program.resolve(decorator.rstrip("()")), unloaded)
+                module = _module_of(program.resolve(decorator.rstrip("()")), unloaded, program.modules)
                 if module is not None:
                     modules.add(module)
     return modules
 
 
-def needed_modules(program: Program, functions: Iterable[str], unloaded: Dict[str, str]) -> Set[str]:
+def needed_modules(program: Program, functions: Iterable[str], unloaded: Dict[str, str], held_only: bool = False) -> Set[str]:
     """Modules among `unloaded` (module -> path) that the given functions refer to."""
     wanted: Set[str] = set()
     for name in functions:
         fn = program.functions.get(name)
         if fn is None:
             continue
-        for raw in _names(program, fn):
+        for raw in _names(program, fn, held_only):
             for candidate in (raw, program.resolve(raw)):
-                module = _module_of(candidate, unloaded)
+                module = _module_of(candidate, unloaded, program.modules)
                 if module is not None:
                     wanted.add(module)
     for cls in program.classes.values():  # every base class, for method resolution order
         for base in cls.bases:
-            module = _module_of(program.resolve(base), unloaded)
+            module = _module_of(program.resolve(base), unloaded, program.modules)
             if module is not None:
                 wanted.add(module)
     return wanted
 
 
-def callees(program: Program, functions: Iterable[str]) -> Set[str]:
-    return {edge.callee for name in functions if name in program.functions for edge in program.edges_of(name)}
+def reached(program: Program, functions: Iterable[str]) -> Set[str]:
+    """The functions and everything they call, transitively (what the program resolves so far)."""
+    found = set(functions)
+    frontier = list(found)
+    while frontier:
+        name = frontier.pop()
+        for edge in program.edges_of(name) if name in program.functions else ():
+            if edge.callee not in found:
+                found.add(edge.callee)
+                frontier.append(edge.callee)
+    return found

@@ -199,14 +199,14 @@ class _Parser:
         """Files with lock vocabulary, then what code under a lock reaches, until nothing more is needed."""
         program = self.parse(self.unparsed(demand.Vocabulary(factories)))
         locking = set(self.results)  # files that take locks: their decorators and seeds matter
-        relevant: set = set()
         words: set = set()
         while True:
-            # what runs under a lock, and everything that calls on from there
-            relevant |= demand.seeds(program, locking)
-            relevant |= demand.callees(program, relevant)
+            # what runs under a lock (what is called while holding one, threads started), and all it calls on
+            seeds = demand.seeds(program, locking)
+            relevant = demand.reached(program, demand.held_callees(program, seeds) | demand.thread_targets(program, locking))
             unloaded = {f.module: p for p, f in self.files.items() if p in self.sources and p not in self.results}
-            needed = {unloaded[m] for m in demand.needed_modules(program, relevant, unloaded) | demand.decorator_modules(program, locking, unloaded)}
+            modules = demand.needed_modules(program, relevant, unloaded) | demand.needed_modules(program, seeds, unloaded, held_only=True)
+            needed = {unloaded[m] for m in modules | demand.decorator_modules(program, locking, unloaded)}
             # names that take a lock without saying "Lock" (self._mu, @synchronized): files using them lock too
             grown = words | demand.learned_names(program)
             more = set()

@@ -211,3 +211,23 @@ def test_fix_parses_every_file_only_when_there_is_something_to_fix(tmp_path, mon
     parsed_paths.clear()
     pipeline.fix([str(tmp_path)], Settings())
     assert "unrelated.py" in {os.path.basename(p) for p in parsed_paths}
+
+
+def test_a_module_called_only_outside_the_lock_is_not_parsed(tmp_path):
+    """Name-level demand: a function holding a lock matters for what it calls while holding it."""
+    locking = (
+        "import threading\n\nfrom pkg import before, under\n\nLOCK = threading.Lock()\n\n\n"
+        "def work():\n    before.prepare()\n    with LOCK:\n        under.step()\n\n\n"
+        "def take():\n    with LOCK:\n        return 1\n"
+    )
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/locking.py": locking,
+        "pkg/before.py": "def prepare():\n    return 1\n",
+        "pkg/under.py": "from pkg import deeper\n\n\ndef step():\n    deeper.again()\n",
+        "pkg/deeper.py": "from pkg import locking\n\n\ndef again():\n    locking.take()\n",
+    }
+    assert parsed(tmp_path, files) == {"pkg/locking.py", "pkg/under.py", "pkg/deeper.py"}
+    found = findings(tmp_path, full=False)
+    assert found == findings(tmp_path, full=True)
+    assert [(path, line, code) for path, line, code, _ in found] == [("pkg/locking.py", 11, "LL101")]
