@@ -107,6 +107,13 @@ print(len(loaded.sources), mention, len(loaded.summaries))
 """
 
 
+def print_parsed(folder: Path, baseline: str) -> None:
+    for label, path in (("", ""), ("baseline ", baseline)) if baseline else (("", ""),):
+        env = dict(os.environ, PYTHONPATH=path) if path else None
+        files, mention, parsed = subprocess.run([sys.executable, "-c", PARSED, str(folder)], capture_output=True, text=True, check=True, env=env).stdout.split()
+        print(f"  {label}files parsed (on demand): {parsed} of {files}; {mention} name lock vocabulary (as this lintlock scans)")
+
+
 def thread_safety(root: Path) -> list:
     """The thread-safety command, installed in its own virtual environment (PyPI)."""
     venv = root / "thread-safety-venv"
@@ -140,6 +147,8 @@ def commands_at(scale: int, folder: Path, root: Path, args, anchor: list) -> dic
     commands["flake8 all"] = flake8 + ["-j", str(all_cores()), str(folder)]
     if anchor:
         commands["thread-safety"] = anchor + [str(folder)]
+    if args.baseline:  # another lintlock (a checkout's folder): before and after in one run
+        commands["baseline cold"] = ["env", f"PYTHONPATH={args.baseline}"] + commands["cold"]
     return commands
 
 
@@ -164,6 +173,8 @@ def ratios(one: dict, results: dict, scales: list, jobs: int) -> list:
         speedup = cold[1] / cold[count]
         serial = (count / speedup - 1) / (count - 1)  # Amdahl: speedup = 1 / (s + (1 - s) / n)
         rows.append((f"speedup -j{count} vs -j1", speedup, f"serial fraction {serial:.2f}"))
+    if "baseline cold" in one:
+        rows.append(("cold / baseline cold", one["cold"][0] / one["baseline cold"][0], "(before/after)"))
     if 4 in results and 1 in results:
         rows.append(("time(4x) / time(1x), cold", results[4]["cold"][0] / results[1]["cold"][0], "<= 4.4"))
     return rows
@@ -175,6 +186,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--scales", default="1,4")
     parser.add_argument("--anchors", action="store_true", help="also measure thread-safety 0.4.0 (installed from PyPI into its own venv)")
+    parser.add_argument("--baseline", metavar="FOLDER", help="also measure the lintlock package in FOLDER (put first on PYTHONPATH), cold")
     args = parser.parse_args()
     scales = sorted({1} | {int(s) for s in args.scales.split(",")})
     with tempfile.TemporaryDirectory(prefix="lintlock-bench-") as temporary:
@@ -198,8 +210,7 @@ def main() -> None:
             for name, (seconds, peak) in medians.items():
                 print(f"  {name:<14} {seconds:8.2f} s  {peak:7.0f} MB peak")
             if scale == 1:
-                files, mention, parsed = subprocess.run([sys.executable, "-c", PARSED, str(folder)], capture_output=True, text=True, check=True).stdout.split()
-                print(f"  files parsed (on demand): {parsed} of {files}; {mention} name lock vocabulary in code")
+                print_parsed(folder, args.baseline)
         one = results[1]
         print("\nratio                                  measured  target")
         for label, value, target in ratios(one, results, scales, args.jobs):
