@@ -29,7 +29,7 @@ from .link import Program
 from .locate import UNKNOWN, Located, locate_sites
 from .model import Diagnostic, ModuleSummary, Site
 from .problems import Finding, not_a_file, read_error
-from .store import Result, SummaryStore, on_big_stack, summarize_file
+from .store import Result, SummaryStore, SyntaxChecks, on_big_stack, summarize_file
 from .summarize import parse
 
 __all__ = ["Finding", "Outcome", "Loaded", "load", "run", "fix"]
@@ -184,6 +184,7 @@ class _Parser:
         self.files, self.sources = gathered.files, gathered.sources
         self.store, self.knowledge, self.progress = store, knowledge, progress
         self.results: Dict[str, Result] = {}
+        self.syntax: Optional[SyntaxChecks] = None  # started by on_demand
 
     def parse(self, chosen: Iterable[str]) -> Program:
         batch = [(self.files[p], self.sources[p]) for p in sorted(chosen) if p in self.sources and p not in self.results]
@@ -195,9 +196,11 @@ class _Parser:
     def unparsed(self, vocabulary: demand.Vocabulary) -> set:
         return {p for p, data in self.sources.items() if p not in self.results and vocabulary.matches(data)}
 
-    def on_demand(self, factories: List[str]) -> Program:
-        """Files with lock vocabulary, then what code under a lock reaches, until nothing more is needed."""
+    def on_demand(self, factories: List[str], targets: Iterable[str] = ()) -> Program:
+        """Files with lock vocabulary, then what code under a lock reaches, until nothing more is needed.
+        The syntax of the other targets is checked meanwhile, in the worker pool (if there is one)."""
         program = self.parse(self.unparsed(demand.Vocabulary(factories)))
+        self.syntax = self.store.start_syntax_checks([(p, self.sources[p]) for p in sorted(targets) if p in self.sources and p not in self.results])
         locking = set(self.results)  # files that take locks: their decorators and seeds matter
         words: set = set()
         while True:
@@ -222,7 +225,8 @@ class _Parser:
         """Targets never parsed: still report syntax errors in them (CPython's parser is much
         cheaper; libcst only confirms what it rejects)."""
         unparsed = [p for p in sorted(targets) if p in self.sources and p not in self.results]
-        verdicts = self.store.syntax_ok([(p, self.sources[p]) for p in unparsed])
+        verdicts = self.syntax.verdicts() if self.syntax is not None else {}
+        verdicts.update(self.store.syntax_ok([(p, self.sources[p]) for p in unparsed if p not in verdicts]))
         return self.parse(p for p in unparsed if not verdicts[p])
 
 
@@ -235,7 +239,7 @@ def _analyse(gathered: _Gathered, settings: Settings, progress, widen: Optional[
         if settings.full:
             parser.parse(gathered.sources)
         else:
-            parser.on_demand([f.name for f in settings.lock_factories])
+            parser.on_demand([f.name for f in settings.lock_factories], gathered.targets)
         loaded = _loaded(gathered, settings, parser, parser.syntax_errors_too(gathered.targets))
         if widen is not None and not settings.full and widen(loaded):
             loaded = _loaded(gathered, settings, parser, parser.parse(gathered.sources))

@@ -12,7 +12,7 @@ import os
 import sys
 import threading
 import traceback
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -121,30 +121,26 @@ class SummaryStore:
 
     def syntax_ok(self, items: Sequence[Tuple[str, bytes]]) -> Dict[str, bool]:
         """Which files CPython parses, from the cache or computed (in parallel)."""
-        verdicts: Dict[str, bool] = {}
+        return self.start_syntax_checks(items).verdicts()
+
+    def start_syntax_checks(self, items: Sequence[Tuple[str, bytes]]) -> SyntaxChecks:
+        """Start checking these files' syntax in the worker pool, if the work is worth one: the
+        verdicts are collected later, while the pool would otherwise wait for the next batch."""
+        known: Dict[str, bool] = {}
         todo = []
         for path, data in items:
             key = os.path.realpath(path)
             check = self.cache.check(data=data)
-            known = self.cache.get("syntax", key, check, bool)
-            if known is not None:
-                verdicts[path] = known
+            verdict = self.cache.get("syntax", key, check, bool)
+            if verdict is not None:
+                known[path] = verdict
             else:
                 todo.append((path, data, key, check))
         datas = [data for _, data, _, _ in todo]
         pool = self._pool_ready() if self.jobs > 1 and sum(map(len, datas)) > 200_000 else None
-        if pool is not None:
-            chunks = [datas[i :: self.jobs * 2] for i in range(self.jobs * 2)]
-            answers: List[bool] = [False] * len(datas)
-            for start, future in enumerate([pool.submit(_syntax_batch, chunk) for chunk in chunks]):
-                for offset, verdict in enumerate(future.result()):
-                    answers[start + offset * self.jobs * 2] = verdict
-        else:
-            answers = _syntax_batch(datas)
-        for (path, _, key, check), verdict in zip(todo, answers):
-            verdicts[path] = verdict
-            self.cache.put("syntax", key, check, verdict)
-        return verdicts
+        chunks = self.jobs * 2
+        futures = [pool.submit(_syntax_batch, datas[i::chunks]) for i in range(chunks)] if pool is not None else []
+        return SyntaxChecks(self.cache, known, todo, futures)
 
     def _pool_ready(self) -> Optional[ProcessPoolExecutor]:
         """The worker pool, started on first use; None if processes cannot be started."""
@@ -177,6 +173,30 @@ class SummaryStore:
             self._pool = None
             self.jobs = 1
             return _batch(items)
+
+
+class SyntaxChecks:
+    """Syntax checks under way (lintlock.store.SummaryStore.start_syntax_checks)."""
+
+    def __init__(self, cache: SummaryCache, known: Dict[str, bool], todo: List[Tuple[str, bytes, str, str]], futures: List[Future]) -> None:
+        self.cache, self.known, self.todo, self.futures = cache, known, todo, futures
+
+    def verdicts(self) -> Dict[str, bool]:
+        """Every file's verdict: the pool's answers, or computed here when there was no pool."""
+        answers: List[bool] = [False] * len(self.todo)
+        try:
+            for start, future in enumerate(self.futures):
+                for offset, verdict in enumerate(future.result()):
+                    answers[start + offset * len(self.futures)] = verdict
+        except Exception:  # a worker died: check here instead
+            self.futures = []
+        if not self.futures:
+            answers = _syntax_batch([data for _, data, _, _ in self.todo])
+        verdicts = dict(self.known)
+        for (path, _, key, check), verdict in zip(self.todo, answers):
+            verdicts[path] = verdict
+            self.cache.put("syntax", key, check, verdict)
+        return verdicts
 
 
 def python_parses(data: bytes) -> bool:

@@ -231,3 +231,15 @@ def test_a_module_called_only_outside_the_lock_is_not_parsed(tmp_path):
     found = findings(tmp_path, full=False)
     assert found == findings(tmp_path, full=True)
     assert [(path, line, code) for path, line, code, _ in found] == [("pkg/locking.py", 11, "LL101")]
+
+
+def test_syntax_checks_in_the_worker_pool_report_the_same_files(tmp_path):
+    """With -j 2 and enough unparsed code, the syntax checks run in the pool while the demand rounds go on."""
+    filler = "".join(f"def f{i}(a, b):\n    return a + b * {i}\n\n\n" for i in range(2_000))
+    files = {"locking.py": LOCKING, "broken.py": "def f(:\n    pass\n", "ok_after.py": "x = 1\n"}
+    files.update({f"plain{i}.py": filler for i in range(4)})
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    for jobs in (1, 2):
+        found = run([str(tmp_path)], Settings(jobs=jobs)).findings
+        assert [(os.path.basename(f.path), f.line, f.code) for f in found] == [("broken.py", 1, "LL001")]
