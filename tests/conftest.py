@@ -135,3 +135,19 @@ def testdata_runs(testdata_copy) -> Callable[..., subprocess.CompletedProcess[st
         return done[key]
 
     return run
+
+
+@pytest.fixture(scope="session")
+def testdata_report() -> str:
+    """The text output of `lintlock testdata` from the repository root, made once per session
+    (test_testdata reads its findings, test_cli compares it with a second run)."""
+    from click.testing import CliRunner
+
+    from lintlock.cli import main
+
+    before = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        return CliRunner().invoke(main, ["testdata"], catch_exceptions=False).output
+    finally:
+        os.chdir(before)

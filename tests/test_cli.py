@@ -145,9 +145,9 @@ def test_rule_command():
     assert "unknown rule 'LL999'" in unknown.output
 
 
-def test_output_is_byte_identical_between_runs(monkeypatch):
-    monkeypatch.chdir(ROOT)  # the run test_ecosystem's SARIF test makes: it reuses the result
-    first = invoke("testdata").output
+def test_output_is_byte_identical_between_runs(monkeypatch, testdata_report):
+    monkeypatch.chdir(ROOT)
+    first = testdata_report  # `lintlock testdata` from the repository root, made once per session
     assert first == invoke("testdata").output
     lines = [line for line in first.splitlines() if ": LL" in line]
 

@@ -6,15 +6,10 @@ each other) and each file's findings must be exactly the ones it announces.
 
 from __future__ import annotations
 
-import json
-import os
 import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from lintlock.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTDATA = ROOT / "testdata"
@@ -32,19 +27,19 @@ def expected(path: Path):
     return found
 
 
+FINDING = re.compile(r"^(.+?):(\d+):\d+: (LL\d{3}) ")  # path:line:column: CODE message
+
+
 @pytest.fixture(scope="module")
-def actual():
-    # `lintlock --format json testdata` from the repository root: the run test_cli and
-    # test_ecosystem make too (the cache hands its one result to all three)
-    before = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        result = CliRunner().invoke(main, ["--format", "json", "testdata"], catch_exceptions=False)
-    finally:
-        os.chdir(before)
+def actual(testdata_report):
+    # `lintlock testdata` from the repository root, made once per session (tests/conftest.py)
     by_file = {}
-    for finding in json.loads(result.output)["findings"]:
-        by_file.setdefault((ROOT / finding["path"]).resolve(), set()).add((finding["line"], finding["code"]))
+    for line in testdata_report.splitlines():
+        match = FINDING.match(line)
+        if match:
+            path, number, code = match.groups()
+            by_file.setdefault((ROOT / path).resolve(), set()).add((int(number), code))
+    assert by_file, testdata_report
     return by_file
 
 
