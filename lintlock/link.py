@@ -4,10 +4,13 @@
   index      definitions: modules, classes, functions, names, MRO, member lookup
   valueflow  what functions and objects a name, an attribute or a container may hold
   types      the in-tree class of the object a path names
-  locks      lock identity: keys, kinds, class-level ids, where a lock is made
+  assigned   what the object a lock key names was assigned
+  locks      lock identity: keys, kinds, class-level ids, LockRef, where a lock is made
+  handed     locks handed over and stored: the lock every builder passes
   calls      call resolution (direct, method, super, dunder, property, decorator,
              override, value flow), with the reason
   reach      which locks a function may acquire, and which are held at an event
+  passed     locks passed as arguments: what a call takes, and in which order, through them
 
 The members below are the rules' view of the program; they delegate to those parts.
 When unsure whether two locks are the same object, lintlock does not claim they are.

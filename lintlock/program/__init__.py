@@ -4,7 +4,10 @@ lintlock.link.Program composes them; each has one job.
 index       definitions: modules, classes, functions, names, MRO, member lookup
 valueflow   the points-to fixpoint over the summaries' value-flow facts
 types       the in-tree class of the object a path names
-locks       lock identity: keys, kinds, class-level ids, where a lock is made
+assigned    what the object a lock key names was assigned (declarations, factories' methods)
+locks       lock identity: keys, kinds, class-level ids, LockRef, where a lock is made
+handed      locks handed over and stored (`self._lock = lock`): the lock every builder passes
 calls       call resolution, with the reason (direct, override, value flow, ...)
 reach       which locks a function may acquire, and which are held at an event
+passed      locks passed as arguments: what a call takes, and in which order, through them
 """
