@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Mapping, Optional, Set, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Set, Tuple
 
 from .link import Program
 from .model import Call, Flow, FunctionSummary, LockPath, Value
@@ -50,6 +50,17 @@ _MUTATORS = b"append|appendleft|add|insert|extend|update|setdefault"
 _PROSE = re.compile(rb"[A-Za-z_]\s+[A-Za-z_]")  # words with spaces between: a message, not an annotation
 
 
+# identifier boundaries: UTF-8 bytes of non-ASCII letters (>= 0x80) belong to the identifier
+_START, _END = rb"(?<![\w\x80-\xff])", rb"(?![\w\x80-\xff])"
+_IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def identifiers(data: bytes) -> FrozenSet[bytes]:
+    """Every identifier-like word in the file (code, comments and strings alike): worked out once,
+    it answers "does the file say any of these names?" for every round of learned names."""
+    return frozenset(_IDENTIFIER.findall(data))
+
+
 def _pattern(names: Iterable[str]) -> bytes:
     return b"|".join(re.escape(n.encode()) for n in sorted(set(names), key=lambda n: (-len(n), n)))
 
@@ -59,12 +70,12 @@ def _triggers(words: List[str], learned: List[Learned]) -> List[bytes]:
     by_how: Dict[str, List[str]] = {WORD: list(words), ATTRIBUTE: [], ASSIGNED: [], STORED: []}
     for name in learned:
         by_how[name.how].append(name.name)
-    triggers = [rb"\b(?:" + _pattern(by_how[WORD]) + rb")\b"]
+    triggers = [_START + rb"(?:" + _pattern(by_how[WORD]) + rb")" + _END]
     if by_how[ATTRIBUTE]:
-        triggers.append(rb"\.\s*(?:" + _pattern(by_how[ATTRIBUTE]) + rb")\b")
+        triggers.append(rb"\.\s*(?:" + _pattern(by_how[ATTRIBUTE]) + rb")" + _END)
     if by_how[ASSIGNED]:
         names = _pattern(by_how[ASSIGNED])
-        triggers.append(rb"\.\s*(?:" + names + rb")\s*=(?!=)|\bdef\s+(?:" + names + rb")\b")
+        triggers.append(rb"\.\s*(?:" + names + rb")\s*=(?!=)|\bdef\s+(?:" + names + rb")" + _END)
     if by_how[STORED]:
         added = rb"\s*(?:\+?=(?!=)|\[[^\]\r\n]*\]\s*=(?!=)|\.\s*(?:" + _MUTATORS + rb")\b)"
         triggers.append(rb"\.\s*(?:" + _pattern(by_how[STORED]) + rb")" + added)
@@ -78,13 +89,19 @@ class Vocabulary:
 
     def __init__(self, factories: Iterable[str] = (), learned: Iterable[Learned] = ()) -> None:
         words = list(VOCABULARY) + [f.rsplit(".", 1)[-1] for f in factories if f]
-        triggers = _triggers(words, list(learned))
+        learned = list(learned)
+        self.names = frozenset(n.encode() for n in words + [n.name for n in learned])
+        triggers = _triggers(words, learned)
         self.trigger = re.compile(b"|".join(triggers))
         skipped = rb"(?P<skip>" + _COMMENT + b"|" + _PLAIN + b"(?:" + _TRIPLE + rb"))"
         strings = rb"(?P<code>" + _FORMATTED + rb")|(?P<string>" + _PLAIN + b"(?:" + _SINGLE + rb"))"
         self.scan = re.compile(skipped + b"|" + strings + rb"|(?P<hit>" + b"|".join(triggers) + b")", re.DOTALL)
 
-    def matches(self, data: bytes) -> bool:
+    def matches(self, data: bytes, identifiers: Optional[FrozenSet[bytes]] = None) -> bool:
+        """`identifiers`: identifiers(data), when known (a set test instead of a scan)."""
+        # (identifiers are ASCII words: a non-ASCII name is left to the scan)
+        if identifiers is not None and all(n.isascii() for n in self.names) and self.names.isdisjoint(identifiers):
+            return False
         if self.trigger.search(data) is None:  # most files: one pass at C speed
             return False
         for match in self.scan.finditer(data):

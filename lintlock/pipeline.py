@@ -185,6 +185,7 @@ class _Parser:
         self.store, self.knowledge, self.progress = store, knowledge, progress
         self.results: Dict[str, Result] = {}
         self.syntax: Optional[SyntaxChecks] = None  # started by on_demand
+        self.identifiers: Dict[str, FrozenSet[bytes]] = {}  # of the files scanned for vocabulary
 
     def parse(self, chosen: Iterable[str]) -> Program:
         batch = [(self.files[p], self.sources[p]) for p in sorted(chosen) if p in self.sources and p not in self.results]
@@ -194,7 +195,16 @@ class _Parser:
         return _link(self.results, self.knowledge)
 
     def unparsed(self, vocabulary: demand.Vocabulary) -> set:
-        return {p for p, data in self.sources.items() if p not in self.results and vocabulary.matches(data)}
+        """The files not parsed yet whose code says the vocabulary (their identifiers worked out once)."""
+        found = set()
+        for path, data in self.sources.items():
+            if path in self.results:
+                continue
+            if path not in self.identifiers:
+                self.identifiers[path] = demand.identifiers(data)
+            if vocabulary.matches(data, self.identifiers[path]):
+                found.add(path)
+        return found
 
     def on_demand(self, factories: List[str], targets: Iterable[str] = ()) -> Program:
         """Files with lock vocabulary, then what code under a lock reaches, until nothing more is needed.

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from lintlock.config import Settings
-from lintlock.demand import ASSIGNED, ATTRIBUTE, STORED, Learned, Vocabulary
+from lintlock.demand import ASSIGNED, ATTRIBUTE, STORED, Learned, Vocabulary, identifiers
 from lintlock.pipeline import load, run
 
 LOCKING = "import threading\n\nLOCK = threading.Lock()\n\n\ndef work():\n    with LOCK:\n        return 1\n"
@@ -243,3 +243,12 @@ def test_syntax_checks_in_the_worker_pool_report_the_same_files(tmp_path):
     for jobs in (1, 2):
         found = run([str(tmp_path)], Settings(jobs=jobs)).findings
         assert [(os.path.basename(f.path), f.line, f.code) for f in found] == [("broken.py", 1, "LL001")]
+
+
+def test_the_identifier_set_answers_like_the_scan():
+    learned = [Learned("_mu", ATTRIBUTE), Learned("on_event", ASSIGNED), Learned("verrou_é")]
+    vocabulary = Vocabulary(learned=learned)
+    for code in ("with self._mu:\n    pass\n", "x = 1  # _mu\n", "bus.on_event = f\n", "with verrou_é:\n    pass\n", "y = 2\n"):
+        data = code.encode()
+        assert vocabulary.matches(data, identifiers(data)) == vocabulary.matches(data)
+    assert vocabulary.matches("with verrou_é:\n    pass\n".encode(), identifiers(b""))  # non-ASCII: the scan decides
