@@ -9,9 +9,9 @@ different locks, or anything not known to be a lock, nothing is claimed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Dict, List, Optional, Set, Tuple
+from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Set, Tuple
 
-from ..model import Call, FunctionSummary, LockPath, Value
+from ..model import Acquire, Call, FunctionSummary, LockPath, Value
 from .index import Index
 
 if TYPE_CHECKING:
@@ -39,6 +39,8 @@ class HandedLocks:
         self._params: Dict[Tuple[str, LockPath], Optional[Handed]] = {}
         self._calls_by_name: Optional[Dict[str, List[Tuple[FunctionSummary, Call]]]] = None
         self._open: Set[object] = set()  # questions being answered (a cycle answers None)
+        self._acquired_by_class: Dict[str, FrozenSet[str]] = {}
+        self._builds: Optional[Dict[str, Set[str]]] = None  # constructor -> the short names of the classes it builds
 
     def attribute(self, cls: str, attr: str) -> Optional[Handed]:
         """The lock an instance attribute holds when each assignment stores a parameter and every call passes the same lock."""
@@ -54,6 +56,8 @@ class HandedLocks:
         return found
 
     def _attribute(self, cls: str, attr: str) -> Optional[Handed]:
+        if attr not in self._acquired(cls):
+            return None  # never taken by its class: not asked about as a lock (most `self.x = x` are not locks)
         instance, class_values, _ = self.index.attr_values(cls, attr)
         assigned = [v for v in instance if not _is_none(v)]
         if class_values or not assigned or any(v.callee is not None or v.arg0 is None or v.arg0.scope != "local" for v in assigned):
@@ -62,6 +66,22 @@ class HandedLocks:
         if len(stores) < len(assigned):
             return None  # an assignment whose source is not a parameter
         return _agreed([self.parameter(fn, source, 0) for fn, source in stores])
+
+    def _acquired(self, cls: str) -> FrozenSet[str]:
+        """The attributes of its own instances that cls's methods (along its MRO) take or wrap in a Condition."""
+        found = self._acquired_by_class.get(cls)
+        if found is None:
+            names: Set[str] = set()
+            for klass in self.index.mro(cls):
+                summary = self.index.classes[klass]
+                names.update(v.arg0.attrs[0] for _, v in summary.instance_attrs if v.arg0 is not None and v.arg0.attrs and v.callee is not None)
+                for _, qualname in summary.methods:
+                    fn = self.index.functions.get(qualname)
+                    me = self.index.self_param(fn) if fn is not None else None
+                    if fn is not None and me is not None:
+                        names.update(e.lock.attrs[0] for e in fn.events if isinstance(e, Acquire) and e.lock.base == me and len(e.lock.attrs) == 1)
+            found = self._acquired_by_class[cls] = frozenset(names)
+        return found
 
     def _stores(self, cls: str, attr: str) -> List[Tuple[FunctionSummary, LockPath]]:
         """`self.attr = param` (or a path through a parameter) in the methods of cls's MRO."""
@@ -123,7 +143,14 @@ class HandedLocks:
         if fn.name != "__init__":
             return list(self._calls_by_name.get(fn.name, []))
         # a constructor: calls of every class it builds (subclasses that inherit it), and super().__init__(lock)
-        built = sorted({c.rsplit(".", 1)[-1] for c in self.index.classes if self.index.lookup(c, "__init__") == fn.qualname})
+        if self._builds is None:
+            builds: Dict[str, Set[str]] = {}
+            for cls in self.index.classes:
+                init = self.index.lookup(cls, "__init__")
+                if init is not None:
+                    builds.setdefault(init, set()).add(cls.rsplit(".", 1)[-1])
+            self._builds = builds
+        built = sorted(self._builds.get(fn.qualname, ()))
         return [found for name in built + ["__init__"] for found in self._calls_by_name.get(name, [])]
 
 
