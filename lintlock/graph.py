@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from typing import Any, Dict, List, Tuple
+from typing import Any, Callable, Dict, List, Tuple
 
 from .checks.ll102 import inversions, order_witnesses
+from .link import LockRef
+from .locate import Located
 from .model import Call, Site
 from .pipeline import Loaded
 
@@ -39,16 +41,17 @@ def lock_graph(loaded: Loaded) -> Tuple[List[Node], List[Edge]]:
     inverted = {pair for here, other in inversions(every) for pair in ((here.first, here.second), (other.first, other.second))}
     witnesses = {pair: w for pair, w in every.items() if w.site.path in loaded.targets}
     locks = sorted({lock for pair in witnesses for lock in pair})
-    refs = {lock: program.lock_ref_by_id(lock) for lock in locks}
-    locate = loaded.locator([w.site for w in witnesses.values()] + [ref.created for ref in refs.values() if ref is not None and ref.created is not None])
-    nodes = []
-    for lock in locks:
-        ref = refs[lock]
-        site = ref.created if ref is not None else None
-        created = f"{site.path}:{locate(site).line}" if site is not None else ""
-        nodes.append(Node(lock, ref.kind.display if ref is not None and ref.kind is not None else "lock", created))
+    refs = [ref for ref in map(program.lock_ref_by_id, locks) if ref is not None]
+    locate = loaded.locator([w.site for w in witnesses.values()] + [ref.created for ref in refs if ref.created is not None])
+    known = {ref.id: _node(ref, locate) for ref in refs}
+    nodes = [known.get(lock, Node(lock, "lock", "")) for lock in locks]
     edges = [Edge(first, second, f"{w.site.path}:{locate(w.site).line}", (first, second) in inverted) for (first, second), w in sorted(witnesses.items())]
     return nodes, edges
+
+
+def _node(ref: LockRef, locate: Callable[[Site], Located]) -> Node:
+    created = f"{ref.created.path}:{locate(ref.created).line}" if ref.created is not None else ""
+    return Node(ref.id, ref.kind.display if ref.kind is not None else "lock", created)
 
 
 def merge_graphs(parts: List[Tuple[List[Node], List[Edge]]]) -> Tuple[List[Node], List[Edge]]:
