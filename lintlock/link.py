@@ -23,7 +23,7 @@ from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 from .knowledge import Knowledge, LockKind, knowledge_for
 from .model import Call, Event, FunctionSummary, Held, LockPath, ModuleSummary, Site, Value
 from .program.calls import Calls, CallTarget, Edge, Receiver
-from .program.handed import HandedLocks
+from .program.handed import Handed, HandedLocks
 from .program.index import Index
 from .program.locks import Key, LockInfo, LockRef, Locks, LockScope
 from .program.passed import PassedLock, PassedLocks, PassedOrder
@@ -31,7 +31,7 @@ from .program.reach import HeldLock, Hop, Reach
 from .program.types import ObjectTypes
 from .program.valueflow import ValueFlow
 
-__all__ = ["CallTarget", "Edge", "HeldLock", "Hop", "Key", "LockInfo", "LockRef", "LockScope", "PassedLock", "PassedOrder", "Program", "Receiver"]
+__all__ = ["CallTarget", "Edge", "Handed", "HeldLock", "Hop", "Key", "LockInfo", "LockRef", "LockScope", "PassedLock", "PassedOrder", "Program", "Receiver"]
 
 
 class Program:
@@ -125,6 +125,11 @@ class Program:
 
     def lock_ref_of_key(self, fn: FunctionSummary, key: Key) -> Optional[LockRef]:
         return self.locks.ref(fn, key)
+
+    def handed_lock(self, fn: FunctionSummary, path: LockPath) -> Optional[Handed]:
+        """`self._lock` stored from a parameter, every builder passing the same lock: that lock
+        (`.lock_id`, `.info`) and the first call that hands it over (`.passed_at`), for messages."""
+        return self.locks.handed_lock(fn, self.locks.key_of(fn, path))
 
     def lock_ref_by_id(self, lock_id: str) -> Optional[LockRef]:
         """The LockRef of a class-level id (`class_id`, `field_id`, `held_ids`' keys)."""

@@ -450,6 +450,9 @@ def test_a_lock_every_builder_hands_over_is_that_lock():
     assert info.key == ("l", "self", ("_lock",))  # still this instance's attribute: same object only through self
     ref = p.lock_ref(p.functions["m.Worker.run"], LockPath("self", ("_lock",)))
     assert ref is not None and (ref.owner, ref.name) == ("m.Owner", "_lock")
+    handed = p.handed_lock(p.functions["m.Worker.run"], LockPath("self", ("_lock",)))
+    assert handed is not None and handed.passed_at.path == "m.py"
+    assert p.event_at(p.functions["m.Owner.__init__"], handed.passed_at.site) == call_named(p.functions["m.Owner.__init__"], "m.Special")
 
 
 def test_a_lock_handed_over_through_super_init_and_a_subclass_is_followed():

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Set, Tuple
 
-from ..model import Acquire, Call, FunctionSummary, LockPath, Value
+from ..model import Acquire, Call, FunctionSummary, LockPath, Site, Value
 from .index import Index
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ class Handed:
 
     lock_id: str
     info: LockInfo
+    passed_at: Site  # one call that hands the lock over (the same on every run), for messages
 
 
 class HandedLocks:
@@ -130,7 +131,7 @@ class HandedLocks:
             return self.parameter(caller, passed, depth + 1)  # handed on again: ask its callers
         info = self.locks.lock_info(caller, self.locks.key_of(caller, passed))
         lock_id = self.locks.class_id(caller, info.key) if info.kind is not None else None
-        return Handed(lock_id, info) if lock_id is not None else None
+        return Handed(lock_id, info, Site(self.index.path_of[caller.qualname], call.site)) if lock_id is not None else None
 
     def _calls_of(self, fn: FunctionSummary) -> List[Tuple[FunctionSummary, Call]]:
         """The calls that may run fn (by the name they use: the class's for a constructor)."""

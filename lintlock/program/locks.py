@@ -132,7 +132,7 @@ class Locks:
         values = self._declared_values(self.assigned.values_of(fn, key))
         kinds = self._kinds(values) if values is not None else None
         if not kinds:
-            handed = self._handed(fn, key)  # `self._lock = lock`, every caller passing the same lock
+            handed = self.handed_lock(fn, key)  # `self._lock = lock`, every caller passing the same lock
             return LockInfo(key, handed.info.kind, handed.info.reentrant) if handed is not None else LockInfo(key, None, None)
         kind, value = kinds[0]
         if kind.wraps is not None and value.arg0 is not None and depth < _MAX_DEPTH:
@@ -223,7 +223,8 @@ class Locks:
             return handed.lock_id  # the lock every builder hands over: one id for both classes
         return f"{self.index.declaring_class(cls, attrs[-1])}.{attrs[-1]}"
 
-    def _handed(self, fn: FunctionSummary, key: Key) -> Optional[Handed]:
+    def handed_lock(self, fn: FunctionSummary, key: Key) -> Optional[Handed]:
+        """`self._lock = lock` where every builder passes the same lock: that lock, and where it is passed."""
         scope, base, attrs = key
         if scope != "l" or not attrs or self.handed is None:
             return None
