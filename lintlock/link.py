@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from .knowledge import Knowledge, LockKind, knowledge_for
-from .model import Call, Event, FunctionSummary, Held, LockPath, ModuleSummary, Site, Value
+from .model import Acquire, Call, Event, FunctionSummary, Held, LockPath, ModuleSummary, Site, Value
 from .program.calls import Calls, CallTarget, Edge, Receiver
 from .program.handed import Handed, HandedLocks
 from .program.index import Index
@@ -152,6 +152,12 @@ class Program:
     def targets(self, fn: FunctionSummary, call: Call) -> List[CallTarget]:
         """Every function a call may run, with the object bound to its first parameter."""
         return self.calls.targets(fn, call)
+
+    def acquire_callees(self, fn: FunctionSummary, event: Acquire) -> List[Edge]:
+        """`self._gate.acquire()` where Gate is an in-tree wrapper: the call of Gate.acquire it is
+        (what it takes is in `reach`/`class_reach` of the callee); [] for a plain lock."""
+        edge = self.reachability.acquire_edge(fn, event)
+        return [edge] if edge is not None else []
 
     def map_key(self, caller: FunctionSummary, edge: Edge, key: Key) -> Optional[Key]:
         return self.calls.map_key(caller, edge, key)

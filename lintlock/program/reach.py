@@ -80,10 +80,11 @@ class Reach:
         edges = self._acquire_edges.get(name)
         if edges is None:
             fn = self.index.functions[name]
-            edges = self._acquire_edges[name] = [e for e in (self._wrapper_acquire(fn, event) for event in fn.events) if e is not None]
+            edges = self._acquire_edges[name] = [e for e in (self.acquire_edge(fn, event) for event in fn.events) if e is not None]
         return self.calls.edges_of(name) + edges if edges else self.calls.edges_of(name)
 
-    def _wrapper_acquire(self, fn: FunctionSummary, event: object) -> Optional[Edge]:
+    def acquire_edge(self, fn: FunctionSummary, event: object) -> Optional[Edge]:
+        """`obj.acquire()` where obj's in-tree class defines acquire(): the call it is."""
         if not isinstance(event, Acquire) or event.how != "acquire":
             return None
         method = self._lock_method(fn, event.lock, ("acquire",))
