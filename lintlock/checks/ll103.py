@@ -191,16 +191,21 @@ def _method_wait(program: Program, table, fn: FunctionSummary, event: Call) -> O
     else:
         type_name, value = _returned(program, fn, target.result_of)
     spec = _wait_spec(program, table, type_name, target.name) if type_name else None
-    if spec is None:
+    if spec is None or (target.receiver is None and spec.wakers == ("target",)):
+        return None  # `Thread(...).join()`: a thread never started, join() raises instead of waiting
+    if _never_waits(spec, value, event):
         return None
+    passed, literal = event.args.literal(*spec.timeout) if spec.timeout else (False, None)
+    return spec, value, passed and literal != "None", target.result_of
+
+
+def _never_waits(spec: WaitSpec, value: Optional[Value], event: Call) -> bool:
     if spec.block is not None:
         passed, literal = event.args.literal(*spec.block)
         if passed and literal in ("False", "0"):
-            return None  # block=False never waits
-    if spec.bounded and not (value is not None and value.int0 is not None and value.int0 > 0):
-        return None  # an unbounded queue's put() never blocks
-    passed, literal = event.args.literal(*spec.timeout) if spec.timeout else (False, None)
-    return spec, value, passed and literal != "None", target.result_of
+            return True  # block=False never waits
+    # an unbounded queue's put() never blocks
+    return spec.bounded and not (value is not None and value.int0 is not None and value.int0 > 0)
 
 
 def _returned(program: Program, fn: FunctionSummary, site: int) -> Tuple[Optional[str], Optional[Value]]:

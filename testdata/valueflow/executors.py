@@ -143,7 +143,16 @@ class Fresh:
     def __init__(self):
         self._lock = threading.Lock()
 
+    def _work(self):
+        with self._lock:
+            return 1
+
     def run(self):
         with self._lock:
             threading.Event().wait()
             return Done(None).result()
+
+    def join_unstarted(self):
+        """A thread never started: join() raises RuntimeError, it does not wait."""
+        with self._lock:
+            threading.Thread(target=self._work).join()
