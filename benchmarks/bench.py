@@ -90,7 +90,8 @@ def corpus(root: Path, scale: int) -> Path:
 
 
 def measure(command) -> tuple:
-    out = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, check=True).stdout.split()
+    # run outside any checkout: `python -m lintlock` would import ./lintlock first
+    out = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, check=True, cwd=tempfile.gettempdir()).stdout.split()
     return float(out[0]), int(out[1]) / 1024  # seconds, peak MB (ru_maxrss is KB on Linux)
 
 
@@ -110,7 +111,8 @@ print(len(loaded.sources), mention, len(loaded.summaries))
 def print_parsed(folder: Path, baseline: str) -> None:
     for label, path in (("", ""), ("baseline ", baseline)) if baseline else (("", ""),):
         env = dict(os.environ, PYTHONPATH=path) if path else None
-        files, mention, parsed = subprocess.run([sys.executable, "-c", PARSED, str(folder)], capture_output=True, text=True, check=True, env=env).stdout.split()
+        command = [sys.executable, "-c", PARSED, str(folder)]
+        files, mention, parsed = subprocess.run(command, capture_output=True, text=True, check=True, env=env, cwd=tempfile.gettempdir()).stdout.split()
         print(f"  {label}files parsed (on demand): {parsed} of {files}; {mention} name lock vocabulary (as this lintlock scans)")
 
 
@@ -186,7 +188,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--scales", default="1,4")
     parser.add_argument("--anchors", action="store_true", help="also measure thread-safety 0.4.0 (installed from PyPI into its own venv)")
-    parser.add_argument("--baseline", metavar="FOLDER", help="also measure the lintlock package in FOLDER (put first on PYTHONPATH), cold")
+    parser.add_argument("--baseline", metavar="FOLDER", help="also measure the lintlock package in FOLDER (first on PYTHONPATH), cold")
     args = parser.parse_args()
     scales = sorted({1} | {int(s) for s in args.scales.split(",")})
     with tempfile.TemporaryDirectory(prefix="lintlock-bench-") as temporary:
