@@ -31,7 +31,7 @@ class Learned:
     """A name through which a file can take a lock (or hand one a callback) without saying "Lock".
 
     how: WORD      any use of the identifier (`self._mu`, `@synchronized`, `make_lock()`)
-         ATTRIBUTE only as an attribute (`handler.lock`, `self._callbacks.append(fn)`)
+         ATTRIBUTE only as an attribute (`handler.lock`, `self._mu`)
          ASSIGNED  only an attribute assigned (`obj.on_event = fn`) or a def of that name
          STORED    only a container attribute assigned or added to (`obj._callbacks.append(fn)`)
     """
@@ -91,6 +91,7 @@ class Vocabulary:
         words = list(VOCABULARY) + [f.rsplit(".", 1)[-1] for f in factories if f]
         learned = list(learned)
         self.names = frozenset(n.encode() for n in words + [n.name for n in learned])
+        self.ascii = all(n.isascii() for n in self.names)  # identifiers() finds ASCII words only
         triggers = _triggers(words, learned)
         self.trigger = re.compile(b"|".join(triggers))
         skipped = rb"(?P<skip>" + _COMMENT + b"|" + _PLAIN + b"(?:" + _TRIPLE + rb"))"
@@ -99,8 +100,7 @@ class Vocabulary:
 
     def matches(self, data: bytes, identifiers: Optional[FrozenSet[bytes]] = None) -> bool:
         """`identifiers`: identifiers(data), when known (a set test instead of a scan)."""
-        # (identifiers are ASCII words: a non-ASCII name is left to the scan)
-        if identifiers is not None and all(n.isascii() for n in self.names) and self.names.isdisjoint(identifiers):
+        if identifiers is not None and self.ascii and self.names.isdisjoint(identifiers):
             return False
         if self.trigger.search(data) is None:  # most files: one pass at C speed
             return False
