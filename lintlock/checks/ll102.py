@@ -119,9 +119,12 @@ def _taken(program: Program, fn: FunctionSummary, event, path: str) -> List[Take
     if isinstance(event, Acquire):
         info = program.canonical(fn, event.lock)
         lock_id = program.class_id(fn, info.key) if info.kind is not None else None
-        return [Taken(lock_id, Site(path, event.site), event.lock.text())] if lock_id is not None else []
+        if lock_id is not None:
+            return [Taken(lock_id, Site(path, event.site), event.lock.text())]
+    # a call, or the acquire() of an in-tree lock wrapper (`self._gate.acquire()`): what it takes on its way
+    edges = program.acquire_callees(fn, event) if isinstance(event, Acquire) else program.callees(fn, event)
     taken = []
-    for edge in program.callees(fn, event):
+    for edge in edges:
         flow = edge.origin if edge.why == "value flow" else None
         for lock_id in program.class_reach.get(edge.callee, {}):
             hops = program.class_chain(edge.callee, lock_id)
