@@ -115,7 +115,8 @@ def _matches(relative: str, pattern: str) -> bool:
 
 
 def find_project_root(paths: Sequence[str]) -> Tuple[Optional[str], Optional[str]]:
-    """(root, pyproject.toml) for the first path: the nearest pyproject.toml above it, else the git work tree."""
+    """(root, pyproject.toml) for the first path: the nearest pyproject.toml above it, else the git work
+    tree, else the top of the package the path is in (an unpacked wheel, a vendored copy)."""
     start = os.path.abspath(paths[0] if paths else ".")
     directory = start if os.path.isdir(start) else os.path.dirname(start)
     probe = directory
@@ -127,7 +128,21 @@ def find_project_root(paths: Sequence[str]) -> Tuple[Optional[str], Optional[str
         if parent == probe:
             break
         probe = parent
-    return git_root(directory), None
+    return git_root(directory) or package_top(directory), None
+
+
+def package_top(directory: str) -> Optional[str]:
+    """The outermost folder with an `__init__.py` that contains `directory`, if it is in a package:
+    a file checked alone still sees the rest of its package (where no project marks the root)."""
+    top = None
+    probe = directory
+    while os.path.isfile(os.path.join(probe, "__init__.py")):
+        top = probe
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            break
+        probe = parent
+    return top
 
 
 def git_root(directory: str) -> Optional[str]:
