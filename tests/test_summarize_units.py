@@ -236,3 +236,13 @@ def test_a_blocking_acquire_flag_proves_nothing_about_freedom():
     """
     [work] = [e for e in events(source, Call) if e.target.name.endswith("work")]
     assert work.free == ()
+
+
+def test_an_augmented_assignment_to_an_attribute_reads_it_then_sets_it():
+    source = """
+        def f(obj, items):
+            obj.size += 1
+            items[0] += 1
+    """
+    attributes = [(e.target.name.rstrip("="), e.target.writes or e.target.name.endswith("=")) for e in events(source, Call) if e.target.kind == "attr"]
+    assert attributes == [("size", False), ("size", True)]  # the getter runs, then the setter

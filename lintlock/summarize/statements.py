@@ -271,8 +271,11 @@ class Statements:
         return self.assignments.assign(small.target, small.value, small.annotation, frame, held)
 
     def _augmented_assign(self, small: cst.AugAssign, frame: Frame, held: HeldSet) -> HeldSet:
+        target = small.target
+        if isinstance(target, cst.Attribute):  # `obj.prop += x` reads the property, then sets it
+            self.expressions.syntax_call(target, target.value, "attr", target.attr.value, frame, held)
         held = self.expressions.walk(small.value, frame, held)
-        return self.assignments.assign(small.target, None, None, frame, held)
+        return self.assignments.assign(target, None, None, frame, held)
 
     def _return(self, small: cst.Return, frame: Frame, held: HeldSet) -> None:
         if small.value is not None:
