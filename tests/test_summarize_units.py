@@ -246,3 +246,26 @@ def test_an_augmented_assignment_to_an_attribute_reads_it_then_sets_it():
     """
     attributes = [(e.target.name.rstrip("="), e.target.writes or e.target.name.endswith("=")) for e in events(source, Call) if e.target.kind == "attr"]
     assert attributes == [("size", False), ("size", True)]  # the getter runs, then the setter
+
+
+def test_a_property_made_by_calling_property_is_an_accessor_that_calls_the_method():
+    source = """
+        class C:
+            def _get(self):
+                return 1
+
+            def _set(self, value):
+                pass
+
+            size = property(_get, fset=_set)
+            other = property(lambda self: 2)  # no method of the class: nothing to follow
+    """
+    summary = summary_of(source)
+    accessors = {f.qualname: f for f in summary.functions if f.kind in ("property", "setter")}
+    assert sorted(accessors) == ["m.C.size", "m.C.size.setter"]
+    [get] = accessors["m.C.size"].events
+    assert (get.target.kind, get.target.name, get.target.receiver) == ("method", "_get", LockPath("self"))
+    [put] = accessors["m.C.size.setter"].events
+    assert (put.target.name, put.args.positional) == ("_set", (LockPath("value"),))
+    [cls] = summary.classes
+    assert ("size", "m.C.size") in cls.methods and ("size.setter", "m.C.size.setter") in cls.methods

@@ -8,7 +8,7 @@ from typing import Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Uni
 import libcst as cst
 from libcst.metadata import CodeRange
 
-from ..model import ClassSummary, FunctionKind, FunctionSummary, ModuleSummary, Value
+from ..model import Args, Call, ClassSummary, FunctionKind, FunctionSummary, LockPath, ModuleSummary, Target, Value
 from .expressions import Expressions
 from .held import join
 from .names import Names
@@ -184,6 +184,7 @@ class ModuleWalker:
                 self.class_(stmt, outer, qualname)
             elif isinstance(stmt, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
                 state.class_attrs.extend(self._class_attributes(stmt, body_frame))
+                self._property_calls(stmt, body_frame, state)
         self.classes.append(
             ClassSummary(
                 qualname=qualname,
@@ -197,6 +198,29 @@ class ModuleWalker:
             )
         )
 
+    def _property_calls(self, stmt: Union[cst.SimpleStatementLine, cst.SimpleStatementSuite], body_frame: Frame, state: ClassState) -> None:
+        """`clock = property(_get_clock[, _set_clock])` (or fget=/fset=) of methods defined above:
+        an accessor that calls the method, summarized like @property / @clock.setter would be."""
+        for small in stmt.body:
+            if not (isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name)):
+                continue
+            if not isinstance(small.value, cst.Call) or self.names.qualify(small.value.func, body_frame) != "builtins.property":
+                continue
+            name = small.targets[0].target.value
+            for position, keyword, suffix, kind in _ACCESSOR_ARGUMENTS:
+                method = _argument(small.value, position, keyword)
+                if isinstance(method, cst.Name) and method.value in state.methods and name + suffix not in state.methods:
+                    self._accessor(state, name, suffix, kind, method)
+
+    def _accessor(self, state: ClassState, name: str, suffix: str, kind: FunctionKind, method: cst.Name) -> None:
+        site = self.sites.number(method)
+        params = ("self", "value") if kind == "setter" else ("self",)
+        passed = Args(positional=(LockPath("value"),)) if kind == "setter" else Args()
+        call = Call(site=site, target=Target("method", method.value, LockPath("self")), args=passed, held=())
+        qualname = f"{state.qualname}.{name}{suffix}"
+        self.functions.append(FunctionSummary(qualname, name, params, (call,), cls=state.qualname, kind=kind, site=site))
+        state.methods[name + suffix] = qualname
+
     def _class_attributes(self, stmt: Union[cst.SimpleStatementLine, cst.SimpleStatementSuite], body_frame: Frame) -> Iterator[Tuple[str, Value]]:
         """`name = value` and `name: type = value` in a class body."""
         for small in stmt.body:
@@ -204,6 +228,19 @@ class ModuleWalker:
                 yield small.targets[0].target.value, value_of(small.value, body_frame, self.names, self.sites)
             elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
                 yield small.target.value, value_of(small.value, body_frame, self.names, self.sites, small.annotation)
+
+
+_ACCESSOR_ARGUMENTS: Tuple[Tuple[int, str, str, FunctionKind], ...] = ((0, "fget", "", "property"), (1, "fset", ".setter", "setter"))
+
+
+def _argument(call: cst.Call, position: int, keyword: str) -> Optional[cst.BaseExpression]:
+    """The argument of `call` at `position` or named `keyword`."""
+    for index, arg in enumerate(call.args):
+        if arg.star:
+            return None
+        if (arg.keyword is None and index == position) or (arg.keyword is not None and arg.keyword.value == keyword):
+            return arg.value
+    return None
 
 
 def _method_kind(decorators: Tuple[str, ...], nodes: Sequence[cst.Decorator]) -> FunctionKind:
