@@ -139,7 +139,7 @@ def test_an_acquire_passed_to_a_call_is_not_an_acquisition():
 
 
 def dunder_calls(source: str):
-    return [(e.target.kind, e.target.name, e.target.receiver.text() if e.target.receiver else None) for e in events(source, Call)]
+    return [(e.target.kind, e.target.name, e.target.writes, e.target.receiver.text() if e.target.receiver else None) for e in events(source, Call)]
 
 
 def test_syntax_on_a_local_object_calls_its_dunder_methods():
@@ -149,14 +149,34 @@ def test_syntax_on_a_local_object_calls_its_dunder_methods():
                 obj[0] = obj[1]
                 del obj[2]
                 obj.size = 3
+                print(obj.size)
     """
     assert dunder_calls(source) == [
-        ("dunder", "__contains__", "obj"),
-        ("dunder", "__getitem__", "obj"),
-        ("dunder", "__setitem__", "obj"),
-        ("dunder", "__delitem__", "obj"),
-        ("attr", "size=", "obj"),
+        ("dunder", "__contains__", False, "obj"),
+        ("dunder", "__getitem__", False, "obj"),
+        ("dunder", "__setitem__", False, "obj"),
+        ("dunder", "__delitem__", False, "obj"),
+        ("attr", "size", True, "obj"),  # a write: a property's setter runs
+        ("attr", "size", False, "obj"),
+        ("global", "builtins.print", False, None),
     ]
+
+
+def test_a_lock_wrapped_by_an_instance_attribute_is_named_relative_to_the_instance():
+    source = """
+        import threading
+
+        class Box:
+            def __init__(self, lock):
+                self._lock = threading.Lock()
+                self._ready = threading.Condition(self._lock)
+                self._other = threading.Condition(lock)
+    """
+    [box] = summary_of(source).classes
+    declared = dict(box.instance_attrs)
+    assert declared["_ready"].arg0 == LockPath("", ("_lock",), "instance")
+    assert declared["_ready"].arg0.text() == "self._lock"
+    assert declared["_other"].arg0 == LockPath("lock")  # a parameter: not the instance
 
 
 def test_syntax_on_a_global_object_calls_nothing_we_follow():

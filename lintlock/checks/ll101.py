@@ -15,7 +15,7 @@ def _subject(call: Target, text: str, iterates: bool = False) -> str:
     if iterates:
         return f"iterating over {text} runs the generator's body"
     if call.kind == "attr":
-        return f"property {text} is {'set' if call.name.endswith('=') else 'read'}"
+        return f"property {text} is {'set' if call.writes else 'read'}"
     if call.kind == "dunder":
         if call.name == "__iter__" and not text.startswith("iter("):
             text = f"iterating over {text}"

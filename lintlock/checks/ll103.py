@@ -73,10 +73,10 @@ class BlockingWaitUnderLock:
                 if not isinstance(event, Call) or event.target.receiver is None:
                     continue
                 receiver = event.target.receiver
-                if event.target.kind == "attr" and event.target.name.endswith("="):
+                if event.target.kind == "attr" and event.target.writes:
                     if fn.name == "__init__":
                         continue  # construction happens before any other thread can wait
-                    field = program.field_id(fn, LockPath(receiver.base, receiver.attrs + (event.target.name[:-1],), receiver.scope))
+                    field = program.field_id(fn, LockPath(receiver.base, receiver.attrs + (event.target.name,), receiver.scope))
                     if field is not None:
                         writes.setdefault(field, []).append((name, event))
                 elif event.target.kind == "method":

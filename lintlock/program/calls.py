@@ -162,15 +162,15 @@ class Calls:
         return None
 
     def _property(self, fn: FunctionSummary, call: Call) -> Optional[Tuple[str, Optional[Receiver]]]:
-        """`obj.prop` or `obj.prop = x` (name `prop=`): the getter or setter; a plain attribute is
+        """`obj.prop` or `obj.prop = x` (Target.writes): the getter or setter; a plain attribute is
         decided without type inference (most reads of self.x)."""
         name = call.target.name
-        if name.rstrip("=") not in self.index.properties:
+        if name not in self.index.properties:
             return None
         cls = self.types.class_of_path(fn, call.target.receiver)
         if cls is None:
             return None
-        found = self.index.lookup(cls, name[:-1] + ".setter" if name.endswith("=") else name)
+        found = self.index.lookup(cls, name + ".setter" if call.target.writes else name)
         if found is None or self.index.functions[found].kind not in ("property", "setter"):
             return None
         return found, Receiver(call.target.receiver)

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 
 from ..knowledge import Knowledge, LockKind
 from ..model import FunctionSummary, LockPath, Site, Value
-from ..summarize import SELF
 from .assigned import Assignments, Key
 from .index import Index
 
@@ -169,9 +168,9 @@ class Locks:
         """Condition(x) declared for key: the key of x, in the same frame."""
         if arg.scope == "global":
             return ("g", self.index.resolve(".".join((arg.base,) + arg.attrs)), ())
-        if arg.base == SELF and key[0] == "l" and key[2]:
+        if arg.scope == "instance" and key[0] == "l" and key[2]:
             return self.key_of(fn, LockPath(key[1], key[2][:-1] + arg.attrs))
-        if arg.base == SELF and key[0] == "g":
+        if arg.scope == "instance" and key[0] == "g":
             return None
         if key[0] == "l" and not key[2]:
             return self.key_of(fn, arg)  # a local Condition(lock) of the same function

@@ -38,9 +38,8 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from ..guard import LIMIT, nesting_estimate
 from ..model import ModuleSummary
 from .module import ModuleWalker
-from .scope import SELF
 
-__all__ = ["SELF", "parse", "site_nodes", "summarize"]
+__all__ = ["parse", "site_nodes", "summarize"]
 
 
 def parse(source: bytes) -> cst.Module:

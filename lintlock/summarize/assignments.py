@@ -13,7 +13,7 @@ from ..model import Args, LockPath, Target, Value
 from .expressions import Expressions
 from .held import HeldSet, acquire_blocks, acquired_object
 from .names import Names
-from .scope import SELF, Frame, bind
+from .scope import Frame, bind
 from .values import value_of
 
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ class Assignments:
         if frame.cls is not None and obj.scope == "local" and obj.base == frame.self_name and not obj.attrs:
             self._declare_instance_attribute(target.attr.value, value, annotation, frame)
         if obj.scope == "local":
-            self.expressions.emit_call(target, Target("attr", target.attr.value + "=", obj), Args(), frame, held)
+            self.expressions.emit_call(target, Target("attr", target.attr.value, obj, writes=True), Args(), frame, held)
         self.expressions.facts.store(target, value, frame)
         return held
 
@@ -115,7 +115,7 @@ class Assignments:
             decl = replace(decl, annotation=frame.param_types[value.value])  # self._x = x, with x: Class
         if decl.arg0 is not None and decl.arg0.scope == "local" and decl.arg0.base == frame.self_name:
             # Condition(self._lock): name the wrapped lock relative to the instance
-            decl = replace(decl, arg0=LockPath(SELF, decl.arg0.attrs))
+            decl = replace(decl, arg0=LockPath("", decl.arg0.attrs, "instance"))
         frame.cls.instance_attrs.append((name, decl))
 
     def _to_subscript(self, target: cst.Subscript, value, annotation, frame: Frame, held: HeldSet) -> HeldSet:

@@ -11,8 +11,6 @@ import libcst as cst
 from ..model import Call, Event, Flow, Held, LockPath, Value
 from .held import HeldSet
 
-SELF = "<self>"  # the instance, in attribute declarations collected from methods
-
 # (statements of a block, index of the one being walked, the finally block that
 # releases for that block: set when the block is the body of a try)
 StatementContext = Tuple[Sequence[cst.CSTNode], int, Sequence[cst.CSTNode]]
