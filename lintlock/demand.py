@@ -294,8 +294,12 @@ def held_callees(program: Program, functions: Iterable[str]) -> Set[str]:
     found: Set[str] = set()
     for name in functions:
         fn = program.functions.get(name)
-        if fn is not None:
-            found.update(e.callee for e in program.edges_of(name) if getattr(program.event_at(fn, e.site), "held", ()))
+        if fn is None:
+            continue
+        # only the calls made under a lock are resolved: each round links a new program
+        for event in fn.events:
+            if isinstance(event, Call) and getattr(program.event_at(fn, event.site), "held", None):
+                found.update(e.callee for e in program.callees(fn, event))
     return found
 
 

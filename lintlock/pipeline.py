@@ -186,13 +186,18 @@ class _Parser:
         self.results: Dict[str, Result] = {}
         self.syntax: Optional[SyntaxChecks] = None  # started by on_demand
         self.identifiers: Dict[str, FrozenSet[bytes]] = {}  # of the files scanned for vocabulary
+        self.program: Optional[Program] = None  # linked from self.results
 
     def parse(self, chosen: Iterable[str]) -> Program:
         batch = [(self.files[p], self.sources[p]) for p in sorted(chosen) if p in self.sources and p not in self.results]
-        self.results.update(self.store.summarize(batch))
+        if batch or self.program is None:
+            self.results.update(self.store.summarize(batch))
+            # nothing new parsed: the same summaries link to the same program, and what the
+            # demand rounds worked out in it (value flow, call edges) serves the rules too
+            self.program = _link(self.results, self.knowledge)
         if self.progress is not None:
             self.progress(len(self.results), len(self.sources))
-        return _link(self.results, self.knowledge)
+        return self.program
 
     def unparsed(self, vocabulary: demand.Vocabulary) -> set:
         """The files not parsed yet whose code says the vocabulary (their identifiers worked out once)."""

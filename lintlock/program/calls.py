@@ -51,6 +51,9 @@ class Calls:
         self.locks = locks
         self.flow = flow
         self._edges: Dict[str, List[Edge]] = {}
+        # the rules ask again about calls edges_of resolved already (and LL101/LL102 about the same
+        # call from several held locks): keyed by the summary's identity, which it keeps alive
+        self._callees: Dict[Tuple[int, Call, bool], Tuple[FunctionSummary, List[Edge]]] = {}
 
     # Computed on first use: while lintlock.demand is still deciding which files to
     # parse, only the edges of a few functions are needed.
