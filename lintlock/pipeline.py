@@ -14,10 +14,9 @@ import re
 import stat
 from dataclasses import dataclass, replace
 from hashlib import sha256
-from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Protocol, Sequence, Tuple, cast
+from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, Iterable, List, Optional, Protocol, Sequence, Tuple, cast
 
 from . import demand, model
-from . import fix as fixer
 from .cache import SummaryCache
 from .checks import RULES
 from .codec import Codec, dataclasses_and_enums
@@ -26,11 +25,15 @@ from .discover import SourceFile, discover, module_name, unique_modules
 from .ignore import GitIgnored
 from .knowledge import knowledge_for
 from .link import Program
-from .locate import UNKNOWN, Located, locate_sites
 from .model import Diagnostic, ModuleSummary, Site
 from .problems import Finding, not_a_file, read_error
 from .store import Result, SummaryStore, SyntaxChecks, on_big_stack, summarize_file
-from .summarize import parse
+
+# libcst (about two thirds of the start-up time) is imported only where a file is parsed:
+# a run whose summaries all come from the cache, with nothing to locate or fix, never needs it
+if TYPE_CHECKING:
+    from . import fix as fixer
+    from .locate import Located
 
 __all__ = ["Finding", "Outcome", "Loaded", "load", "run", "fix"]
 
@@ -70,6 +73,8 @@ class Loaded:
     tracebacks: Tuple[str, ...] = ()
 
     def locator(self, sites: Iterable[Site]) -> Callable[[Site], Located]:
+        from .locate import UNKNOWN, locate_sites
+
         positions = locate_sites(sites, self.files, self.sources)
         return lambda site: positions.get(site, UNKNOWN)
 
@@ -321,7 +326,7 @@ def _wanted(code: str, path: str, settings: Settings, select, ignore) -> bool:
 
 # a finding's fix, by (finding, text of its file, text of the file a split edits): a plan
 # depends on nothing else, so the fix loop plans again only in the files a fix changed
-PlanMemo = Dict[Tuple[Diagnostic, bytes, Optional[bytes]], Optional[fixer.PlannedFix]]
+PlanMemo = Dict[Tuple[Diagnostic, bytes, Optional[bytes]], Optional["fixer.PlannedFix"]]
 
 
 def _plans(loaded: Loaded, diagnostics: Sequence[Diagnostic], memo: Optional[PlanMemo] = None) -> Dict[Diagnostic, fixer.PlannedFix]:
@@ -338,6 +343,8 @@ def _plans(loaded: Loaded, diagnostics: Sequence[Diagnostic], memo: Optional[Pla
     def tree_of(path: str) -> tuple:
         """(tree, the node of each site), parsed once."""
         if path not in parsed:
+            from .summarize import parse
+
             source = loaded.files[path]
             tree = on_big_stack(parse, loaded.sources[path])
             parsed[path] = (tree, on_big_stack(fixer.nodes_of, tree, path, source.module, source.is_package))
@@ -351,6 +358,8 @@ def _plans(loaded: Loaded, diagnostics: Sequence[Diagnostic], memo: Optional[Pla
             split = request.split_path if request.split_path and request.split_path in loaded.targets else None
             key = (diagnostic, loaded.sources[path], loaded.sources[split] if split else None)
             if key not in memo:
+                from . import fix as fixer
+
                 tree, nodes = tree_of(path)
                 if path not in facts:
                     facts[path] = fixer.TreeFacts(tree)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import ast
+import sys
 from dataclasses import dataclass
 from typing import Optional, Tuple
-
-import libcst as cst
 
 
 @dataclass(frozen=True)
@@ -51,12 +50,13 @@ def not_a_file(path: str, kind: str) -> Finding:
 
 def read_error(path: str, error: BaseException, source: Optional[bytes] = None) -> Finding:
     """LL001 for a file that cannot be read, decoded or parsed."""
-    if isinstance(error, cst.ParserSyntaxError) and source is not None:
+    cst = sys.modules.get("libcst")  # not imported: no file was parsed, so the error is not libcst's
+    if cst is not None and isinstance(error, cst.ParserSyntaxError) and source is not None:
         python = _python_syntax_error(source)
         if python is not None and python.lineno:
             column = python.offset or 1
             return Finding(path, python.lineno, column, python.lineno, column, "LL001", f"cannot parse: {python.msg}")
-    if isinstance(error, cst.ParserSyntaxError):
+    if cst is not None and isinstance(error, cst.ParserSyntaxError):
         reason = error.message.split(": ", 1)[-1] if error.message.startswith("parser error") else error.message
         return Finding(path, error.editor_line, error.editor_column, error.editor_line, error.editor_column, "LL001", f"cannot parse: {reason}")
     if isinstance(error, RecursionError):

@@ -16,13 +16,10 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Dict, List, Optional, Sequence, Tuple
 
-import libcst as cst
-
 from .cache import SummaryCache
 from .discover import SourceFile
 from .model import ModuleSummary
 from .problems import Finding, read_error
-from .summarize import summarize
 
 _STACK = 256 * 1024 * 1024  # libcst's native parser recurses on the C stack: give it room
 _RECURSION = 20_000  # lintlock.guard keeps nesting far below what this allows
@@ -38,6 +35,10 @@ class Result:
 
 def summarize_file(source_file: SourceFile, data: bytes) -> Result:
     """One file; a bad file becomes a finding, never an exception."""
+    import libcst as cst  # here, not at the top: a run served by the cache never parses
+
+    from .summarize import summarize
+
     try:
         return Result(summarize(data, source_file.path, source_file.module, source_file.is_package), None)
     except (cst.ParserSyntaxError, RecursionError, MemoryError, UnicodeDecodeError, SyntaxError, ValueError) as error:
