@@ -12,7 +12,6 @@ from typing import Dict, Iterable, Mapping, NamedTuple
 from .discover import SourceFile
 from .model import Site
 from .store import on_big_stack
-from .summarize import summarize
 
 
 class Located(NamedTuple):
@@ -31,6 +30,10 @@ def locate_sites(sites: Iterable[Site], files: Mapping[str, SourceFile], sources
     for site in sites:
         wanted.setdefault(site.path, set()).add(site.site)
     found: Dict[Site, Located] = {}
+    if not wanted:
+        return found
+    from .summarize import summarize  # libcst: imported only when there is something to locate
+
     for path in sorted(wanted):
         source = files[path]
         located = on_big_stack(summarize, sources[path], path, source.module, source.is_package, True)
