@@ -70,7 +70,7 @@ def _triggers(words: List[str], learned: List[Learned]) -> List[bytes]:
     by_how: Dict[str, List[str]] = {WORD: list(words), ATTRIBUTE: [], ASSIGNED: [], STORED: []}
     for name in learned:
         by_how[name.how].append(name.name)
-    triggers = [_START + rb"(?:" + _pattern(by_how[WORD]) + rb")" + _END]
+    triggers = [_START + rb"(?:" + _pattern(by_how[WORD]) + rb")" + _END] if by_how[WORD] else []
     if by_how[ATTRIBUTE]:
         triggers.append(rb"\.\s*(?:" + _pattern(by_how[ATTRIBUTE]) + rb")" + _END)
     if by_how[ASSIGNED]:
@@ -79,16 +79,20 @@ def _triggers(words: List[str], learned: List[Learned]) -> List[bytes]:
     if by_how[STORED]:
         added = rb"\s*(?:\+?=(?!=)|\[[^\]\r\n]*\]\s*=(?!=)|\.\s*(?:" + _MUTATORS + rb")\b)"
         triggers.append(rb"\.\s*(?:" + _pattern(by_how[STORED]) + rb")" + added)
-    return triggers
+    return triggers or [rb"(?!)"]  # no name at all: nothing matches
 
 
 class Vocabulary:
     """The scan: the base words, the configured factories and the learned names, as identifiers
     in code. Comments and docstrings never count; a one-line string counts when it could be
-    an annotation (`"threading.Lock"`, not `"Lock is held"`), an f-string when its code does."""
+    an annotation (`"threading.Lock"`, not `"Lock is held"`), an f-string when its code does.
 
-    def __init__(self, factories: Iterable[str] = (), learned: Iterable[Learned] = ()) -> None:
-        words = list(VOCABULARY) + [f.rsplit(".", 1)[-1] for f in factories if f]
+    A file matches a vocabulary if and only if it matches one of its names, so the files that did
+    not match one vocabulary are scanned for the names learned since only (`base=False`: without
+    the base words and factories, which say nothing new about them)."""
+
+    def __init__(self, factories: Iterable[str] = (), learned: Iterable[Learned] = (), base: bool = True) -> None:
+        words = list(VOCABULARY) + [f.rsplit(".", 1)[-1] for f in factories if f] if base else []
         learned = list(learned)
         self.names = frozenset(n.encode() for n in words + [n.name for n in learned])
         self.ascii = all(n.isascii() for n in self.names)  # identifiers() finds ASCII words only

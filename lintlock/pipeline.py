@@ -234,8 +234,9 @@ class _Parser:
             grown = words | demand.learned_names(program)
             more = set()
             if grown != words:
+                # the files left matched none of the names known so far: scan them for the new ones
+                more = self.unparsed(demand.Vocabulary(factories, grown - words, base=False))
                 words = grown
-                more = self.unparsed(demand.Vocabulary(factories, words))
             if not more and not needed:
                 return program
             program = self.parse(more | needed)

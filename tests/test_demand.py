@@ -79,6 +79,18 @@ def test_learned_names_match_by_how_they_are_learned():
     assert Vocabulary(factories=["app.locks.make_mutex"]).matches(b"m = make_mutex()\n")
 
 
+def test_a_vocabulary_of_learned_names_only_leaves_out_the_base_words():
+    # (a later demand round: the files left did not match the base words already)
+    learned = Vocabulary(["app.make_mutex"], [Learned("_mu", ATTRIBUTE), Learned("synchronized")], base=False)
+    text = b"with self._mu:\n    pass\n"
+    assert learned.matches(text) and learned.matches(text, identifiers(text))
+    assert learned.matches(b"@synchronized\ndef f(): pass\n")
+    for code in (b"lock = threading.Lock()\n", b"m = make_mutex()\n", b"_mu = 1\n"):
+        assert not learned.matches(code) and not learned.matches(code, identifiers(code))
+    assert Vocabulary(["app.make_mutex"]).matches(b"m = make_mutex()\n")  # the same words with base=True
+    assert not Vocabulary(base=False).matches(b"lock = threading.Lock()\nself._mu.acquire()\n")  # no name at all
+
+
 def test_a_generated_file_naming_a_semaphore_class_is_not_parsed(tmp_path):
     """A 60,000-line generated file whose class name contains "Semaphore", and whose comments
     and docstrings mention locks, costs no libcst parse: only CPython's syntax check."""
