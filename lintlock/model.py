@@ -32,6 +32,8 @@ FlowKind = Literal["store", "insert", "extend", "iterate", "return", "argument"]
 FunctionKind = Literal["module", "function", "method", "classmethod", "staticmethod", "property", "setter", "deleter"]
 # Value.acquired: `ok = lock.acquire()` (blocking) or a try-acquire (non-blocking or timed)
 AcquireResult = Literal["blocking", "try"]
+# Diagnostic.code: the rules' codes (LL001 and LL900 are not rule findings: lintlock.problems)
+RuleCode = Literal["LL101", "LL102", "LL103", "LL104", "LL105"]
 # FixRequest.lock_how: how the lock region is written; "": moving the call is not offered
 RegionHow = Literal["with", "acquire", ""]
 
@@ -282,7 +284,7 @@ class RuleMessage(Protocol):
 
 @dataclass(frozen=True)
 class Diagnostic:
-    code: str
+    code: RuleCode
     site: Site
     message: RuleMessage
     related: Tuple[Tuple[Site, str], ...] = field(default=())  # (place, what happens there)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from ..link import HeldLock, Key, Program
-from ..model import Acquire, Call, Diagnostic, FixRequest, FunctionSummary, RegionHow, Site, Target
+from ..model import Acquire, Call, Diagnostic, FixRequest, FunctionSummary, RegionHow, RuleCode, Site, Target
 from .common import WAITS_FOR, Locate, where
 
 
@@ -77,7 +77,7 @@ class SelfDeadlockMessage:
 class SelfDeadlock:
     """LL101: re-acquiring a non-reentrant lock the same thread (or task) already holds."""
 
-    code = "LL101"
+    code: RuleCode = "LL101"
 
     def check(self, program: Program) -> Iterator[Diagnostic]:
         for _name, fn, path in program.each_function():

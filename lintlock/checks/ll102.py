@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Dict, Iterator, List, NamedTuple, Optional, Tuple
 
 from ..link import HeldLock, Program
-from ..model import Acquire, Call, Diagnostic, FunctionSummary, Site
+from ..model import Acquire, Call, Diagnostic, FunctionSummary, RuleCode, Site
 from .common import Locate, where
 
 
@@ -63,7 +63,7 @@ class LockOrderMessage:
 
 
 class LockOrderInversion:
-    code = "LL102"
+    code: RuleCode = "LL102"
 
     def check(self, program: Program) -> Iterator[Diagnostic]:
         for here, other in inversions(order_witnesses(program)):

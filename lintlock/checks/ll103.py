@@ -11,7 +11,7 @@ from typing import Dict, Iterator, List, Optional, Tuple
 
 from ..knowledge import WaitSpec
 from ..link import HeldLock, Program
-from ..model import Acquire, Await, Call, Diagnostic, FunctionSummary, LockPath, Site, Value
+from ..model import Acquire, Await, Call, Diagnostic, FunctionSummary, LockPath, RuleCode, Site, Value
 from .common import Locate, where
 
 Use = Tuple[str, Call]  # (function, event)
@@ -40,7 +40,7 @@ class BlockedWakerMessage:
 
 
 class BlockingWaitUnderLock:
-    code = "LL103"
+    code: RuleCode = "LL103"
 
     def check(self, program: Program) -> Iterator[Diagnostic]:
         table = program.knowledge.blocking

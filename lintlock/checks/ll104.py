@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from ..link import HeldLock, Program
-from ..model import Await, Diagnostic, Site
+from ..model import Await, Diagnostic, RuleCode, Site
 from .common import Locate, where
 
 
@@ -28,7 +28,7 @@ class AwaitUnderThreadLockMessage:
 
 
 class AwaitUnderThreadLock:
-    code = "LL104"
+    code: RuleCode = "LL104"
 
     def check(self, program: Program) -> Iterator[Diagnostic]:
         for _, fn, path in program.each_function():

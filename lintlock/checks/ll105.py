@@ -7,7 +7,7 @@ from typing import Dict, Iterator, List, Sequence, Set
 
 from ..knowledge import LockKind
 from ..link import LockInfo, Program
-from ..model import Acquire, Diagnostic, FunctionSummary, LockPath, Site
+from ..model import Acquire, Diagnostic, FunctionSummary, LockPath, RuleCode, Site
 from .common import Locate
 
 
@@ -37,7 +37,7 @@ class UnguardedAcquireMessage:
 
 
 class UnguardedAcquire:
-    code = "LL105"
+    code: RuleCode = "LL105"
 
     def check(self, program: Program) -> Iterator[Diagnostic]:
         nested: Dict[str, List[FunctionSummary]] = {}
