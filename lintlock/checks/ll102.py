@@ -7,6 +7,7 @@ from typing import Dict, Iterator, List, NamedTuple, Optional, Tuple
 
 from ..link import HeldLock, Program
 from ..model import Acquire, Call, Diagnostic, FunctionSummary, RuleCode, Site
+from ..program.locks import LockScope
 from .common import Locate, where
 
 
@@ -106,12 +107,44 @@ def order_witnesses(program: Program) -> Dict[Tuple[str, str], OrderWitness]:
                 _record_passed(found, program, name, fn, event, held, site)
             if not held:
                 continue
+            fresh = _built_here(program, fn, event, held)
             for taken in _taken(program, fn, event, path):
-                if taken.lock_id not in held:
+                if taken.lock_id not in held and not _owned_by(program, taken.lock_id, fresh):
                     # taken again while already held: an RLock's re-entry orders nothing, and a
                     # non-reentrant lock taken again is LL101's self-deadlock, not an inversion
                     _record(found, program.short_name(name), held, taken, site)
     return found
+
+
+def _built_here(program: Program, fn: FunctionSummary, event, held: Dict[str, HeldLock]) -> Optional[str]:
+    """The class of the object `event` acts on when that object was built in this function while
+    the held locks were already held (`with self._lock: ch = Channel(self); ch.open()`): no other
+    thread can hold its locks yet, so taking them orders nothing."""
+    if isinstance(event, Acquire):
+        path = event.lock
+    elif event.target.kind == "method" and event.target.receiver is not None:
+        path = event.target.receiver
+    else:
+        return None
+    if path.scope != "local" or not held:
+        return None
+    value = dict(fn.local_values).get(path.base)
+    if value is None or value.callee is None or value.callee not in program.classes:
+        return None
+    held_sites = {lock.site.site for lock in held.values()}  # all in this function's file
+    for other in fn.events:
+        built = isinstance(other, Call) and other.target.kind == "global" and other.target.name == value.callee
+        if built and held_sites <= {h.site for h in other.held}:
+            return value.callee
+    return None
+
+
+def _owned_by(program: Program, lock_id: str, cls: Optional[str]) -> bool:
+    """`lock_id` is an instance lock of `cls` (declared on it or a base class)."""
+    if cls is None:
+        return False
+    ref = program.lock_ref_by_id(lock_id)
+    return ref is not None and ref.scope is LockScope.INSTANCE and ref.owner in program.mro(cls)
 
 
 def _taken(program: Program, fn: FunctionSummary, event, path: str) -> List[Taken]:

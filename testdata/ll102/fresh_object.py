@@ -1,0 +1,41 @@
+"""Taking the lock of an object built inside the same critical section orders nothing.
+
+Connection.channel() builds a Channel while holding Connection._lock and takes the new
+channel's lock: no other thread can hold the lock of an object that did not exist when
+Connection._lock was taken, so this never closes a cycle with Channel.publish(), which
+holds an existing channel's lock and takes Connection._lock (the amqpstorm shape).
+The same shape on a channel that already exists is an inversion: fresh_object_existing.py.
+"""
+
+import threading
+
+
+class Channel:
+    def __init__(self, connection):
+        self._connection = connection
+        self._lock = threading.Lock()
+
+    def open(self):
+        with self._lock:
+            pass
+
+    def publish(self):
+        with self._lock:
+            self._connection.forget(self)
+
+
+class Connection:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._channels = {}
+
+    def channel(self, cid):
+        with self._lock:
+            channel = Channel(self)  # built here, under the lock: nobody else can hold its lock
+            self._channels[cid] = channel
+            channel.open()
+        return channel
+
+    def forget(self, channel):
+        with self._lock:
+            self._channels.pop(id(channel), None)
