@@ -457,7 +457,7 @@ def test_runtime_report_is_merged(tmp_path, monkeypatch):
     result = invoke("--no-cache", "-q", "--runtime-report", report, case)
     assert result.exit_code == 1
     assert (
-        f"{case}:15:14: LL102 lock-order inversion between lock_order.accounts_lock and lock_order.audit_lock [confirmed at runtime]"
+        f"{case}:15:14: LL102 lock-order inversion between lock_order.accounts_lock and lock_order.audit_lock (taken in the other order at line 21) [confirmed at runtime]"
         in result.output.splitlines()
     )
     assert f"{case}:90:9: LL102 observed at runtime: lock-order inversion between Metrics._lock and Scheduler._lock" in result.output

@@ -82,7 +82,7 @@ EXACT = {
         (
             9,
             14,
-            "lock-order inversion between example.accounts_lock and example.audit_lock: path 1: transfer holds example.accounts_lock (line 8) and takes example.audit_lock at line 9; path 2: report holds example.audit_lock (line 14) and takes example.accounts_lock at line 15. Two threads on these paths each hold one lock and wait forever for the other",
+            "lock-order inversion between example.accounts_lock and example.audit_lock (taken in the other order at line 15): path 1: transfer holds example.accounts_lock (line 8) and takes example.audit_lock at line 9; path 2: report holds example.audit_lock (line 14) and takes example.accounts_lock at line 15. Two threads on these paths each hold one lock and wait forever for the other",
         )
     ],
     "LL103": [

@@ -57,7 +57,8 @@ class LockOrderMessage:
     def render(self, here: str, locate: Locate) -> str:
         a, b = _short_lock(self.here.first), _short_lock(self.here.second)
         return (
-            f"lock-order inversion between {a} and {b}: path 1: {self.here.describe(here, locate)}; "
+            f"lock-order inversion between {a} and {b} (taken in the other order at {where(self.other.site, here, locate)}): "
+            f"path 1: {self.here.describe(here, locate)}; "
             f"path 2: {self.other.describe(here, locate)}. Two threads on these paths each hold one lock "
             f"and wait forever for the other"
         )
