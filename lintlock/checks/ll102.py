@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, Iterator, List, NamedTuple, Optional, Tuple
+from typing import Dict, Iterator, List, NamedTuple, Optional, Set, Tuple
 
 from ..link import HeldLock, Program
 from ..model import Acquire, Call, Diagnostic, FunctionSummary, RuleCode, Site
@@ -141,11 +141,29 @@ def _built_here(program: Program, fn: FunctionSummary, event, held: Dict[str, He
 
 
 def _owned_by(program: Program, lock_id: str, cls: Optional[str]) -> bool:
-    """`lock_id` is an instance lock of `cls` (declared on it or a base class)."""
+    """`lock_id` is an instance lock of a fresh `cls` object, or of an object its constructor
+    builds (`self.rpc = Rpc(self)`): declared on one of their classes or base classes."""
     if cls is None:
         return False
     ref = program.lock_ref_by_id(lock_id)
-    return ref is not None and ref.scope is LockScope.INSTANCE and ref.owner in program.mro(cls)
+    return ref is not None and ref.scope is LockScope.INSTANCE and ref.owner in _built_with(program, cls)
+
+
+def _built_with(program: Program, cls: str) -> Set[str]:
+    """`cls`, its bases, and the classes of the objects its instances build for their attributes, transitively."""
+    found: Set[str] = set()
+    todo = [cls]
+    while todo:
+        current = todo.pop()
+        for base in program.mro(current):
+            if base in found:
+                continue
+            found.add(base)
+            summary = program.classes.get(base)
+            for _, value in summary.instance_attrs if summary is not None else ():
+                if value.callee is not None and value.callee in program.classes:
+                    todo.append(value.callee)
+    return found
 
 
 def _taken(program: Program, fn: FunctionSummary, event, path: str) -> List[Taken]:
