@@ -73,6 +73,13 @@ PROJECTS = [
     ("stomp.py", "9.0.0", ["stomp"]),
     ("rpyc", "6.0.2", ["rpyc"]),
     ("blinker", "1.9.0", ["blinker"]),
+    # added after a newcomer's triage of six projects lintlock had never seen (issue 14, round 2)
+    ("amqpstorm", "3.1.4", ["amqpstorm"]),
+    ("reactivex", "6.1.0", ["reactivex"]),
+    ("futurist", "3.5.0", ["futurist"]),
+    ("pykka", "4.5.0", ["pykka"]),
+    ("dbutils", "3.2.0", ["dbutils"]),
+    ("psycopg-pool", "3.3.3", ["psycopg_pool"]),
 ]
 VERDICTS = ("real bug", "real risk", "false positive")
 

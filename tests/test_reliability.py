@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from lintlock import pipeline, store
+from lintlock import pipeline
+from lintlock import summarize as summarize_module
 from lintlock.cli import main
 from lintlock.config import Settings
 from lintlock.pipeline import run
@@ -141,14 +142,14 @@ def test_missing_path_argument(tmp_path):
 def test_internal_error_is_ll900_and_the_run_goes_on(tmp_path, monkeypatch):
     with_seed(tmp_path)
     (tmp_path / "trigger.py").write_text("import threading\nlock = threading.Lock()\n")
-    original = store.summarize
+    original = summarize_module.summarize  # what store.summarize_file imports when it parses
 
     def buggy(source, path, *args, **kwargs):
         if path.endswith("trigger.py"):
             raise KeyError("a bug")
         return original(source, path, *args, **kwargs)
 
-    monkeypatch.setattr(store, "summarize", buggy)
+    monkeypatch.setattr(summarize_module, "summarize", buggy)
     result = invoke("--no-cache", "-j", "1", tmp_path)
     assert result.exit_code == 2
     lines = reported(result)
