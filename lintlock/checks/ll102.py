@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Dict, Iterator, List, NamedTuple, Optional, Set, Tuple
 
 from ..link import HeldLock, Program
-from ..model import Acquire, Call, Diagnostic, FunctionSummary, RuleCode, Site
+from ..model import Acquire, Call, Diagnostic, FunctionSummary, LockPath, RuleCode, Site
 from ..program.locks import LockScope
 from .common import Locate, where
 
@@ -121,13 +121,8 @@ def _built_here(program: Program, fn: FunctionSummary, event, held: Dict[str, He
     """The class of the object `event` acts on when that object was built in this function while
     the held locks were already held (`with self._lock: ch = Channel(self); ch.open()`): no other
     thread can hold its locks yet, so taking them orders nothing."""
-    if isinstance(event, Acquire):
-        path = event.lock
-    elif event.target.kind == "method" and event.target.receiver is not None:
-        path = event.target.receiver
-    else:
-        return None
-    if path.scope != "local" or not held:
+    path = _acted_on(event)
+    if path is None or path.scope != "local" or not held:
         return None
     value = dict(fn.local_values).get(path.base)
     if value is None or value.callee is None or value.callee not in program.classes:
@@ -137,6 +132,15 @@ def _built_here(program: Program, fn: FunctionSummary, event, held: Dict[str, He
         built = isinstance(other, Call) and other.target.kind == "global" and other.target.name == value.callee
         if built and held_sites <= {h.site for h in other.held}:
             return value.callee
+    return None
+
+
+def _acted_on(event) -> Optional[LockPath]:
+    """The object an acquisition takes, or a method call is made on."""
+    if isinstance(event, Acquire):
+        return event.lock
+    if event.target.kind == "method":
+        return event.target.receiver
     return None
 
 
