@@ -108,7 +108,8 @@ def order_witnesses(program: Program) -> Dict[Tuple[str, str], OrderWitness]:
                 _record_passed(found, program, name, fn, event, held, site)
             if not held:
                 continue
-            fresh = _built_here(program, fn, event, held)
+            built = _built_here(program, fn, event, held)
+            fresh = _built_with(program, built) if built is not None else set()
             for taken in _taken(program, fn, event, path):
                 if taken.lock_id not in held and not _owned_by(program, taken.lock_id, fresh):
                     # taken again while already held: an RLock's re-entry orders nothing, and a
@@ -144,13 +145,12 @@ def _acted_on(event) -> Optional[LockPath]:
     return None
 
 
-def _owned_by(program: Program, lock_id: str, cls: Optional[str]) -> bool:
-    """`lock_id` is an instance lock of a fresh `cls` object, or of an object its constructor
-    builds (`self.rpc = Rpc(self)`): declared on one of their classes or base classes."""
-    if cls is None:
+def _owned_by(program: Program, lock_id: str, fresh: Set[str]) -> bool:
+    """`lock_id` is an instance lock of one of the `fresh` classes (see _built_with)."""
+    if not fresh:
         return False
     ref = program.lock_ref_by_id(lock_id)
-    return ref is not None and ref.scope is LockScope.INSTANCE and ref.owner in _built_with(program, cls)
+    return ref is not None and ref.scope is LockScope.INSTANCE and ref.owner in fresh
 
 
 def _built_with(program: Program, cls: str) -> Set[str]:
