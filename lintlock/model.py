@@ -36,6 +36,9 @@ AcquireResult = Literal["blocking", "try"]
 RuleCode = Literal["LL101", "LL102", "LL103", "LL104", "LL105"]
 # FixRequest.lock_how: how the lock region is written; "": moving the call is not offered
 RegionHow = Literal["with", "acquire", ""]
+# how linking resolved a call (lintlock.program.calls Edge.why): "direct" by the names the
+# call uses, "value flow" what flows to the called object, "override" a subclass's method
+CallWhy = Literal["direct", "value flow", "override"]
 
 
 @dataclass(frozen=True)
