@@ -170,7 +170,10 @@ def test_fact_sites_name_the_same_nodes_in_every_walk():
         nodes = site_nodes(tree, str(case), "m", False)
         assert len(nodes) == len(summary.positions), case
         for site, _, _, _, _, text in summary.positions:
-            assert " ".join(tree.code_for_node(nodes[site]).split())[:40] == text[:40], (case, site)
+            written = " ".join(tree.code_for_node(nodes[site]).split())
+            if text.endswith("(...)"):  # a long call is named by what it calls (lintlock.summarize.sites)
+                text, written = text[: -len("(...)")], written[: len(text) - len("(...)")]
+            assert written[:40] == text[:40], (case, site)
 
 
 def _messages(case):

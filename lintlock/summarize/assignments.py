@@ -74,6 +74,8 @@ class Assignments:
         path = self.names.path(value, frame) if value is not None else None
         bind(target, frame)
         self._bind_local(target.value, value, annotation, path, frame)
+        if value is not None:
+            self.expressions.spawned.bind(frame, target.value, value)
         if isinstance(value, cst.Call) and frame.last_call is not None and frame.last_call[0] == id(value):
             frame.pending[target.value] = frame.last_call[1]  # `it = self.rows()`: iterating `it` runs rows() if it is a generator
         return held

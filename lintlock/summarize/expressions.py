@@ -19,6 +19,7 @@ from .literals import literal
 from .names import Names
 from .scope import Frame, bind
 from .sites import Sites
+from .spawned import FUTURE_WAITS, Spawned, Work, shutdown_waits, waits_for_all
 from .syntax import CODE_NODES, expression_fields
 
 # nodes that call nothing and hold no sub-expression
@@ -40,6 +41,7 @@ class Expressions:
         self.names = names
         self.sites = sites
         self.facts = Facts(names, sites)
+        self.spawned = Spawned(names, sites)  # work kept in a name and waited for later
         self.consumed: Set[int] = set()  # ids of expressions whose value is iterated where evaluated (lintlock.summarize.iteration)
         self._handlers: Dict[type, Handler] = {
             cst.Call: self.call,
@@ -98,8 +100,11 @@ class Expressions:
         inner = node.expression
         if type(inner) is cst.Call:
             held = self.call(inner, frame, held, top=True, awaited=True)
+            self.spawned.await_(self._awaited_work(inner, frame), node, frame, held)
         else:
             held = self.walk(inner, frame, held)
+            if type(inner) is cst.Name:  # `await task`, with `task = asyncio.create_task(self._co())`
+                self.spawned.await_(self.spawned.local(frame, inner.value), node, frame, held)
         frame.events.append(Await(site=self.sites.number(node), held=held))
         return held
 
@@ -174,7 +179,44 @@ class Expressions:
         site = self.emit_target_call(node, frame, held, awaited, result_of)
         if site is not None and node.args:
             self.facts.call(node, site, frame)
+            self.spawned.added(node, frame)
+        self._waits_for_futures(node, frame, held)
         return held
+
+    def _awaited_work(self, node: cst.Call, frame: Frame) -> Work:
+        """The coroutines kept in names that awaiting `node` runs: `gather(*coros)`, `wait_for(task, None)`,
+        `asyncio.wait(tasks)` (until all are done). Coroutine calls written inline are awaited where
+        they are walked (`call`)."""
+        spawned = self.spawned
+        if self.names.qualify(node.func, frame) == "asyncio.wait":
+            first = node.args[0].value if node.args and waits_for_all(node) else None
+            return Work(spawned.of(first, frame).coroutines) if first is not None else Work()
+        if not (spawned.schedules(node, frame) or self._awaits_arguments(node, frame)):
+            return Work()
+        work = Work()
+        for arg in node.args:
+            value = arg.value
+            if arg.star or type(value) is cst.Name:
+                work += Work(spawned.of(value, frame).coroutines)
+            elif type(value) is cst.Call and arg.keyword is None:
+                work += self._awaited_work(value, frame)
+        return work
+
+    def _waits_for_futures(self, node: cst.Call, frame: Frame, held: HeldSet) -> None:
+        """`wait(fs)`, iterating `as_completed(fs)`, `pool.shutdown()`: the submitted calls must return first."""
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "shutdown":
+            pool = self.names.path(func.value, frame)
+            if pool is not None and shutdown_waits(node):
+                self.spawned.wait_futures(self.spawned.submitted_to(pool, frame), node, frame, held)
+            return
+        callee = self.names.qualify(func, frame) if node.args else None
+        if callee is None or callee not in FUTURE_WAITS or not waits_for_all(node):
+            return
+        futures = self.spawned.of(node.args[0].value, frame).futures
+        if callee.endswith("as_completed") and (id(node) not in self.consumed or len({f.site for f in futures}) != 1):
+            return  # it waits as its results are iterated, and a loop may stop at the first one done
+        self.spawned.wait_futures(futures, node, frame, held)
 
     def _callee(self, func: cst.BaseExpression, frame: Frame, held: HeldSet) -> Tuple[HeldSet, int]:
         """Walk what a call calls; and when it is a method of what another call returned
@@ -250,6 +292,8 @@ class Expressions:
         event = Call(site=site, target=target, args=args, held=held, awaited=awaited, loop=loop, free=tuple(frame.free), runs=runs)
         frame.events.append(event)
         frame.last_call = (id(node), event)
+        if type(node) is cst.Call:
+            self.spawned.events[id(node)] = event
         return site
 
     def syntax_call(self, node: cst.CSTNode, value: cst.BaseExpression, kind: TargetKind, name: str, frame: Frame, held: HeldSet) -> None:

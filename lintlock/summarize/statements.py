@@ -15,6 +15,7 @@ from .freedom import frees_the_rest, try_acquired
 from .held import HeldSet, after_finally, intersect, is_acquire_call, join, minus, without
 from .names import Names
 from .scope import Frame, bind
+from .spawned import THREAD_POOLS
 from .syntax import statements_of
 from .values import value_of
 
@@ -205,6 +206,7 @@ class Statements:
     def _with(self, stmt: cst.With, frame: Frame, held: HeldSet) -> Optional[HeldSet]:
         how: WithHow = "async with" if stmt.asynchronous is not None else "with"
         added: List[Held] = []
+        before, start = held, len(frame.events)
         for item in stmt.items:
             held, entry = self._enter(item.item, how, frame, held)
             if entry is None:
@@ -216,9 +218,19 @@ class Statements:
                 bind(item.asname.name, frame)
         end = self.suite(stmt.body, frame, held)
         del frame.scoped[len(frame.scoped) - len(added) :]
-        if end is None:
-            return None
-        return minus(end, added)
+        after = minus(end, added) if end is not None else None
+        self._pools_exit(stmt, frame, start, after if after is not None else before)
+        return after
+
+    def _pools_exit(self, stmt: cst.With, frame: Frame, start: int, held: HeldSet) -> None:
+        """Leaving `with ThreadPoolExecutor() as pool:` shuts the pool down: it waits for the calls
+        submitted to it in the body to return, under what is held after the block."""
+        for item in stmt.items:
+            expr, name = item.item, item.asname.name if item.asname is not None else None
+            if not (isinstance(expr, cst.Call) and isinstance(name, cst.Name) and self.names.qualify(expr.func, frame) in THREAD_POOLS):
+                continue
+            submitted = self.expressions.spawned.submitted_to(LockPath(name.value), frame, since=start)
+            self.expressions.spawned.wait_futures(submitted, item, frame, held)
 
     def _enter(self, expr: cst.BaseExpression, how: WithHow, frame: Frame, held: HeldSet) -> Tuple[HeldSet, Optional[Held]]:
         """One `with` item: the held set after evaluating it, and its entry (None: holds nothing we know)."""

@@ -1,0 +1,184 @@
+"""Work started now and waited for later: what a local stands for, and where the wait runs it.
+
+Coroutines and tasks kept in a name (`task = asyncio.create_task(self._co())`, then
+`await task`), or in a collection handed to `asyncio.gather(*coros)` / `asyncio.wait(tasks)`,
+run before the await returns; futures of a pool (`fs = [pool.submit(f, x) for x in xs]`)
+are waited for by `concurrent.futures.wait(fs)` / `as_completed(fs)`, and by the pool's
+shutdown (`pool.shutdown()`, leaving `with ThreadPoolExecutor() as pool:`).
+
+The walk meets the call that makes the work before the wait. At the wait, its events are
+recorded again where the waiting happens, under what is held there (as a generator kept
+in a name runs where it is iterated): a coroutine call as awaited, a submit as the
+`.result()` of what it returned (lintlock.checks.ll103 follows both).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Dict, Tuple
+
+import libcst as cst
+
+from ..model import Args, Call, LockPath, Target, Value
+from .literals import literal
+from .names import Names
+from .scope import Frame
+from .sites import Sites
+
+# calls that schedule the coroutine passed to them (also any `<loop or task group>.create_task(coro)`)
+_TASK_FACTORIES = frozenset({"asyncio.create_task", "asyncio.ensure_future", "asyncio.gather", "asyncio.shield"})
+# waits for every future of the collection passed first (as_completed: as its result is iterated)
+FUTURE_WAITS = frozenset({"concurrent.futures.wait", "concurrent.futures.as_completed"})
+# pools whose exit (`with ... as pool:`) waits for the calls submitted to them (a process pool's
+# work runs in another process, with its own locks)
+THREAD_POOLS = frozenset({"concurrent.futures.ThreadPoolExecutor", "concurrent.futures.thread.ThreadPoolExecutor"})
+_CONTAINERS = (cst.List, cst.Tuple, cst.Set)
+_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp)
+_ADDS = frozenset({"append", "add", "appendleft", "insert"})
+
+
+@dataclass(frozen=True)
+class Work:
+    """The calls whose work an expression stands for: coroutines (run when awaited) and
+    a pool's submits (their futures: done when the submitted call returns)."""
+
+    coroutines: Tuple[Call, ...] = ()
+    futures: Tuple[Call, ...] = ()
+
+    def __add__(self, other: Work) -> Work:
+        return Work(self.coroutines + other.coroutines, self.futures + other.futures)
+
+    def __bool__(self) -> bool:
+        return bool(self.coroutines or self.futures)
+
+
+class Spawned:
+    """The work each local holds, valid while the local keeps the binding it had when the work
+    was stored (a new binding makes a new Value in Frame.local_values: identity tells)."""
+
+    def __init__(self, names: Names, sites: Sites) -> None:
+        self.names = names
+        self.sites = sites
+        self.events: Dict[int, Call] = {}  # id(call node) -> its event, for the calls of this walk
+        self._locals: Dict[Tuple[int, str], Tuple[Frame, Value, Work]] = {}
+
+    # -- what an expression stands for ----------------------------------------
+
+    def of(self, node: cst.BaseExpression, frame: Frame) -> Work:
+        if isinstance(node, cst.Name):
+            return self.local(frame, node.value)
+        if isinstance(node, cst.Call):
+            return self._of_call(node, frame)
+        if isinstance(node, _CONTAINERS):
+            work = Work()
+            for element in node.elements:
+                work += self.of(element.value, frame)
+            return work
+        if isinstance(node, _COMPREHENSIONS):
+            return self.of(node.elt, frame)
+        if isinstance(node, cst.DictComp):
+            return self.of(node.key, frame)  # as_completed({pool.submit(f, x): x for x in xs})
+        return Work()
+
+    def _of_call(self, node: cst.Call, frame: Frame) -> Work:
+        event = self.events.get(id(node))
+        func = node.func
+        if self.schedules(node, frame):
+            work = Work()
+            for arg in node.args:
+                if arg.keyword is None:
+                    work += self._coroutines(arg, frame)
+            return work
+        if event is not None and isinstance(func, cst.Attribute) and func.attr.value == "submit":
+            return Work(futures=(event,))
+        return Work(coroutines=(event,)) if event is not None else Work()
+
+    def _coroutines(self, arg: cst.Arg, frame: Frame) -> Work:
+        if arg.star:
+            return self.of(arg.value, frame)
+        return Work(self.of(arg.value, frame).coroutines)
+
+    def schedules(self, node: cst.Call, frame: Frame) -> bool:
+        """create_task / ensure_future / gather / shield: the coroutines passed become tasks."""
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "create_task":
+            return True
+        return self.names.qualify(func, frame) in _TASK_FACTORIES
+
+    # -- locals ---------------------------------------------------------------
+
+    def local(self, frame: Frame, name: str) -> Work:
+        found = self._locals.get((id(frame), name))
+        if found is None or frame.local_values.get(name) is not found[1]:
+            return Work()  # bound again since
+        return found[2]
+
+    def bind(self, frame: Frame, name: str, value: cst.BaseExpression) -> None:
+        """`name = value`, just bound (Frame.local_values holds its new Value)."""
+        binding = frame.local_values.get(name)
+        work = self.of(value, frame) if binding is not None else Work()
+        if work and binding is not None:
+            self._locals[(id(frame), name)] = (frame, binding, work)
+
+    def added(self, node: cst.Call, frame: Frame) -> None:
+        """`fs.append(pool.submit(f))`, `tasks.add(asyncio.create_task(c))`: into a local collection."""
+        func = node.func
+        if not (isinstance(func, cst.Attribute) and func.attr.value in _ADDS and isinstance(func.value, cst.Name)):
+            return
+        positional = [a for a in node.args if a.keyword is None and not a.star]
+        binding = frame.local_values.get(func.value.value)
+        work = self.of(positional[-1].value, frame) if positional and binding is not None else Work()
+        if work and binding is not None:
+            name = func.value.value
+            self._locals[(id(frame), name)] = (frame, binding, self.local(frame, name) + work)
+
+    # -- the waits ------------------------------------------------------------
+
+    def await_(self, work: Work, node: cst.CSTNode, frame: Frame, held) -> None:
+        """The coroutines run where they are awaited: under what is held at the await."""
+        for coroutine in work.coroutines:
+            site = self.sites.number(node)
+            frame.events.append(replace(coroutine, site=site, held=held, awaited=True, loop=_loop(frame), free=tuple(frame.free)))
+
+    def wait_futures(self, futures: Tuple[Call, ...], node: cst.CSTNode, frame: Frame, held) -> None:
+        """Waiting for a pool's futures waits as their `.result()` would, where the wait is."""
+        for submit in futures:
+            target = Target("method", "result", result_of=submit.site)
+            frame.events.append(Call(site=self.sites.number(node), target=target, args=Args(), held=held, loop=_loop(frame), free=tuple(frame.free)))
+
+    def submitted_to(self, pool: LockPath, frame: Frame, since: int = 0) -> Tuple[Call, ...]:
+        """The calls this function submitted to `pool` so far (`pool.submit(f, ...)`), from its event `since` on."""
+        return tuple(
+            e for e in frame.events[since:] if isinstance(e, Call) and e.target.kind == "method" and e.target.name == "submit" and e.target.receiver == pool
+        )
+
+
+def waits_for_all(node: cst.Call) -> bool:
+    """concurrent.futures.wait / asyncio.wait without a timeout, until every future is done."""
+    for arg in node.args:
+        if arg.keyword is None:
+            continue
+        name = arg.keyword.value
+        if name == "timeout" and literal(arg.value) != "None":
+            return False
+        if name == "return_when" and not _names_all_completed(arg.value):
+            return False
+    positional = [a for a in node.args if a.keyword is None]
+    return len(positional) <= 1
+
+
+def shutdown_waits(node: cst.Call) -> bool:
+    """`pool.shutdown()` / `shutdown(wait=True)`: waits for the work submitted (wait=False does not)."""
+    for index, arg in enumerate(node.args):
+        if (arg.keyword is None and index == 0) or (arg.keyword is not None and arg.keyword.value == "wait"):
+            return literal(arg.value) not in ("False", "0")
+    return True
+
+
+def _names_all_completed(node: cst.BaseExpression) -> bool:
+    last = node.attr.value if isinstance(node, cst.Attribute) else node.value if isinstance(node, cst.Name) else ""
+    return last == "ALL_COMPLETED"
+
+
+def _loop(frame: Frame) -> Tuple[LockPath, ...]:
+    return frame.loops[-1] if frame.loops else ()

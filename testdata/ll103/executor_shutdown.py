@@ -1,0 +1,63 @@
+"""Leaving `with ThreadPoolExecutor() as pool:` and `pool.shutdown()` wait for the calls
+submitted to the pool to return: while holding the lock those calls take, neither side proceeds."""
+import threading
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+
+class Jobs:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._other = threading.Lock()
+
+    def _work(self, n):
+        with self._lock:
+            return n
+
+    def _elsewhere(self, n):
+        with self._other:
+            return n
+
+    def run_all(self, items):
+        with self._lock:
+            with ThreadPoolExecutor(max_workers=2) as pool:  # error: LL103
+                for n in items:
+                    pool.submit(self._work, n)
+
+    def shutdown(self):
+        pool = ThreadPoolExecutor()
+        pool.submit(self._work, 1)
+        with self._lock:
+            pool.shutdown()  # error: LL103
+
+    def shutdown_waiting(self):
+        pool = ThreadPoolExecutor()
+        with self._lock:
+            pool.submit(self._work, 1)
+            pool.shutdown(wait=True)  # error: LL103
+
+    def shutdown_without_waiting(self):
+        pool = ThreadPoolExecutor()
+        with self._lock:
+            pool.submit(self._work, 1)
+            pool.shutdown(wait=False)
+
+    def released_before_exit(self):
+        with ThreadPoolExecutor() as pool:
+            with self._lock:
+                pool.submit(self._work, 1)
+
+    def other_lock(self):
+        with self._lock:
+            with ThreadPoolExecutor() as pool:
+                pool.submit(self._elsewhere, 1)
+
+    def processes(self):
+        with self._lock:
+            with ProcessPoolExecutor() as pool:
+                pool.submit(self._work, 1)
+
+    def submitted_after_shutdown(self):
+        pool = ThreadPoolExecutor()
+        with self._lock:
+            pool.shutdown()
+        pool.submit(self._work, 1)

@@ -1,0 +1,86 @@
+"""A task or coroutine kept in a name and awaited later, or handed to asyncio.gather / asyncio.wait
+in a collection, runs before the await returns: under the asyncio lock the awaiting task holds
+there. Created under the lock and awaited after the release, it is not."""
+import asyncio
+
+
+class Session:
+    def __init__(self):
+        self._lock = asyncio.Lock()
+        self._other = asyncio.Lock()
+        self._loop = asyncio.get_event_loop()
+
+    async def _flush(self, n=0):
+        async with self._lock:
+            return n
+
+    async def _ping(self, n=0):
+        async with self._other:
+            return n
+
+    async def stored_task(self):
+        task = asyncio.create_task(self._flush())
+        async with self._lock:
+            await task  # error: LL101
+
+    async def stored_future(self):
+        async with self._lock:
+            task = asyncio.ensure_future(self._flush())
+            await asyncio.shield(task)  # error: LL101
+
+    async def loop_task(self):
+        task = self._loop.create_task(self._flush())
+        async with self._lock:
+            await asyncio.wait_for(task, None)  # error: LL101
+
+    async def gather_inline(self, items):
+        async with self._lock:
+            await asyncio.gather(*[self._flush(n) for n in items])  # error: LL101
+
+    async def gather_kept(self, items):
+        coros = [self._flush(n) for n in items]
+        async with self._lock:
+            await asyncio.gather(*coros)  # error: LL101
+
+    async def gather_appended(self, items):
+        tasks = []
+        for n in items:
+            tasks.append(asyncio.create_task(self._flush(n)))
+        async with self._lock:
+            await asyncio.gather(*tasks)  # error: LL101
+
+    async def wait_all(self):
+        pinging = asyncio.create_task(self._ping())
+        async with self._lock:
+            await asyncio.wait([pinging, asyncio.create_task(self._flush())])  # error: LL101
+
+    async def awaited_after_release(self):
+        async with self._lock:
+            task = asyncio.create_task(self._flush())
+        await task
+
+    async def not_awaited(self, items):
+        async with self._lock:
+            tasks = [asyncio.create_task(self._flush(n)) for n in items]
+        return await asyncio.gather(*tasks)
+
+    async def other_lock(self, items):
+        task = asyncio.create_task(self._ping())
+        async with self._lock:
+            await task
+            await asyncio.gather(*[self._ping(n) for n in items])
+
+    async def bound_again(self):
+        task = asyncio.create_task(self._flush())
+        task = asyncio.create_task(self._ping())
+        async with self._lock:
+            await task
+
+    async def wait_timed(self):
+        async with self._lock:
+            await asyncio.wait([asyncio.create_task(self._flush())], timeout=1)
+            await asyncio.wait_for(asyncio.create_task(self._flush()), 5)
+
+    async def wait_first(self):
+        async with self._lock:
+            await asyncio.wait([asyncio.create_task(self._flush())], return_when=asyncio.FIRST_COMPLETED)
