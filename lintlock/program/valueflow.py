@@ -26,7 +26,7 @@ from collections import deque
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
-from ..model import Args, Call, Flow, FunctionSummary, LockPath, Site
+from ..model import Args, Call, CallWhy, Flow, FunctionSummary, LockPath, Site
 
 if TYPE_CHECKING:
     from ..link import Program
@@ -56,7 +56,7 @@ class Resolved:
     callee: str
     receiver: Optional[LockPath]  # the object bound to its first parameter, in the caller's frame
     args: Args  # what the call passes it
-    why: str  # "value flow", "override"
+    why: CallWhy  # "value flow", "override"
     origin: Optional[Site] = None
 
 
