@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Set, Tuple
 
 from .link import Program
-from .model import Call, Flow, FunctionSummary, LockPath, Value
+from .model import Call, Decorator, Flow, FunctionSummary, LockPath, Value
 
 # The identifiers a file that creates or takes a lock says (as whole identifiers:
 # `FooSemaphoreBar` or `block` say nothing).
@@ -261,7 +261,7 @@ def _names(program: Program, fn: FunctionSummary, held_only: bool = False) -> Li
     while holding a lock, and the types that resolve any call)."""
     names = [e.target.name for e in fn.events if isinstance(e, Call) and e.target.kind == "global" and (e.held or not held_only)]
     names += _value_names(v for _, v in fn.local_values)
-    names += [t for _, t in fn.param_types] + list(fn.decorators)
+    names += [t for _, t in fn.param_types] + list(filter(None, map(Decorator.global_name, fn.decorators)))
     cls = program.classes.get(fn.cls) if fn.cls else None
     if cls is not None:
         names += list(cls.bases) + _value_names(v for _, v in cls.class_attrs + cls.instance_attrs)
@@ -325,7 +325,8 @@ def decorator_modules(program: Program, paths: Iterable[str], unloaded: Dict[str
     for name, fn in program.functions.items():
         if program.path_of[name] in wanted:
             for decorator in fn.decorators:
-                module = _module_of(program.resolve(decorator.rstrip("()")), unloaded, program.modules)
+                qualified = decorator.global_name()
+                module = _module_of(program.resolve(qualified), unloaded, program.modules) if qualified else None
                 if module is not None:
                     modules.add(module)
     return modules

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from typing import Any, Callable, Dict, List, Tuple
+from typing import Any, Callable, Dict, List, Literal, Tuple, Union
 
 from .checks.ll102 import inversions, order_witnesses
 from .link import LockRef
 from .locate import Located
-from .model import Call, Site
+from .model import Call, CallWhy, Site, TargetKind
 from .pipeline import Loaded
 
 
@@ -97,7 +97,12 @@ def to_json(nodes: List[Node], edges: List[Edge]) -> str:
     return json.dumps({"version": 1, "locks": [asdict(n) for n in nodes], "edges": [asdict(e) for e in edges]}, indent=2) + "\n"
 
 
-def _why(kind: str, why: str, decorated: bool) -> str:
+# what `graph --calls` says of a callee: how the call was resolved, a call by name split into
+# "direct" (a function) and "method", and "decorator" for the wrapper a decorator put around it
+GraphWhy = Union[CallWhy, Literal["method", "decorator"]]
+
+
+def _why(kind: TargetKind, why: CallWhy, decorated: bool) -> GraphWhy:
     """How a call was resolved: direct (a function by name), method, decorator, value flow, override."""
     if decorated:
         return "decorator"

@@ -200,6 +200,30 @@ class Flow:
 
 
 @dataclass(frozen=True)
+class Decorator:
+    """A decorator of a function or class, as written: `@name` or `@name(...)`.
+
+    name: the qualified name it reads (`functools.wraps`, `pkg.mod.locked`), or, when
+    `local`, the dotted name of a local of the enclosing function (`@deco`, `@self.guard`);
+    None: not a name (`@(lambda f: f)`, `@handlers[0]`).
+    called: `@name(...)`, so what decorates is whatever that call returns (a decorator factory).
+    """
+
+    name: Optional[str] = None
+    local: bool = False
+    called: bool = False
+
+    def global_name(self) -> Optional[str]:
+        """The qualified name it reads, when that is global (called or not): where it is defined."""
+        return self.name if not self.local else None
+
+    def applied(self) -> Optional[str]:
+        """The qualified name of the function or class applied to the definition itself:
+        a global name, not called; else None."""
+        return self.name if not self.local and not self.called else None
+
+
+@dataclass(frozen=True)
 class FunctionSummary:
     qualname: str
     name: str
@@ -210,7 +234,7 @@ class FunctionSummary:
     kind: FunctionKind = "function"
     is_async: bool = False
     is_generator: bool = False  # has `yield`: calling it runs none of its body
-    decorators: Tuple[str, ...] = ()
+    decorators: Tuple[Decorator, ...] = ()
     param_types: Tuple[Tuple[str, str], ...] = ()  # parameter -> qualified annotation
     local_defs: Tuple[Tuple[str, str], ...] = ()  # local name -> nested function qualname
     local_values: Tuple[Tuple[str, Value], ...] = ()  # local name -> what it was assigned
@@ -227,12 +251,14 @@ class FunctionSummary:
 class ClassSummary:
     qualname: str
     name: str
-    bases: Tuple[str, ...]
+    bases: Tuple[str, ...]  # the qualified names of the bases that are names, in order
     methods: Tuple[Tuple[str, str], ...]  # method name -> function qualname
     class_attrs: Tuple[Tuple[str, Value], ...]  # class-body assignments
     instance_attrs: Tuple[Tuple[str, Value], ...]  # self.x = ... in any method
-    decorators: Tuple[str, ...] = ()
+    decorators: Tuple[Decorator, ...] = ()
     site: int = -1
+    # a base is not a name (`class P(namedtuple("P", "x y"))`): what it defines is unknown
+    unnamed_base: bool = False
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from ..link import HeldLock, Key, Program
-from ..model import Acquire, Call, Diagnostic, FixRequest, FunctionSummary, RegionHow, RuleCode, Site, Target
+from ..model import Acquire, Call, CallWhy, Diagnostic, FixRequest, FunctionSummary, RegionHow, RuleCode, Site, Target
 from .common import WAITS_FOR, Locate, where
 
 
@@ -185,7 +185,7 @@ class SelfDeadlock:
         return None
 
 
-def _receiver_flow(program: Program, fn: FunctionSummary, event: Call, why: str) -> Optional[Tuple[str, str, Site]]:
+def _receiver_flow(program: Program, fn: FunctionSummary, event: Call, why: CallWhy) -> Optional[Tuple[str, str, Site]]:
     """`self._backend.send()` resolved because value flow says `self._backend` is an HttpBackend:
     (the receiver as written, the class, where the instance was passed)."""
     receiver = event.target.receiver
@@ -258,7 +258,7 @@ def _locking_decorator(program: Program, target: FunctionSummary, wrapper_name: 
         return ""
     wrapper = program.functions[wrapper_name]
     forward = _only_locks_around(program, wrapper)
-    return target.decorators[0] if forward is not None and _passes_own_arguments(wrapper, forward) else ""
+    return (target.decorators[0].applied() or "") if forward is not None and _passes_own_arguments(wrapper, forward) else ""
 
 
 def _only_locks_around(program: Program, wrapper: FunctionSummary) -> Optional[Call]:

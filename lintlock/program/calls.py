@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
 
-from ..model import Args, Call, FunctionSummary, LockPath, Site
+from ..model import Args, Call, CallWhy, FunctionSummary, LockPath, Site
 from .index import Index
 from .locks import MAX_ATTRS, Key, Locks
 from .types import ObjectTypes
@@ -31,7 +31,7 @@ class Receiver:
 class CallTarget:
     callee: str
     receiver: Optional[Receiver]  # None: a plain function, nothing is bound to its first parameter
-    why: str  # "direct", "value flow", "override"
+    why: CallWhy
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Edge:
     binding: Binding  # callee parameter -> caller object
     site: int
     decorated: Optional[str] = None  # callee is the wrapper a decorator put around this function
-    why: str = "direct"  # how the call was resolved: direct, value flow, override
+    why: CallWhy = "direct"  # how the call was resolved
     origin: Optional[Site] = None  # value flow: where the callee was stored or passed
 
 

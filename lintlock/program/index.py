@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
-from ..model import Call, ClassSummary, Event, FunctionSummary, LockPath, ModuleSummary, Value
+from ..model import Call, ClassSummary, Decorator, Event, FunctionSummary, LockPath, ModuleSummary, Value
 
 _CONTEXT_MANAGERS = {"contextlib.contextmanager", "contextlib.asynccontextmanager"}
 _BOUND_KINDS = ("method", "classmethod", "property", "setter", "deleter")  # their first parameter is the receiver
@@ -120,7 +120,9 @@ class Index:
     def closed(self, cls: str) -> bool:
         """Every base of cls is in the tree: no class outside it can define a dunder it lacks."""
         return all(
-            self.resolve(base) in self.classes or self.resolve(base) == "builtins.object" for klass in self.mro(cls) for base in self.classes[klass].bases
+            not self.classes[klass].unnamed_base
+            and all(self.resolve(base) in self.classes or self.resolve(base) == "builtins.object" for base in self.classes[klass].bases)
+            for klass in self.mro(cls)
         )
 
     def lookup(self, cls: str, member: str, start_after: Optional[str] = None) -> Optional[str]:
@@ -176,14 +178,16 @@ class Index:
         return name in self.method_names
 
     def is_context_manager(self, fn: FunctionSummary) -> bool:
-        return any(self.resolve(d) in _CONTEXT_MANAGERS for d in fn.decorators)
+        return any(self.resolve(name) in _CONTEXT_MANAGERS for name in _applied(fn.decorators))
 
     def wrappers(self, fn: FunctionSummary) -> List[str]:
         """Inner functions that in-tree decorators put around `fn`."""
         return [w for w in map(self.wrapper_of, fn.decorators) if w is not None]
 
-    def wrapper_of(self, deco: str) -> Optional[str]:
-        decorator = self.functions.get(self.resolve(deco))
+    def wrapper_of(self, deco: Decorator) -> Optional[str]:
+        """The inner function an in-tree decorator returns (`return wrapper`), if it is one."""
+        name = deco.applied()
+        decorator = self.functions.get(self.resolve(name)) if name is not None else None
         if decorator is not None and decorator.returns_local in self.functions:
             return decorator.returns_local
         return None
@@ -275,3 +279,11 @@ def _c3_head(sequences: List[List[str]]) -> Optional[str]:
         if seq[0] not in tails:
             return seq[0]
     return None
+
+
+def _applied(decorators: Sequence[Decorator]) -> Iterator[str]:
+    """The qualified names of the decorators that are a global name, not called."""
+    for decorator in decorators:
+        name = decorator.applied()
+        if name is not None:
+            yield name

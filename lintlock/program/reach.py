@@ -201,7 +201,7 @@ class Reach:
             decorator = self.index.functions.get(wrapper.parent or "") if wrapper is not None else None
             if wrapper is None or decorator is None:
                 continue
-            how = f"by its decorator @{deco.rsplit('.', 1)[-1]}"
+            how = f"by its decorator @{(deco.name or '').rsplit('.', 1)[-1]}"
             for event in wrapper.events:
                 if isinstance(event, Call) and event.target.kind == "local" and event.target.name in decorator.params:
                     result.extend(self._held_around(fn, wrapper, event, how))

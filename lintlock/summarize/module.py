@@ -8,7 +8,7 @@ from typing import Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Uni
 import libcst as cst
 from libcst.metadata import CodeRange
 
-from ..model import Args, Call, ClassSummary, FunctionKind, FunctionSummary, LockPath, ModuleSummary, Target, Value
+from ..model import Args, Call, ClassSummary, Decorator, FunctionKind, FunctionSummary, LockPath, ModuleSummary, Target, Value
 from .expressions import Expressions
 from .held import join
 from .names import Names
@@ -116,19 +116,17 @@ class ModuleWalker:
         self.functions.append(self._finish(frame, name=name, kind="function", site=site))
         return qualname
 
-    def _decorators(self, decorators: Sequence[cst.Decorator], frame: Frame) -> Tuple[str, ...]:
-        names = []
-        for deco in decorators:
-            expr = deco.decorator
-            suffix = ""
-            if isinstance(expr, cst.Call):
-                expr, suffix = expr.func, "()"
-            qualified = self.names.qualify(expr, frame) if not isinstance(expr, cst.Name) or not frame.is_local(expr.value) else None
-            if qualified is None:
-                local = dotted(expr)
-                qualified = f"<local>.{local}" if local else "<expr>"
-            names.append(qualified + suffix)
-        return tuple(names)
+    def _decorators(self, decorators: Sequence[cst.Decorator], frame: Frame) -> Tuple[Decorator, ...]:
+        return tuple(self._decorator(deco.decorator, frame) for deco in decorators)
+
+    def _decorator(self, expr: cst.BaseExpression, frame: Frame) -> Decorator:
+        called = isinstance(expr, cst.Call)
+        if isinstance(expr, cst.Call):
+            expr = expr.func
+        qualified = self.names.qualify(expr, frame)  # None: a local (or an attribute of one), or not a name
+        if qualified is not None:
+            return Decorator(qualified, called=called)
+        return Decorator(dotted(expr), local=dotted(expr) is not None, called=called)
 
     def _finish(
         self,
@@ -136,7 +134,7 @@ class ModuleWalker:
         name: str,
         kind: FunctionKind,
         site: int,
-        decorators: Tuple[str, ...] = (),
+        decorators: Tuple[Decorator, ...] = (),
         is_async: bool = False,
         param_types: Tuple[Tuple[str, str], ...] = (),
     ) -> FunctionSummary:
@@ -168,13 +166,14 @@ class ModuleWalker:
     def class_(self, node: cst.ClassDef, outer: Frame, prefix: str) -> None:
         """Walk a class: its methods, nested classes and class attributes."""
         qualname = f"{prefix}.{node.name.value}"
-        bases = tuple(self.names.qualify(arg.value, outer) or "<expr>" for arg in node.bases if arg.keyword is None and not arg.star)
+        bases = [self.names.qualify(arg.value, outer) for arg in node.bases if arg.keyword is None and not arg.star]
         state = ClassState(
             qualname=qualname,
             name=node.name.value,
-            bases=bases,
+            bases=tuple(base for base in bases if base is not None),
             decorators=self._decorators(node.decorators, outer),
             site=self.sites.number(node.name),
+            unnamed_base=None in bases,
         )
         body_frame = Frame(qualname=qualname, params=(), is_module=True)
         for stmt in _class_body(statements_of(node.body)):
@@ -195,6 +194,7 @@ class ModuleWalker:
                 instance_attrs=tuple(state.instance_attrs),
                 decorators=state.decorators,
                 site=state.site,
+                unnamed_base=state.unnamed_base,
             )
         )
 
@@ -243,10 +243,11 @@ def _argument(call: cst.Call, position: int, keyword: str) -> Optional[cst.BaseE
     return None
 
 
-def _method_kind(decorators: Tuple[str, ...], nodes: Sequence[cst.Decorator]) -> FunctionKind:
+def _method_kind(decorators: Tuple[Decorator, ...], nodes: Sequence[cst.Decorator]) -> FunctionKind:
     """method, staticmethod, classmethod, property, setter or deleter: the last decorator that says."""
     kind: FunctionKind = "method"
-    for deco, node in zip(decorators, nodes):
+    for decorator, node in zip(decorators, nodes):
+        deco = decorator.applied()
         if deco == "builtins.staticmethod":
             kind = "staticmethod"
         elif deco == "builtins.classmethod":

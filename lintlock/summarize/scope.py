@@ -8,7 +8,7 @@ from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
-from ..model import Call, Event, Flow, Held, LockPath, Value
+from ..model import Call, Decorator, Event, Flow, Held, LockPath, Value
 from .held import HeldSet
 
 # (statements of a block, index of the one being walked, the finally block that
@@ -23,8 +23,9 @@ class ClassState:
     qualname: str
     name: str
     bases: Tuple[str, ...]
-    decorators: Tuple[str, ...]
+    decorators: Tuple[Decorator, ...]
     site: int
+    unnamed_base: bool
     methods: Dict[str, str] = field(default_factory=dict)
     class_attrs: List[Tuple[str, Value]] = field(default_factory=list)
     instance_attrs: List[Tuple[str, Value]] = field(default_factory=list)
