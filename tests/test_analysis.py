@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import sys
 import textwrap
 
@@ -17,13 +18,22 @@ def findings(tmp_path, files):
 
 
 def test_deep_chain_has_no_recursion_limit(tmp_path):
-    depth = sys.getrecursionlimit() * 3
+    # a chain three times as deep as the recursion limit: a walk that recursed once per
+    # call would fail. The limit is lowered for the run (to what the test's own frames
+    # need plus 250): the same proof on a file a third as long as under the default limit.
+    limit = len(inspect.stack(0)) + 250
+    depth = limit * 3
     lines = ["import threading", "lock = threading.Lock()", "def f0():", "    with lock:", "        f1()"]
     for i in range(1, depth):
         lines += [f"def f{i}():", f"    f{i + 1}()"]
     lines += [f"def f{depth}():", "    with lock:", "        pass"]
     (tmp_path / "deep.py").write_text("\n".join(lines) + "\n")
-    [finding] = run([str(tmp_path)]).findings
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(limit)
+    try:
+        [finding] = run([str(tmp_path)]).findings
+    finally:
+        sys.setrecursionlimit(previous)
     assert (finding.line, finding.code) == (5, "LL101")
     assert f"it reaches f{depth} via f1 -> f2 -> " in finding.message
     assert finding.message.endswith(f"which acquires lock at line {len(lines) - 1} (threading.Lock is not reentrant: this thread waits for itself forever)")

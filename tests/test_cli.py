@@ -25,6 +25,13 @@ SEED_MESSAGE = (
 )
 
 
+def lone_seed(folder: Path) -> Path:
+    """A copy of the seed, a project of its own (not the other cases of testdata): quick to check."""
+    copy = folder / "seed.py"
+    copy.write_bytes(SEED.read_bytes())
+    return copy
+
+
 def invoke(*args):
     return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
 
@@ -38,37 +45,35 @@ def split(*args):
     return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
 
 
-def test_seed_is_reported_exactly():
-    result = invoke(SEED)
+def test_seed_is_reported_exactly(tmp_path):
+    seed = lone_seed(tmp_path)  # in place, inside the repository: test_readme_demos_are_current
+    result = invoke(seed)
     assert result.exit_code == 1
     assert result.output.splitlines() == [
-        str(SEED) + SEED_LINE,
+        str(seed) + SEED_LINE,
         "Found 1 error (1 fixable with --fix).",
         "Run `lintlock rule CODE` for what a code means and how to fix it.",
     ]
 
 
-def test_clean_file_exits_zero():
-    result = invoke(SEED_FIXED)
+def test_clean_file_exits_zero(tmp_path):
+    clean = tmp_path / "fixed.py"
+    clean.write_bytes(SEED_FIXED.read_bytes())
+    result = invoke(clean)
     assert result.exit_code == 0
     assert result.output == "All checks passed!\n"
 
 
-def test_check_subcommand_is_the_default():
-    assert invoke("check", SEED).output == invoke(SEED).output
+def test_check_subcommand_is_the_default(tmp_path):
+    seed = lone_seed(tmp_path)
+    assert invoke("check", seed).output == invoke(seed).output
 
 
-def test_quiet_and_exit_zero():
-    result = invoke("--quiet", "--exit-zero", SEED)
+def test_quiet_and_exit_zero(tmp_path):
+    seed = lone_seed(tmp_path)
+    result = invoke("--quiet", "--exit-zero", seed)
     assert result.exit_code == 0
-    assert result.output == str(SEED) + SEED_LINE + "\n"
-
-
-def lone_seed(folder: Path) -> Path:
-    """A copy of the seed, a project of its own (not the other cases of testdata): quick to check."""
-    copy = folder / "seed.py"
-    copy.write_bytes(SEED.read_bytes())
-    return copy
+    assert result.output == str(seed) + SEED_LINE + "\n"
 
 
 def test_select_and_ignore_prefixes(tmp_path):
@@ -158,14 +163,15 @@ def test_output_is_byte_identical_between_runs(monkeypatch, testdata_report):
     assert lines == sorted(lines, key=key)
 
 
-def test_python_dash_m_and_argument_order(tmp_path):
+def test_python_dash_m_and_argument_order(tmp_path, monkeypatch):
     # copies: a project of two files, not the repository around testdata
     for name in ("chains.py", "seed_create_delete.py"):
         (tmp_path / name).write_bytes((ROOT / "testdata" / "ll101" / name).read_bytes())
     a = subprocess.run([sys.executable, "-m", "lintlock", "chains.py", "seed_create_delete.py"], capture_output=True, text=True, cwd=tmp_path)
-    b = subprocess.run([sys.executable, "-m", "lintlock", "seed_create_delete.py", "chains.py"], capture_output=True, text=True, cwd=tmp_path)
+    monkeypatch.chdir(tmp_path)
+    b = invoke("seed_create_delete.py", "chains.py")  # the other order: in process, the same output
     assert a.returncode == 1
-    assert a.stdout == b.stdout
+    assert a.stdout == b.output
     assert a.stdout.count(" LL101 ") == 3
     assert a.stderr == ""
 
