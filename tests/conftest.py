@@ -13,7 +13,8 @@ Hypothesis tests run a smaller number of examples in the fast suite (the
 "fast" profile) and their full number with --slow.
 
 Expensive command-line runs over testdata that several tests compare against
-are made once per session (`testdata_runs`), in a copy no test changes.
+are made once per session (`testdata_runs`, `testdata_cache_runs`), in a copy no
+test changes.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import sys
 import sysconfig
 import tempfile
 from pathlib import Path
-from typing import Callable, Dict, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -135,6 +136,33 @@ def testdata_runs(testdata_copy) -> Callable[..., subprocess.CompletedProcess[st
         return done[key]
 
     return run
+
+
+@pytest.fixture(scope="session")
+def testdata_cache_runs(testdata_copy, tmp_path_factory) -> Callable[..., Tuple[List[str], str]]:
+    """`python -m lintlock --cache-dir CACHE ARGS` in a session copy of testdata
+    (`runs(parts, *args)`): two runs started together on one empty cache (PYTHONHASHSEED 3
+    with -j 1, 4 with -j 2), then a third (seed 5) on the cache they filled. Made once per
+    session; returns the stdout of the two, and of the third."""
+    done: Dict[tuple, Tuple[List[str], str]] = {}
+
+    def runs(parts: Parts, *args: str) -> Tuple[List[str], str]:
+        key = (parts, args)
+        if key not in done:
+            folder = testdata_copy(parts)
+            command = [sys.executable, "-m", "lintlock", "--cache-dir", str(tmp_path_factory.mktemp("shared-cache")), *args]
+            together = [
+                subprocess.Popen(
+                    [*command, "-j", jobs], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=folder, env=dict(os.environ, PYTHONHASHSEED=seed)
+                )
+                for seed, jobs in (("3", "1"), ("4", "2"))
+            ]
+            outputs = [process.communicate()[0] for process in together]
+            warm = subprocess.run([*command, "-j", "1"], capture_output=True, text=True, cwd=folder, env=dict(os.environ, PYTHONHASHSEED="5"))
+            done[key] = (outputs, warm.stdout)
+        return done[key]
+
+    return runs
 
 
 @pytest.fixture(scope="session")

@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 import random
 import shutil
-import subprocess
-import sys
 import sysconfig
 from pathlib import Path
 
@@ -272,10 +270,6 @@ def test_fix_everything_on_stdlib_and_testdata(tmp_path, stdlib_corpus):
 # -- determinism and concurrency -----------------------------------------------------------
 
 
-def _lintlock(*args, env=None, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "lintlock", *args], capture_output=True, text=True, cwd=cwd, env=env)
-
-
 # the fast suite runs these subprocess tests on a part of testdata (over 100 findings of
 # four rules, many fixable); the slow tests (CI runs them too) on all of it
 SOME_OF_TESTDATA = ("ll101", "ll102", "ll103", "ll105", "runtime")
@@ -297,26 +291,21 @@ def two_jobs_run(testdata_runs, parts):
 
 
 @pytest.mark.parametrize("parts", CORPORA)
-def test_output_does_not_depend_on_hash_seed_order_jobs_or_cache(tmp_path, parts, testdata_runs):
+def test_output_does_not_depend_on_hash_seed_order_jobs_or_cache(parts, testdata_runs, testdata_cache_runs):
     reference = reference_run(testdata_runs, parts).stdout
     assert reference.count(" LL") > 80
-    cache = str(tmp_path / "c")
-    variants = [
-        two_jobs_run(testdata_runs, parts),
-        testdata_runs(parts, "--cache-dir", cache, *cases_of(parts), seed="3"),  # cold cache
-        testdata_runs(parts, "--cache-dir", cache, *cases_of(parts), seed="4"),  # warm cache
-    ]
+    # the cache runs: cold (two at once, seeds 3 and 4, -j 1 and -j 2), then warm (seed 5)
+    cold, warm = testdata_cache_runs(parts, *cases_of(parts))
+    variants = [two_jobs_run(testdata_runs, parts).stdout, *cold, warm]
     for variant in variants:
-        assert variant.stdout == reference
+        assert variant == reference
 
 
 @pytest.mark.parametrize("parts", CORPORA)
-def test_two_concurrent_runs_share_one_cache(tmp_path, parts, testdata_copy, testdata_runs):
+def test_two_concurrent_runs_share_one_cache(parts, testdata_runs, testdata_cache_runs):
+    # the same runs as the test above (made once per session), asked for what concurrency needs
     expected = reference_run(testdata_runs, parts).stdout
     assert expected.count(" LL") > 80
-    folder = testdata_copy(parts)
-    command = [sys.executable, "-m", "lintlock", "--cache-dir", str(tmp_path / "shared"), "-j", "1", "testdata"]
-    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=folder) for _ in range(2)]
-    outputs = [process.communicate()[0] for process in runs]
-    assert outputs == [expected, expected]
-    assert _lintlock("--cache-dir", str(tmp_path / "shared"), "testdata", cwd=folder).stdout == expected
+    together, after = testdata_cache_runs(parts, *cases_of(parts))
+    assert together == [expected, expected]
+    assert after == expected
