@@ -25,7 +25,7 @@ AwaitHow = Literal["await", "async for", "async with"]
 # Target.kind: see Target
 TargetKind = Literal["method", "super", "global", "local", "dunder", "attr", "element"]
 # Call.runs: see Call
-CallRuns = Literal["call", "consumed", "iterates"]
+CallRuns = Literal["call", "consumed", "iterates", "awaits"]
 # Flow.kind: see Flow
 FlowKind = Literal["store", "insert", "extend", "iterate", "return", "argument"]
 # FunctionSummary.kind: "module" the module's top-level code
@@ -96,7 +96,8 @@ class Target:
     receiver: Optional[LockPath] = None
     writes: bool = False  # kind "attr": `receiver.name = value`, which runs a property's setter
     # "method" with receiver None: the object the call event at this site (same function) returned,
-    # `pool.submit(fn).result()`; -1: none
+    # `pool.submit(fn).result()`; -1: none. lintlock.summarize.spawned records the waits for a pool's
+    # futures (`wait(fs)`, `pool.shutdown()`) as their `result()`, leaving `with pool:` as their `__exit__`
     result_of: int = -1
 
 
@@ -142,8 +143,11 @@ class Call:
     free: Tuple[Held, ...] = ()  # the try-acquires that succeeded on this path (site, lock): the lock was free there
     # "call": an ordinary call; "consumed": its result is iterated right here (`for x in f()`,
     # `list(f())`), so a generator's body runs here; "iterates": an earlier call's result
-    # (`it = f()`) is iterated here, which runs only a generator's body
+    # (`it = f()`) is iterated here, which runs only a generator's body; "awaits": an earlier call's
+    # coroutine, kept in a name or a collection (`task = asyncio.create_task(self._co())`), is
+    # awaited here (`await task`, `gather(*coros)`), which runs only a coroutine function's body
     runs: CallRuns = "call"
+    made: int = -1  # "awaits": the site of the call that made the coroutine
 
 
 @dataclass(frozen=True)

@@ -176,11 +176,11 @@ def test_fact_sites_name_the_same_nodes_in_every_walk():
             assert written[:40] == text[:40], (case, site)
 
 
-def _messages(case):
-    """(line, code, message) of the findings in one testdata/valueflow case, analysed alone."""
+def _messages(case, folder="valueflow"):
+    """(line, code, message) of the findings in one testdata case (of testdata/valueflow by default), analysed alone."""
     from pathlib import Path
 
-    path = Path(__file__).resolve().parent.parent / "testdata" / "valueflow" / case
+    path = Path(__file__).resolve().parent.parent / "testdata" / folder / case
     return [(f.line, f.code, f.message) for f in run([str(path)]).findings]
 
 
@@ -234,4 +234,74 @@ def test_coroutines_awaited_through_gather_run_under_the_held_asyncio_lock():
     assert found[0][2] == (
         "self._flush() is called while holding self._lock (acquired at line 23); Session._flush acquires "
         "self._lock again at line 12, and asyncio.Lock is not reentrant: this task waits for itself forever"
+    )
+
+
+def test_tasks_and_coroutines_kept_in_a_name_run_where_they_are_awaited():
+    found = _messages("awaited_later.py")
+    assert [(line, code) for line, code, _ in found] == [
+        (26, "LL101"),
+        (31, "LL101"),
+        (36, "LL101"),
+        (40, "LL101"),
+        (45, "LL101"),
+        (52, "LL101"),
+        (57, "LL101"),
+        (105, "LL104"),  # a plain function's result awaited: it ran when it was called (no LL101 here)
+    ]
+    assert found[0][2] == (
+        "`await task` runs self._flush() (made at line 24) while holding self._lock (acquired at line 25); Session._flush "
+        "acquires self._lock again at line 16, and asyncio.Lock is not reentrant: this task waits for itself forever"
+    )
+    assert found[4][2].startswith("`await asyncio.gather(*coros)` runs self._flush(n) (made at line 43) while holding self._lock (acquired at line 44)")
+    assert found[5][2].startswith("`await asyncio.gather(*tasks)` runs self._flush(n) (made at line 50) while holding")
+    assert found[6][2].startswith("`await asyncio.wait([pinging, asyncio.create_task(self._flush())])` runs self._flush() (made at line 57)")
+
+
+def test_an_awaited_task_gets_no_fix():
+    """`await task` is no call to move out of the lock or to point at a `_locked` variant."""
+    from pathlib import Path
+
+    from lintlock import pipeline
+
+    path = Path(__file__).resolve().parent.parent / "testdata" / "valueflow" / "awaited_later.py"
+    loaded = pipeline.load([str(path)])
+    found = [d for d in pipeline.check(loaded, ("LL",), ()) if d.code == "LL101"]
+    assert len(found) == 7
+    assert [d.fix for d in found] == [None] * 7
+    assert ("the coroutine made here" in [text for _, text in found[0].related]) is True
+
+
+def test_futures_waited_for_by_wait_as_completed_and_shutdown():
+    found = _messages("futures_wait.py", "ll103")
+    assert [(line, code) for line, code, _ in found] == [(25, "LL103"), (30, "LL103"), (38, "LL103"), (44, "LL103")]
+    assert found[0][2] == (
+        "wait(fs) blocks while holding self._lock (acquired at line 23) until the submitted call returns; but Batch._work "
+        "(handed over at line 24) takes Batch._lock on its way (at line 15), so it waits for this thread to release it: neither ever proceeds"
+    )
+    assert found[1][2].startswith("as_completed(fs) blocks while holding self._lock (acquired at line 29) until the submitted call returns")
+    # two futures, one of them from work that takes the lock: wait() returns only when both are done
+    assert "but Batch._work (handed over at line 42) takes Batch._lock" in found[3][2]
+
+    found = _messages("executor_shutdown.py", "ll103")
+    assert [(line, code) for line, code, _ in found] == [(23, "LL103"), (31, "LL103"), (37, "LL103"), (90, "LL103")]
+    assert found[0][2].startswith(
+        "leaving `with ThreadPoolExecutor(max_workers=2) as pool` blocks while holding self._lock (acquired at line 22) "
+        "until the submitted call returns; but Jobs._work (handed over at line 25) takes Jobs._lock on its way (at line 14)"
+    )
+    assert found[1][2].startswith("pool.shutdown() blocks while holding self._lock (acquired at line 30) until the submitted call returns")
+    # a pool in an attribute: submitted in another method
+    assert found[3][2].startswith(
+        "self._pool.shutdown() blocks while holding self._lock (acquired at line 89) until the submitted call returns; "
+        "but Service._work (handed over at line 85) takes Service._lock on its way (at line 77)"
+    )
+
+
+def test_a_lock_handed_to_a_constructor_says_where_it_was_handed_over():
+    found = _messages("lock_identity_handed.py")
+    assert [(line, code) for line, code, _ in found] == [(18, "LL102"), (32, "LL101")]
+    assert found[1][2] == (
+        "self.flush() is called while holding self._lock (acquired at line 31; it is the Buffer._lock handed to Flusher() "
+        "at line 38); Flusher.flush acquires self._lock again at line 27, and threading.Lock is not reentrant: this thread "
+        "waits for itself forever"
     )

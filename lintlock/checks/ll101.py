@@ -42,10 +42,13 @@ class SelfDeadlockMessage:
     flow: Optional[Site] = None  # the callee was found by value flow: where it was stored or passed
     override: bool = False  # the callee overrides the method the call names, in a class the program builds
     receiver: Optional[Tuple[str, str, Site]] = None  # value flow typed the receiver: (path, class, where it was passed)
+    made: Optional[Site] = None  # the event awaits a coroutine an earlier call made (`await task`): that call
 
     def _subject(self, locate: Locate, here: str) -> str:
         assert self.call is not None and self.target is not None
         text = locate(self.call).text
+        if self.made is not None:
+            return f"`{text}` runs {locate(self.made).text} (made at {where(self.made, here, locate)})"
         subject = _subject(self.target, text, self.iterates)
         called = text.split("(", 1)[0]
         if self.override:
@@ -59,7 +62,9 @@ class SelfDeadlockMessage:
 
     def render(self, here: str, locate: Locate) -> str:
         how = "" if self.held.how in ("", "acquire") else self.held.how + " "
-        held = f"{self.held.text} (acquired {how}at {where(self.held.site, here, locate)})"
+        handed = self.held.handed
+        came = f"; it is the {_short(handed.lock_id)} handed to {handed.to}() at {where(handed.passed_at, here, locate)}" if handed is not None else ""
+        held = f"{self.held.text} (acquired {how}at {where(self.held.site, here, locate)}{came})"
         again = where(self.acquire_site, here, locate)
         waits = WAITS_FOR[self.family]
         if self.call is None or self.target is None:
@@ -88,9 +93,14 @@ class SelfDeadlock:
                 found = self._event(program, fn, event, entry)
                 if found is None:
                     continue
-                fix = self._fix_request(program, fn, event, found) if isinstance(event, Call) else None
+                # awaiting a task or coroutine kept in a name: no call to move or to point elsewhere
+                fix = self._fix_request(program, fn, event, found) if isinstance(event, Call) and found.made is None else None
                 related = ((found.held.site, f"{found.held.text} acquired here"),) + found.hops
                 related += ((found.acquire_site, f"{found.acquire_text} acquired again here"),)
+                if found.made is not None:
+                    related += ((found.made, "the coroutine made here"),)
+                if found.held.handed is not None:
+                    related += ((found.held.handed.passed_at, f"{found.held.text} handed over here"),)
                 if found.flow is not None:
                     related += ((found.flow, f"{found.chain[0]} stored here"),)
                 if found.receiver is not None:
@@ -181,8 +191,13 @@ class SelfDeadlock:
                     flow=edge.origin if edge.why == "value flow" else None,
                     override=edge.why == "override",
                     receiver=_receiver_flow(program, fn, event, edge.why),
+                    made=Site(program.path_of[fn.qualname], event.made) if event.runs == "awaits" and event.made >= 0 else None,
                 )
         return None
+
+
+def _short(lock_id: str) -> str:
+    return ".".join(lock_id.split(".")[-2:])
 
 
 def _receiver_flow(program: Program, fn: FunctionSummary, event: Call, why: CallWhy) -> Optional[Tuple[str, str, Site]]:

@@ -6,7 +6,7 @@ The seed's `Wait()`/`Complete()` bug: `wait()` holds the mutex while polling
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Dict, Iterator, List, Optional, Tuple
 
 from ..knowledge import WaitSpec
@@ -27,14 +27,16 @@ class BlockedWakerMessage:
     waker_site: Site
     runs_to_end: bool = False  # the waker is a thread target / submitted call that must finish
     passed: Optional[Site] = None  # value flow found the waker: where it was handed over
+    leaving: bool = False  # the wait is leaving `with pool:` (its __exit__ shuts the pool down)
 
     def render(self, here: str, locate: Locate) -> str:
         lock = ".".join(self.lock_id.split(".")[-2:])
         at = where(self.waker_site, here, locate)
         waker = self.waker if self.passed is None else f"{self.waker} (handed over at {where(self.passed, here, locate)})"
         needs = f"{waker} takes {lock} on its way (at {at})" if self.runs_to_end else f"{waker} does that only while holding {lock} (at {at})"
+        subject = f"leaving `with {locate(self.wait).text}`" if self.leaving else locate(self.wait).text
         return (
-            f"{locate(self.wait).text} blocks while holding {self.held.text} (acquired at {where(self.held.site, here, locate)}) "
+            f"{subject} blocks while holding {self.held.text} (acquired at {where(self.held.site, here, locate)}) "
             f"until {self.waiting_for}; but {needs}, so it waits for this thread to release it: neither ever proceeds"
         )
 
@@ -101,10 +103,13 @@ class BlockingWaitUnderLock:
         if timed:
             return self._polling(program, fn, event, candidates, writes, site)
         if spec.wakers in (("target",), ("submitted",)):
-            return _runs_function(program, fn, spec, value, made, candidates, site)
+            found = _runs_function(program, fn, spec, value, made, candidates, site)
+            return replace(found, leaving=True) if found is not None and event.target.name == "__exit__" else found
         if spec.wakers == ("mapped",):  # map() only submits: its results are waited for where they are iterated
-            mapped = _handed(program, fn, event.args.positional[0] if event.args.positional else None, event.site, "0")
+            mapped = _handed(program, fn, event.args.positional[0] if event.args.positional else None, event.site, "0", named_at=False)
             return _runs_callees(program, mapped, spec, candidates, site) if event.runs != "call" else None
+        if spec.wakers == ("pending",):
+            return _pending(program, fn, event, candidates, calls, site)
         return self._woken_by_calls(program, fn, spec, event, candidates, calls, site)
 
     def _woken_by_calls(
@@ -190,7 +195,9 @@ def _method_wait(program: Program, table, fn: FunctionSummary, event: Call) -> O
         type_name, value = program.type_of(fn, target.receiver)
     else:
         type_name, value = _returned(program, fn, target.result_of)
-    spec = _wait_spec(program, table, type_name, target.name) if type_name else None
+    # leaving `with pool:` waits for each call submitted in the block as its result() would (lintlock.summarize.spawned)
+    method = "result" if target.name == "__exit__" and target.receiver is None else target.name
+    spec = _wait_spec(program, table, type_name, method) if type_name else None
     if spec is None or (target.receiver is None and spec.wakers == ("target",)):
         return None  # `Thread(...).join()`: a thread never started, join() raises instead of waiting
     if _never_waits(spec, value, event):
@@ -275,15 +282,35 @@ def _handed_over(program: Program, fn: FunctionSummary, spec: WaitSpec, value: V
     return _handed(program, fn, path, made, slot)
 
 
-def _handed(program: Program, fn: FunctionSummary, path: Optional[LockPath], site: int, slot: str) -> List[Handed]:
-    """The function a path names, else what the call at `site` passes at `slot` (value flow)."""
+def _handed(program: Program, fn: FunctionSummary, path: Optional[LockPath], site: int, slot: str, named_at: bool = True) -> List[Handed]:
+    """The function a path names, else what the call at `site` passes at `slot` (value flow).
+    `named_at`: a function named by a path is said to be handed over at `site` (where that is not the wait)."""
     if path is not None:
         callee = _function_named(program, fn, path)
+        if callee is not None and callee[1] is None and named_at and site >= 0:
+            callee = (callee[0], Site(program.path_of[fn.qualname], site))
         return [callee] if callee is not None else []
     if site < 0:
         return []
     found = {(v.name, v.origin) for v in program.flow.passed(fn, site, slot) if v.kind in ("function", "bound") and v.name in program.functions}
     return sorted(found, key=lambda handed: handed[0])
+
+
+def _pending(program: Program, fn: FunctionSummary, event: Call, candidates: Dict[str, HeldLock], calls, site: Site) -> Optional[BlockedWakerMessage]:
+    """`self._pool.shutdown()`: it waits for every call submitted to that pool and not done yet,
+    wherever it was submitted (`self._pool.submit(self._work)` in another method)."""
+    receiver = event.target.receiver
+    field = program.field_id(fn, receiver) if receiver is not None else None
+    spec = program.knowledge.blocking.wait_for(".submit", "result")
+    if field is None or spec is None:
+        return None  # a local pool: its submits in this function are waited for in its summary (summarize.spawned)
+    for submitter, submit in calls.get((field, "submit"), []):
+        caller = program.functions[submitter]
+        handed = _handed(program, caller, submit.args.positional[0] if submit.args.positional else None, submit.site, "0")
+        found = _runs_callees(program, handed, spec, candidates, site)
+        if found is not None:
+            return found
+    return None
 
 
 def _call_making(program: Program, fn: FunctionSummary, value: Value) -> Optional[Call]:

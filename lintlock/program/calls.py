@@ -88,6 +88,8 @@ class Calls:
         body = Edge(target.qualname, self.bind(target, receiver, call.args), call.site)
         if call.runs == "iterates":  # iterating what an earlier call returned: only a generator's body runs
             return [body] if generator else []
+        if call.runs == "awaits":  # awaiting what an earlier call made: only a coroutine function's body runs
+            return [body] if target.is_async else []
         # calling a generator function runs none of its body (iterating the result does); its wrappers do run
         edges = [] if generator and call.runs == "call" else [body]
         # a decorator's wrapper is a plain function: the receiver is its first argument
@@ -120,6 +122,8 @@ class Calls:
             target = index.functions.get(found.callee)
             if target is None or (target.is_async and not call.awaited) or (target.is_generator and not index.is_context_manager(target)):
                 continue
+            if call.runs == "awaits" and not target.is_async:
+                continue  # what an earlier call made is awaited here: only a coroutine's body runs
             receiver = Receiver(found.receiver)
             edges.append(Edge(found.callee, self.bind(target, receiver, found.args), call.site, why=found.why, origin=found.origin))
         return edges

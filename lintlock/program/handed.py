@@ -29,6 +29,7 @@ class Handed:
     lock_id: str
     info: LockInfo
     passed_at: Site  # one call that hands the lock over (the same on every run), for messages
+    to: str = ""  # the name that call uses (`Worker` in `Worker(self._lock)`), for messages
 
 
 class HandedLocks:
@@ -131,7 +132,8 @@ class HandedLocks:
             return self.parameter(caller, passed, depth + 1)  # handed on again: ask its callers
         info = self.locks.lock_info(caller, self.locks.key_of(caller, passed))
         lock_id = self.locks.class_id(caller, info.key) if info.kind is not None else None
-        return Handed(lock_id, info, Site(self.index.path_of[caller.qualname], call.site)) if lock_id is not None else None
+        site = Site(self.index.path_of[caller.qualname], call.site)
+        return Handed(lock_id, info, site, call.target.name.rsplit(".", 1)[-1]) if lock_id is not None else None
 
     def _calls_of(self, fn: FunctionSummary) -> List[Tuple[FunctionSummary, Call]]:
         """The calls that may run fn (by the name they use: the class's for a constructor)."""

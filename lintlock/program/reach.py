@@ -9,6 +9,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..model import Acquire, Args, Call, FunctionSummary, Held, LockPath, Site
 from .calls import Calls, Edge, Receiver
+from .handed import Handed
 from .index import Index
 from .locks import Key, Locks
 
@@ -31,6 +32,7 @@ class HeldLock:
     text: str
     site: Site  # where it was acquired
     how: str = ""  # "acquire" for an explicit acquire(); else how it came to be held ("by its decorator @x")
+    handed: Optional[Handed] = None  # an attribute stored from a parameter: the lock every builder hands over (program.handed)
 
 
 _ENTER = ("__enter__", "__aenter__")  # what `with obj:` runs
@@ -169,7 +171,8 @@ class Reach:
             return self._held_through(fn, edge, self.index.functions[enter].exit_held, entry)
         # a lock, or an object whose kind only a caller's frame may know
         how = "acquire" if entry.how == "acquire" else ""
-        return [HeldLock(self.locks.canonical(fn, lock).key, lock.text(), Site(self.index.path_of[fn.qualname], entry.site), how)]
+        key = self.locks.canonical(fn, lock).key
+        return [HeldLock(key, lock.text(), Site(self.index.path_of[fn.qualname], entry.site), how, self.locks.handed_lock(fn, key))]
 
     def _held_by_helper(self, fn: FunctionSummary, entry: Held, site: int) -> List[HeldLock]:
         """`with helper():` where helper is a @contextmanager: what it holds at its yield."""

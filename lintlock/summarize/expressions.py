@@ -19,7 +19,7 @@ from .literals import literal
 from .names import Names
 from .scope import Frame, bind
 from .sites import Sites
-from .spawned import FUTURE_WAITS, Spawned, Work, shutdown_waits, waits_for_all
+from .spawned import Spawned, Work, waits_for_all
 from .syntax import CODE_NODES, expression_fields
 
 # nodes that call nothing and hold no sub-expression
@@ -180,7 +180,7 @@ class Expressions:
         if site is not None and node.args:
             self.facts.call(node, site, frame)
             self.spawned.added(node, frame)
-        self._waits_for_futures(node, frame, held)
+        self.spawned.waits(node, frame, held, consumed=id(node) in self.consumed)
         return held
 
     def _awaited_work(self, node: cst.Call, frame: Frame) -> Work:
@@ -201,22 +201,6 @@ class Expressions:
             elif type(value) is cst.Call and arg.keyword is None:
                 work += self._awaited_work(value, frame)
         return work
-
-    def _waits_for_futures(self, node: cst.Call, frame: Frame, held: HeldSet) -> None:
-        """`wait(fs)`, iterating `as_completed(fs)`, `pool.shutdown()`: the submitted calls must return first."""
-        func = node.func
-        if isinstance(func, cst.Attribute) and func.attr.value == "shutdown":
-            pool = self.names.path(func.value, frame)
-            if pool is not None and shutdown_waits(node):
-                self.spawned.wait_futures(self.spawned.submitted_to(pool, frame), node, frame, held)
-            return
-        callee = self.names.qualify(func, frame) if node.args else None
-        if callee is None or callee not in FUTURE_WAITS or not waits_for_all(node):
-            return
-        futures = self.spawned.of(node.args[0].value, frame).futures
-        if callee.endswith("as_completed") and (id(node) not in self.consumed or len({f.site for f in futures}) != 1):
-            return  # it waits as its results are iterated, and a loop may stop at the first one done
-        self.spawned.wait_futures(futures, node, frame, held)
 
     def _callee(self, func: cst.BaseExpression, frame: Frame, held: HeldSet) -> Tuple[HeldSet, int]:
         """Walk what a call calls; and when it is a method of what another call returned

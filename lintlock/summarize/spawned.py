@@ -28,7 +28,7 @@ from .sites import Sites
 # calls that schedule the coroutine passed to them (also any `<loop or task group>.create_task(coro)`)
 _TASK_FACTORIES = frozenset({"asyncio.create_task", "asyncio.ensure_future", "asyncio.gather", "asyncio.shield"})
 # waits for every future of the collection passed first (as_completed: as its result is iterated)
-FUTURE_WAITS = frozenset({"concurrent.futures.wait", "concurrent.futures.as_completed"})
+_FUTURE_WAITS = frozenset({"concurrent.futures.wait", "concurrent.futures.as_completed"})
 # pools whose exit (`with ... as pool:`) waits for the calls submitted to them (a process pool's
 # work runs in another process, with its own locks)
 THREAD_POOLS = frozenset({"concurrent.futures.ThreadPoolExecutor", "concurrent.futures.thread.ThreadPoolExecutor"})
@@ -138,12 +138,31 @@ class Spawned:
         """The coroutines run where they are awaited: under what is held at the await."""
         for coroutine in work.coroutines:
             site = self.sites.number(node)
-            frame.events.append(replace(coroutine, site=site, held=held, awaited=True, loop=_loop(frame), free=tuple(frame.free)))
+            replay = replace(coroutine, site=site, held=held, awaited=True, loop=_loop(frame), free=tuple(frame.free), runs="awaits", made=coroutine.site)
+            frame.events.append(replay)
 
-    def wait_futures(self, futures: Tuple[Call, ...], node: cst.CSTNode, frame: Frame, held) -> None:
-        """Waiting for a pool's futures waits as their `.result()` would, where the wait is."""
+    def waits(self, node: cst.Call, frame: Frame, held, consumed: bool) -> None:
+        """`wait(fs)`, iterating `as_completed(fs)` (`consumed`), `pool.shutdown()`: the submitted calls return first."""
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "shutdown":
+            pool = self.names.path(func.value, frame)
+            # a pool in an attribute: every submit to it counts, wherever it is (lintlock.checks.ll103)
+            if pool is not None and pool.scope == "local" and not pool.attrs and shutdown_waits(node):
+                self.wait_futures(self.submitted_to(pool, frame), node, frame, held)
+            return
+        callee = self.names.qualify(func, frame) if node.args else None
+        if callee is None or callee not in _FUTURE_WAITS or not waits_for_all(node):
+            return
+        futures = self.of(node.args[0].value, frame).futures
+        if callee.endswith("as_completed") and (not consumed or len({f.site for f in futures}) != 1):
+            return  # it waits as its results are iterated, and a loop may stop at the first one done
+        self.wait_futures(futures, node, frame, held)
+
+    def wait_futures(self, futures: Tuple[Call, ...], node: cst.CSTNode, frame: Frame, held, leaving: bool = False) -> None:
+        """Waiting for a pool's futures waits as their `.result()` would, where the wait is; `leaving`:
+        the wait is leaving `with pool:` (recorded as the `__exit__` of what each submit returned)."""
         for submit in futures:
-            target = Target("method", "result", result_of=submit.site)
+            target = Target("method", "__exit__" if leaving else "result", result_of=submit.site)
             frame.events.append(Call(site=self.sites.number(node), target=target, args=Args(), held=held, loop=_loop(frame), free=tuple(frame.free)))
 
     def submitted_to(self, pool: LockPath, frame: Frame, since: int = 0) -> Tuple[Call, ...]:

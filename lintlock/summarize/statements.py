@@ -230,7 +230,7 @@ class Statements:
             if not (isinstance(expr, cst.Call) and isinstance(name, cst.Name) and self.names.qualify(expr.func, frame) in THREAD_POOLS):
                 continue
             submitted = self.expressions.spawned.submitted_to(LockPath(name.value), frame, since=start)
-            self.expressions.spawned.wait_futures(submitted, item, frame, held)
+            self.expressions.spawned.wait_futures(submitted, item, frame, held, leaving=True)
 
     def _enter(self, expr: cst.BaseExpression, how: WithHow, frame: Frame, held: HeldSet) -> Tuple[HeldSet, Optional[Held]]:
         """One `with` item: the held set after evaluating it, and its entry (None: holds nothing we know)."""

@@ -1,5 +1,6 @@
 """Leaving `with ThreadPoolExecutor() as pool:` and `pool.shutdown()` wait for the calls
 submitted to the pool to return: while holding the lock those calls take, neither side proceeds."""
+
 import threading
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
@@ -61,3 +62,37 @@ class Jobs:
         with self._lock:
             pool.shutdown()
         pool.submit(self._work, 1)
+
+
+class Service:
+    """A pool kept in an attribute: shutdown() waits for what any method submitted to it."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._other = threading.Lock()
+        self._pool = ThreadPoolExecutor(2)
+        self._spare = ThreadPoolExecutor(2)
+
+    def _work(self):
+        with self._lock:
+            return 1
+
+    def _elsewhere(self):
+        with self._other:
+            return 2
+
+    def start(self):
+        self._pool.submit(self._work)
+        self._spare.submit(self._elsewhere)
+
+    def close(self):
+        with self._lock:
+            self._pool.shutdown()  # error: LL103
+
+    def close_without_waiting(self):
+        with self._lock:
+            self._pool.shutdown(wait=False)
+
+    def close_spare(self):
+        with self._lock:
+            self._spare.shutdown()

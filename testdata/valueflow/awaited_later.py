@@ -1,7 +1,9 @@
 """A task or coroutine kept in a name and awaited later, or handed to asyncio.gather / asyncio.wait
 in a collection, runs before the await returns: under the asyncio lock the awaiting task holds
 there. Created under the lock and awaited after the release, it is not."""
+
 import asyncio
+import threading
 
 
 class Session:
@@ -84,3 +86,20 @@ class Session:
     async def wait_first(self):
         async with self._lock:
             await asyncio.wait([asyncio.create_task(self._flush())], return_when=asyncio.FIRST_COMPLETED)
+
+
+class Scheduled:
+    """A plain function that returns something to await: it ran when it was called, not at the await."""
+
+    def __init__(self):
+        self._mutex = threading.Lock()
+        self._loop = asyncio.get_event_loop()
+
+    def _schedule(self):
+        with self._mutex:
+            return self._loop.create_future()
+
+    async def wait_scheduled(self):
+        future = self._schedule()
+        with self._mutex:
+            await future  # error: LL104
