@@ -51,17 +51,22 @@ class LockPath:
     scope "instance": `attrs` of the instance a method declares an attribute
     on (ClassSummary.instance_attrs: `self._cond = Condition(self._lock)`);
     `base` is empty, so it never names a local.
+    `key`: an element of the container the rest names (`self._locks[name]`), by its key as
+    written: the name of a local of the function, or a literal (`'meta'`, `0`).
     """
 
     base: str
     attrs: Tuple[str, ...] = ()
     scope: LockScope = "local"
+    key: Optional[str] = None
 
     def text(self) -> str:
         if self.scope == "instance":
-            return ".".join(("self",) + self.attrs)
-        base = self.base if self.scope == "local" else self.base.rsplit(".", 1)[-1]
-        return ".".join((base,) + self.attrs)
+            text = ".".join(("self",) + self.attrs)
+        else:
+            base = self.base if self.scope == "local" else self.base.rsplit(".", 1)[-1]
+            text = ".".join((base,) + self.attrs)
+        return text if self.key is None else f"{text}[{self.key}]"
 
 
 @dataclass(frozen=True)

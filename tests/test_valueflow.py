@@ -305,3 +305,42 @@ def test_a_lock_handed_to_a_constructor_says_where_it_was_handed_over():
         "at line 38); Flusher.flush acquires self._lock again at line 27, and threading.Lock is not reentrant: this thread "
         "waits for itself forever"
     )
+
+
+def test_locks_in_a_dict_taken_again_by_the_same_key():
+    found = _messages("lock_identity_dict_same_key.py")
+    assert [(line, code) for line, code, _ in found] == [(23, "LL101"), (27, "LL101"), (32, "LL101"), (36, "LL101"), (66, "LL101")]
+    assert found[0][2] == (
+        "self._put(key, value) is called while holding self._locks[key] (acquired at line 22); Registry._put acquires "
+        "self._locks[key] again at line 14, and threading.Lock is not reentrant: this thread waits for itself forever"
+    )
+    assert "while holding self._locks['meta'] (acquired at line 26); Registry._meta acquires self._locks['meta'] again" in found[1][2]
+    # another key, a key assigned since, a key that may or may not be the literal: quiet (lock_identity_dict.py too)
+    assert _messages("lock_identity_dict.py") == []
+
+
+def test_an_element_key_is_the_key_as_written():
+    import libcst as cst
+
+    from lintlock.model import LockPath
+    from lintlock.summarize.names import Names
+    from lintlock.summarize.scope import Frame
+
+    names = Names("m", False)
+    frame = Frame(qualname="m.f", params=("self", "name"))
+    frame.locals.update(frame.params)
+
+    def element(text):
+        node = cst.parse_expression(text)
+        assert isinstance(node, cst.Subscript)
+        return names.element(node, frame)
+
+    assert element("self._locks[name]") == LockPath("self", ("_locks",), key="name")
+    assert element("self._locks['meta']") == LockPath("self", ("_locks",), key="'meta'")
+    assert element('self._locks["meta"]') == LockPath("self", ("_locks",), key="'meta'")
+    assert element("self._locks[3]") == LockPath("self", ("_locks",), key="3")
+    assert element("self._locks[name]").text() == "self._locks[name]"
+    assert element("self._locks[name.lower()]") is None  # computed: not followed
+    assert element("self._locks[a, b]") is None
+    assert element("self._locks[1:2]") is None
+    assert element("self._locks[OTHER]") is None  # a global: not followed

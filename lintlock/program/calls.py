@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
 
 from ..model import Args, Call, CallWhy, FunctionSummary, LockPath, Site
+from .elements import is_element, passed_on
 from .index import Index
 from .locks import MAX_ATTRS, Key, Locks
 from .types import ObjectTypes
@@ -224,6 +225,10 @@ class Calls:
         if scope == "g":
             return key
         callee = self.index.functions[edge.callee]
+        if attrs and is_element(attrs[-1]):  # `self._locks[name]`: the container, and the key passed on
+            container = self.map_key(caller, edge, (scope, base, attrs[:-1]))
+            marker = passed_on(attrs[-1], callee, dict(edge.binding))
+            return (container[0], container[1], container[2] + (marker,)) if container is not None and container[0] == "l" and marker else None
         if base in callee.params:
             obj = dict(edge.binding).get(base)
             if obj is None or len(obj.attrs) + len(attrs) > MAX_ATTRS:

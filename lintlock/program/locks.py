@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 from ..knowledge import Knowledge, LockKind
 from ..model import FunctionSummary, LockPath, Site, Value
 from .assigned import Assignments, Key
+from .elements import ElementLocks, element_key, is_element
 from .index import Index
 
 if TYPE_CHECKING:
@@ -75,11 +76,14 @@ class Locks:
         self.knowledge = knowledge
         self.assigned = Assignments(index, types, knowledge)
         self.handed: Optional[HandedLocks] = None  # set once call resolution exists (it needs these keys)
+        self.elements = ElementLocks(index, types, self)
 
     # -- keys -------------------------------------------------------------
 
     def key_of(self, fn: FunctionSummary, path: LockPath) -> Key:
         index = self.index
+        if path.key is not None:
+            return element_key(fn, path, MAX_ATTRS)  # `self._locks[name]` (lintlock.program.elements)
         if path.scope == "global":
             return ("g", index.resolve(".".join((path.base,) + path.attrs)), ())
         path = self._through_properties(fn, path)
@@ -128,6 +132,8 @@ class Locks:
 
     def lock_info(self, fn: FunctionSummary, key: Key, depth: int = 0) -> LockInfo:
         """What kind of lock a key is, following Condition(lock) to the lock it wraps."""
+        if key[2] and is_element(key[2][-1]):
+            return LockInfo(key, *self.elements.kind(fn, key))
         values = self._declared_values(self.assigned.values_of(fn, key))
         kinds = self._kinds(values) if values is not None else None
         if not kinds:
@@ -212,8 +218,8 @@ class Locks:
         scope, base, attrs = key
         if scope == "g":
             return base if not attrs else None
-        if not attrs:
-            return None  # a local: no identity beyond this call
+        if not attrs or is_element(attrs[-1]):
+            return None  # a local, or an element of a container: no identity beyond this call
         cls = self.types.class_of_path(fn, LockPath(base, attrs[:-1]))
         if cls is None:
             return None

@@ -63,9 +63,11 @@ class Facts:
         frame.flows.append(Flow(kind, dest, path, function, callee, slot, partial, site, element))
 
     def store(self, target: cst.Attribute, value: Optional[cst.BaseExpression], frame: Frame) -> None:
-        """`obj.attr = value`."""
+        """`obj.attr = value`; a literal container's elements go into obj.attr's elements."""
         dest = self.names.path(target, frame)
         if value is not None and dest is not None and dest.scope == "local":
+            for element in _literal_elements(value):
+                self._add(frame, "insert", dest, self.source(element, frame), self.sites.number(element))
             found = self.source(value, frame)
             if found is not None:
                 self._add(frame, "store", dest, found, self.sites.number(value))
@@ -119,6 +121,15 @@ class Facts:
         found = self.source(value, frame) if not isinstance(value, cst.Lambda) else None
         if found is not None:
             self._add(frame, "return", None, found, self.sites.number(value))
+
+
+def _literal_elements(node: cst.BaseExpression) -> Tuple[cst.BaseExpression, ...]:
+    """The values of a literal list, tuple, set or dict (`{"a": threading.Lock()}`)."""
+    if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+        return tuple(e.value for e in node.elements if isinstance(e, cst.Element))
+    if isinstance(node, cst.Dict):
+        return tuple(e.value for e in node.elements if isinstance(e, cst.DictElement))
+    return ()
 
 
 def _iterated(source: cst.BaseExpression, target: cst.BaseExpression) -> Tuple[Optional[cst.BaseExpression], cst.BaseExpression]:

@@ -5,11 +5,13 @@ symbolic for lintlock.link."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Dict, List, Optional, Sequence
 
 import libcst as cst
 
 from ..model import LockPath
+from .literals import int_literal
 from .scope import Frame
 from .syntax import dotted, sub_blocks
 
@@ -112,6 +114,21 @@ class Names:
                 return None
             qualified = f"{self.module}.{name}"
         return LockPath(qualified, tuple(attrs), "global")
+
+    def element(self, node: cst.Subscript, frame: Frame) -> Optional[LockPath]:
+        """`self._locks[name]` / `self._locks["meta"]`: an element of a local object's container, by a
+        key that is a local name or a literal (anything else: None, not followed)."""
+        container = self.path(node.value, frame)
+        if container is None or container.scope != "local" or len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+            return None
+        index = node.slice[0].slice.value
+        if isinstance(index, cst.Name) and frame.is_local(index.value) and frame.alias(index.value) is None:
+            return replace(container, key=index.value)
+        if isinstance(index, cst.SimpleString):
+            return replace(container, key=repr(index.evaluated_value))
+        if isinstance(index, cst.Integer) and int_literal(index) is not None:
+            return replace(container, key=str(int_literal(index)))
+        return None
 
     def annotation(self, node: cst.BaseExpression, frame: Optional[Frame]) -> Optional[str]:
         """Qualified class named by an annotation: `Cache`, `"Cache"`, `Optional[Cache]`."""

@@ -237,6 +237,10 @@ class Statements:
         path = self.names.path(expr, frame)
         if path is not None:
             return held, self._enter_lock(expr, path, how, frame, held)
+        element = self.names.element(expr, frame) if isinstance(expr, cst.Subscript) else None
+        if element is not None:  # `with self._locks[name]:` (lintlock.program.elements)
+            held = self.expressions.walk(expr, frame, held)
+            return held, self._enter_lock(expr, element, how, frame, held, entered=False)
         if isinstance(expr, cst.Call):
             held = self.expressions.children(expr, frame, held)
             if how == "async with":
@@ -245,13 +249,13 @@ class Statements:
             return held, (None if site is None else Held(site=site, via_call=site))
         return self.expressions.walk(expr, frame, held), None
 
-    def _enter_lock(self, expr: cst.BaseExpression, path: LockPath, how: WithHow, frame: Frame, held: HeldSet) -> Held:
-        """`with lock:` acquires what `lock` names, through its __enter__ when it is local."""
+    def _enter_lock(self, expr: cst.BaseExpression, path: LockPath, how: WithHow, frame: Frame, held: HeldSet, entered: bool = True) -> Held:
+        """`with lock:` acquires what `lock` names, through its __enter__ when it is local (`entered`)."""
         site = self.expressions.sites.number(expr)
         if how == "async with":
             frame.events.append(Await(site=site, held=held, how="async with"))
         frame.events.append(Acquire(site=site, lock=path, held=held, blocking=True, how=how, free=tuple(frame.free)))
-        if path.scope == "local":
+        if path.scope == "local" and entered:
             enter = "__aenter__" if how == "async with" else "__enter__"
             self.expressions.emit_call(expr, Target("dunder", enter, path), Args(), frame, held, site=site)
         return Held(site=site, lock=path)
