@@ -24,9 +24,11 @@ rewrite provably keeps control flow (lintlock/rules/LL101.md shows each):
            expects the caller to hold the lock, `name()` takes the lock and
            calls it, and the call made under the lock (or the last hop of a
            chain) calls `name_locked()`, implicit calls (`len(self)`, a
-           property) made explicit (_Splitter). Behaviour, atomicity
-           included, is kept exactly. The function may be in another file
-           (`other` in plan(); PlannedFix.others).
+           property) made explicit (_Splitter); `x.prop += v` becomes
+           `prop_value = x.prop_locked()`, `prop_value += v`, `x.prop =
+           prop_value`. Behaviour, atomicity included, is kept exactly.
+           The function may be in another file (`other` in plan();
+           PlannedFix.others).
   rlock    a private `threading.Lock()` becomes an RLock (unsafe: it hides
            the design problem).
 
@@ -1054,7 +1056,7 @@ class _Splitter(_Edit):
 
     # -- the call ---------------------------------------------------------------
 
-    def _call_site(self, node: cst.CSTNode, new_name: str, function: cst.FunctionDef) -> Tuple[int, cst.CSTNode]:
+    def _call_site(self, node: cst.CSTNode, new_name: str, function: cst.FunctionDef) -> Tuple[int, Union[cst.CSTNode, cst.FlattenSentinel]]:
         """(id of the node to replace, its replacement): the call, made to the variant."""
         how = self.request.split_target
         if how in ("method", "super", "global") and isinstance(node, cst.Call):
@@ -1101,16 +1103,44 @@ class _Splitter(_Edit):
             return id(parent), cst.Expr(made(node.value, key))
         raise _Unfixable(f"{dunder} reached this way")
 
-    def _property_site(self, node: cst.Attribute, new_name: str) -> Tuple[int, cst.CSTNode]:
+    def _property_site(self, node: cst.Attribute, new_name: str) -> Tuple[int, Union[cst.CSTNode, cst.FlattenSentinel]]:
         parent = self.parents.get(id(node))
         method = cst.Attribute(value=node.value, attr=cst.Name(new_name))
+        if isinstance(parent, cst.AugAssign) and parent.target is node:
+            return self._augmented_site(node, parent, method)
         if self.request.split_kind == "setter":
             assign = self.parents.get(id(parent))
             if isinstance(parent, cst.AssignTarget) and isinstance(assign, cst.Assign) and len(assign.targets) == 1 and _simple(node.value):
                 return id(assign), cst.Expr(cst.Call(func=method, args=[cst.Arg(assign.value)]))
-        elif self.request.split_kind == "property" and not isinstance(parent, (cst.AssignTarget, cst.AugAssign, cst.Del)):
+        elif self.request.split_kind == "property" and not isinstance(parent, (cst.AssignTarget, cst.Del)):
             return id(node), cst.Call(func=method)
         raise _Unfixable("a property used this way")
+
+    def _augmented_site(self, node: cst.Attribute, augmented: cst.AugAssign, method: cst.Attribute) -> Tuple[int, cst.FlattenSentinel]:
+        """`x.prop += v` reads the property, applies `+=` to the value, sets the property: the same
+        three steps, with the variant for the one that takes the lock and a local for the value
+        (`+=` keeps its in-place meaning). The receiver must be a name that `v` does not rebind."""
+        line = self.parents.get(id(augmented))
+        receiver = node.value
+        if not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1 or not isinstance(receiver, cst.Name):
+            raise _Unfixable("a property updated this way")
+        if receiver.value in _assigned([augmented.value]) or _enclosing(self.parents, augmented, cst.FunctionDef) is None:
+            raise _Unfixable("a property updated this way")
+        value = cst.Name(self.fresh(augmented, [node.attr.value.lstrip("_") + "_value"]))
+        read: cst.BaseExpression
+        write: cst.BaseSmallStatement
+        if self.request.split_kind == "property":  # the getter takes the lock
+            read, write = cst.Call(func=method), cst.Assign([cst.AssignTarget(node)], value)
+        elif self.request.split_kind == "setter":
+            read, write = node, cst.Expr(cst.Call(func=method, args=[cst.Arg(value)]))
+        else:
+            raise _Unfixable("a property updated this way")
+        steps = [
+            cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(value)], read)], leading_lines=line.leading_lines),
+            line.with_changes(body=[augmented.with_changes(target=value)], leading_lines=()),
+            cst.SimpleStatementLine([write]),
+        ]
+        return id(line), cst.FlattenSentinel(steps)
 
 
 def _variant_docstring(kind: str, name: str, lock: str) -> str:

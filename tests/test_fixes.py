@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from lintlock import write
 from lintlock.cli import main
-from lintlock.pipeline import check, fix, load, run
+from lintlock.pipeline import _plans, check, fix, load, run
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXES = ROOT / "testdata" / "fixes"
@@ -163,6 +163,35 @@ def test_a_fix_that_does_not_verify_is_dropped_and_said_so(tmp_path):
     assert target.read_text() == source
     assert f"{target}: move the call after the release: not applied, the finding would remain" in result.output
     assert " LL101 " in result.output
+
+
+AUGMENTED = "            # advance the clock\n            self.now += dt  # error: LL101\n"
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        "            dt = dt; self.now += dt\n",  # not alone on its line: three steps do not fit there
+        "            if dt: self.now += dt\n",  # the same, in a one-line body
+        "            self.now += (self := Clock()) and dt\n",  # the value rebinds the receiver: read and set would differ
+    ],
+    ids=["shared_line", "one_line_body", "receiver_rebound"],
+)
+def test_an_augmented_property_update_is_split_only_alone_on_its_line_with_a_stable_receiver(tmp_path, shape):
+    source = (FIXES / "split_augmented.py").read_text()
+    assert AUGMENTED in source
+    target = tmp_path / "augmented.py"
+    target.write_text(source.replace(AUGMENTED, shape))
+    loaded = load([str(target)])
+    found = [d for d in check(loaded, ("LL",), ()) if d.code == "LL101"]
+    plans = _plans(loaded, found)
+    locate = loaded.locator([d.site for d in found])
+    line = source.splitlines().index("            # advance the clock") + 1
+    [getter] = [d for d in found if locate(d.site).line == line]
+    assert not plans[getter].safe
+    assert plans[getter].title.endswith("no _locked split: a property updated this way")
+    [setter] = [d for d in found if d is not getter]
+    assert plans[setter].safe and plans[setter].title.startswith("split marks()")
 
 
 def test_a_suppressed_finding_is_not_fixed(tmp_path):
