@@ -253,7 +253,7 @@ def _stdin(options: CheckOptions) -> Optional[Tuple[str, bytes]]:
 @click.option("--format", "--output-format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False), help="Write the report to this file instead of stdout.")
 @click.option("--show-source", is_flag=True, help="Under each finding: the line, the whole message, and where each step of it happens.")
-@click.option("--statistics", is_flag=True, help="Print how many findings each code has.")
+@click.option("--statistics", is_flag=True, help="Print how many findings each code has, instead of the findings.")
 @click.option("--disable-noqa", is_flag=True, help="Report findings even where `# noqa` suppresses them.")
 @click.option("--stdin-filename", metavar="PATH", help="With `-` as the path: the buffer's name (the rest of the project is read from disk).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
@@ -439,15 +439,16 @@ def _text_report(outcome: Outcome, options: CheckOptions, stdin: Optional[Tuple[
     if options.show_fixes and outcome.fixed:
         for line in _fix_lines(outcome.fixed):
             click.echo(line, file=out, color=color)
-    source_of = _SourceReader(stdin, options.stdin_filename)
-    for finding, line in zip(findings, text_lines(findings, options.unsafe_fixes, color)):
-        click.echo(line, file=out, color=color)
-        if options.show_source:
-            for extra in source_lines(finding, source_of(finding.path)):
-                click.echo(extra, file=out, color=color)
-    if options.statistics:
+    if options.statistics:  # as `ruff check --statistics`: the counts instead of the findings
         for line in statistics_lines(findings, dict(_documents())):
             click.echo(line, file=out)
+    else:
+        source_of = _SourceReader(stdin, options.stdin_filename)
+        for finding, line in zip(findings, text_lines(findings, options.unsafe_fixes, color)):
+            click.echo(line, file=out, color=color)
+            if options.show_source:
+                for extra in source_lines(finding, source_of(finding.path)):
+                    click.echo(extra, file=out, color=color)
     if not options.quiet:
         for line in summary_lines(findings, options.unsafe_fixes, fixed=fixed):
             click.echo(line, file=out)

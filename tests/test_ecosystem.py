@@ -264,15 +264,36 @@ def test_github(tmp_path, monkeypatch):
     assert line.startswith("::error file=mod.py,line=8,col=9,endLine=8,endColumn=16,title=lintlock (LL101)::LL101 inner() is called")
 
 
-def test_show_source_statistics_quiet_exit_zero(tmp_path, monkeypatch):
+def test_show_source_quiet_exit_zero(tmp_path, monkeypatch):
     project(tmp_path, "")
     monkeypatch.chdir(tmp_path)
-    lines = invoke("--show-source", "--statistics", "mod.py").output.splitlines()
+    lines = invoke("--show-source", "mod.py").output.splitlines()
     assert lines[1:3] == ["8 |         inner()", "  |         ^^^^^^^"]
     assert lines[3].startswith("  = inner() is called while holding lock (acquired at line 7); ")  # the whole message
-    assert lines[-3] == "1     LL101 self-deadlock on a non-reentrant lock"
+    assert "LL101 self-deadlock on a non-reentrant lock" not in "\n".join(lines)  # the counts only with --statistics
     quiet = invoke("-q", "--exit-zero", "mod.py")
     assert quiet.exit_code == 0 and len(quiet.output.splitlines()) == 1
+
+
+UNGUARDED = "import threading\n\nlock = threading.Lock()\n\n\ndef work():\n    lock.acquire()\n    print()\n    lock.release()\n"
+
+
+def test_statistics_print_the_counts_instead_of_the_findings(tmp_path, monkeypatch):
+    """As `ruff check --statistics`: one line per code, then the summary; no finding, no source."""
+    project(tmp_path, "", {"a.py": BUG.format(comment=""), "b.py": BUG.format(comment=""), "c.py": UNGUARDED})
+    monkeypatch.chdir(tmp_path)
+    result = invoke("--statistics", "--show-source", ".")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "2     LL101 self-deadlock on a non-reentrant lock",
+        "1     LL105 acquire without a guaranteed release",
+        "Found 3 errors (2 fixable with --fix).",
+        "Run `lintlock rule CODE` for what a code means and how to fix it.",
+    ]
+    assert invoke("-q", "--statistics", ".").output.splitlines() == result.output.splitlines()[:2]
+    # the machine formats are the same with or without it
+    for fmt in ("json", "github"):
+        assert invoke("--statistics", "--format", fmt, ".").output == invoke("--format", fmt, ".").output
 
 
 def test_no_progress_bar_without_a_terminal(tmp_path, monkeypatch):
