@@ -1068,7 +1068,7 @@ class _Splitter(_Edit):
         if how == "dunder":
             return self._dunder_site(node, new_name, function.name.value)
         if how == "attr" and isinstance(node, cst.Attribute):
-            return self._property_site(node, new_name)
+            return self._property_site(node, new_name, function)
         raise _Unfixable(f"a call through {how}")
 
     def _dunder_site(self, node: cst.CSTNode, new_name: str, dunder: str) -> Tuple[int, cst.CSTNode]:
@@ -1103,20 +1103,34 @@ class _Splitter(_Edit):
             return id(parent), cst.Expr(made(node.value, key))
         raise _Unfixable(f"{dunder} reached this way")
 
-    def _property_site(self, node: cst.Attribute, new_name: str) -> Tuple[int, Union[cst.CSTNode, cst.FlattenSentinel]]:
+    def _property_site(self, node: cst.Attribute, new_name: str, function: cst.FunctionDef) -> Tuple[int, Union[cst.CSTNode, cst.FlattenSentinel]]:
         parent = self.parents.get(id(node))
         method = cst.Attribute(value=node.value, attr=cst.Name(new_name))
+        role = self._accessor_role(node, function)
         if isinstance(parent, cst.AugAssign) and parent.target is node:
-            return self._augmented_site(node, parent, method)
-        if self.request.split_kind == "setter":
+            return self._augmented_site(node, parent, method, role)
+        if role == "setter":
             assign = self.parents.get(id(parent))
             if isinstance(parent, cst.AssignTarget) and isinstance(assign, cst.Assign) and len(assign.targets) == 1 and _simple(node.value):
                 return id(assign), cst.Expr(cst.Call(func=method, args=[cst.Arg(assign.value)]))
-        elif self.request.split_kind == "property" and not isinstance(parent, (cst.AssignTarget, cst.Del)):
+        elif role == "property" and not isinstance(parent, (cst.AssignTarget, cst.Del)):
             return id(node), cst.Call(func=method)
         raise _Unfixable("a property used this way")
 
-    def _augmented_site(self, node: cst.Attribute, augmented: cst.AugAssign, method: cst.Attribute) -> Tuple[int, cst.FlattenSentinel]:
+    def _accessor_role(self, node: cst.Attribute, function: cst.FunctionDef) -> str:
+        """ "property" (the getter) or "setter": what the function is to the property `node` names.
+        A plain method is one through `name = property(fget, fset)` in its class body (the analysis
+        said `node` runs it, and no subclass overrides `name`)."""
+        if self.request.split_kind != "method":
+            return self.request.split_kind
+        block = self.home_parents.get(id(function))
+        for statement in getattr(block, "body", ()):
+            small = statement.body[0] if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1 else None
+            if isinstance(small, cst.Assign) and [t.target.deep_equals(cst.Name(node.attr.value)) for t in small.targets] == [True]:
+                return _property_argument(small.value, function.name.value)
+        raise _Unfixable("a property used this way")
+
+    def _augmented_site(self, node: cst.Attribute, augmented: cst.AugAssign, method: cst.Attribute, role: str) -> Tuple[int, cst.FlattenSentinel]:
         """`x.prop += v` reads the property, applies `+=` to the value, sets the property: the same
         three steps, with the variant for the one that takes the lock and a local for the value
         (`+=` keeps its in-place meaning). The receiver must be a name that `v` does not rebind."""
@@ -1129,9 +1143,9 @@ class _Splitter(_Edit):
         value = cst.Name(self.fresh(augmented, [node.attr.value.lstrip("_") + "_value"]))
         read: cst.BaseExpression
         write: cst.BaseSmallStatement
-        if self.request.split_kind == "property":  # the getter takes the lock
+        if role == "property":  # the getter takes the lock
             read, write = cst.Call(func=method), cst.Assign([cst.AssignTarget(node)], value)
-        elif self.request.split_kind == "setter":
+        elif role == "setter":
             read, write = node, cst.Expr(cst.Call(func=method, args=[cst.Arg(value)]))
         else:
             raise _Unfixable("a property updated this way")
@@ -1141,6 +1155,18 @@ class _Splitter(_Edit):
             cst.SimpleStatementLine([write]),
         ]
         return id(line), cst.FlattenSentinel(steps)
+
+
+def _property_argument(made: cst.BaseExpression, method: str) -> str:
+    """ "property" if `made` is `property(method, ...)` / `property(fget=method)`, "setter" if method
+    is its fset; else unfixable."""
+    if not (isinstance(made, cst.Call) and isinstance(made.func, cst.Name) and made.func.value == "property"):
+        raise _Unfixable("a property used this way")
+    for index, arg in enumerate(made.args):
+        keyword = arg.keyword.value if arg.keyword is not None else ("fget", "fset")[index] if index < 2 and not arg.star else ""
+        if keyword in ("fget", "fset") and isinstance(arg.value, cst.Name) and arg.value.value == method:
+            return "property" if keyword == "fget" else "setter"
+    raise _Unfixable("a property used this way")
 
 
 def _variant_docstring(kind: str, name: str, lock: str) -> str:

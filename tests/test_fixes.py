@@ -194,6 +194,70 @@ def test_an_augmented_property_update_is_split_only_alone_on_its_line_with_a_sta
     assert plans[setter].safe and plans[setter].title.startswith("split marks()")
 
 
+def _property_call_plans(method_of_line):
+    """The fixes of testdata/ll101/property_calls.py's findings when the analysis points each at
+    the method (line -> its name) that `obj.name = property(...)` runs, as a FixRequest does
+    for a method summarized from property() (split_kind "method", reached as an attribute)."""
+    from dataclasses import replace
+
+    from lintlock import fix as fixer
+    from lintlock.summarize import parse
+
+    path = str(ROOT / "testdata" / "ll101" / "property_calls.py")
+    loaded = load([path])
+    locate = loaded.locator([d.site for d in check(loaded, ("LL",), ())])
+    tree = parse(loaded.sources[path])
+    nodes = fixer.nodes_of(tree, path, loaded.files[path].module, loaded.files[path].is_package)
+    plans = {}
+    for diagnostic in check(loaded, ("LL",), ()):
+        method = loaded.program.functions["property_calls.VirtualClock." + method_of_line[locate(diagnostic.site).line]]
+        acquire = next(e for e in method.events if type(e).__name__ == "Acquire")
+        request = replace(
+            diagnostic.fix,
+            split_site=method.site,
+            split_lock=acquire.site,
+            split_call=diagnostic.site.site,
+            split_target="attr",
+            split_kind="method",
+            split_via=(),
+            split_why="",
+        )
+        planned = fixer.plan(tree, nodes, request)
+        plans[locate(diagnostic.site).line] = (planned.safe, planned.title, planned.tree.code)
+    return plans
+
+
+def test_a_property_made_with_property_is_split_at_its_method():
+    """`self.clock` (clock = property(fget=_get_clock)) calls _get_clock_locked(); `self.both = 0.0`
+    (both = property(_get_clock, _set_clock)) calls _set_clock_locked(0.0); the property keeps the
+    method that takes the lock, for its other users."""
+    plans = _property_call_plans({25: "_get_clock", 29: "_set_clock"})
+    source = (ROOT / "testdata" / "ll101" / "property_calls.py").read_text()
+    getter = source.replace(
+        "            return self._clock\n",
+        "            return self._get_clock_locked()\n\n    def _get_clock_locked(self):\n"
+        '        """The work of _get_clock(), for a caller that already holds self._lock."""\n        return self._clock\n',
+    ).replace("return self.clock + 1.0", "return self._get_clock_locked() + 1.0")
+    setter = source.replace(
+        "            self._clock = value\n",
+        "            self._set_clock_locked(value)\n\n    def _set_clock_locked(self, value):\n"
+        '        """The work of _set_clock(), for a caller that already holds self._lock."""\n        self._clock = value\n',
+    ).replace("self.both = 0.0", "self._set_clock_locked(0.0)")
+    assert plans == {
+        25: (True, "split _get_clock(): its work under the lock becomes _get_clock_locked(), called here directly", getter),
+        29: (True, "split _set_clock(): its work under the lock becomes _set_clock_locked(), called here directly", setter),
+    }
+
+
+def test_a_property_made_with_property_is_not_split_at_a_method_it_does_not_run():
+    """The request names a method the property's fget/fset is not: no split (the RLock is all that is left)."""
+    plans = _property_call_plans({25: "_set_clock", 29: "_get_clock"})
+    assert {line: (safe, title.split(": ")[-1]) for line, (safe, title, _) in plans.items()} == {
+        25: (False, "a property used this way"),
+        29: (False, "a property used this way"),
+    }
+
+
 def test_a_suppressed_finding_is_not_fixed(tmp_path):
     target = tmp_path / "tail.py"
     source = (FIXES / "tail.py").read_text().replace("self.trim()  # error: LL101", "self.trim()  # noqa: LL101")
