@@ -71,7 +71,17 @@ class Calls:
         the overrides of a method in the subclasses the program builds. Only where the call is
         made (never inside `reach`): deeper down, which subclass `self` is depends on the caller,
         and a sibling's override (one BaseThread subclass's on_thread_stop for another's stop())
-        is not what runs."""
+        is not what runs. Memoized: the rules ask again what reach and demand resolved (the
+        summary is kept in the value and compared by identity, so a key is never reused)."""
+        key = (id(fn), call, overrides)
+        known = self._callees.get(key)
+        if known is not None and known[0] is fn:
+            return known[1]
+        edges = self._callees_of(fn, call, overrides)
+        self._callees[key] = (fn, edges)
+        return edges
+
+    def _callees_of(self, fn: FunctionSummary, call: Call, overrides: bool) -> List[Edge]:
         resolved = self.resolve_call(fn, call)
         if resolved is None:
             return self._flow_callees(fn, call)
