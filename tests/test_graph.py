@@ -4,11 +4,19 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from lintlock.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def in_copy(testdata_copy, monkeypatch):
+    """The working directory: a session copy of testdata's ll102 and valueflow folders, as
+    `testdata/...` (the same paths and modules as in the repository, without the rest of it to look through)."""
+    monkeypatch.chdir(testdata_copy(("ll102", "valueflow")))
 
 
 def graph(*args):
@@ -17,8 +25,7 @@ def graph(*args):
     return result.output
 
 
-def test_dot(monkeypatch):
-    monkeypatch.chdir(ROOT)
+def test_dot(in_copy):
     assert graph("testdata/ll102/direct.py") == (
         "digraph lock_order {\n"
         "  node [shape=box];\n"
@@ -30,8 +37,7 @@ def test_dot(monkeypatch):
     )
 
 
-def test_consistent_order_is_not_red(monkeypatch):
-    monkeypatch.chdir(ROOT)
+def test_consistent_order_is_not_red(in_copy):
     out = graph("--format", "mermaid", "testdata/ll102/consistent.py")
     assert '-->|"testdata/ll102/consistent.py:13"|' in out
     assert "linkStyle" not in out  # gated and same-order edges are not inversions
@@ -51,8 +57,7 @@ def test_missing_path_is_a_usage_error(tmp_path):
     assert "no such file or directory" in result.output
 
 
-def test_json_lock_graph(monkeypatch):
-    monkeypatch.chdir(ROOT)
+def test_json_lock_graph(in_copy):
     data = json.loads(graph("--format", "json", "testdata/ll102/direct.py"))
     assert data["locks"][0] == {"lock": "direct.accounts_lock", "kind": "threading.Lock", "created": "testdata/ll102/direct.py:4"}
     assert [(e["first"], e["second"], e["witness"], e["inverted"]) for e in data["edges"]] == [
@@ -61,9 +66,8 @@ def test_json_lock_graph(monkeypatch):
     ]
 
 
-def test_call_graph_says_why(monkeypatch):
+def test_call_graph_says_why(in_copy):
     """Each call site with its callees and how they were found."""
-    monkeypatch.chdir(ROOT)
     calls = json.loads(graph("--calls", "testdata/valueflow/callbacks.py", "testdata/valueflow/overrides.py"))["calls"]
     found = {(c["path"].rsplit("/", 1)[-1], c["line"]): [(e["callee"], e["why"]) for e in c["callees"]] for c in calls}
     assert found[("callbacks.py", 22)] == [("callbacks.Flags._changed", "value flow")]
