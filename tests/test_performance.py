@@ -51,7 +51,10 @@ def lines(outcome):
 @pytest.mark.parametrize("parts", CORPORA)
 def test_on_demand_equals_full_on_testdata(parts):
     paths = [str(ROOT / "testdata" / part) for part in parts] if parts else [str(ROOT / "testdata")]
-    assert lines(run(paths, Settings(full=False))) == lines(run(paths, Settings(full=True)))
+    # the findings are compared, not their fixes: no fix planning (a third of each run)
+    on_demand = run(paths, Settings(full=False), plan_fixes=False)
+    assert len(on_demand.findings) > 80
+    assert lines(on_demand) == lines(run(paths, Settings(full=True), plan_fixes=False))
 
 
 def test_on_demand_equals_full_through_lock_free_files(tmp_path):
