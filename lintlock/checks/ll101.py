@@ -223,12 +223,34 @@ def _split_fields(program: Program, fn: FunctionSummary, event: Call, key: Key, 
             continue  # a stored function or an override: renaming the call would change what it runs
         for callee_key in program.reach.get(edge.callee, {}):
             if program.map_key(fn, edge, callee_key) == key:
-                fields = _split_of(program, (fn.qualname, event.site), edge.decorated, program.chain(edge.callee, callee_key), path)
+                hops = program.chain(edge.callee, callee_key)
+                if _made_by_property(program.functions[edge.callee]) and len(hops) > 1:
+                    # `clock = property(_get_clock)`: `self.clock` runs _get_clock itself (the fixer
+                    # points it at the variant), unless a subclass makes `clock` something else
+                    why = _overridden(program, program.functions[edge.callee])
+                    if why:
+                        return {"split_why": why}
+                    hops = hops[1:]
+                fields = _split_of(program, (fn.qualname, event.site), edge.decorated, hops, path)
                 callee = program.functions[edge.callee]
                 if edge.decorated is None and callee.parent is None and program.path_of[edge.callee] == path:
                     fields["callee_site"] = callee.site  # what it touches decides whether calls can wait
                 return fields
     return {}
+
+
+def _made_by_property(accessor: FunctionSummary) -> bool:
+    """An accessor summarized from `name = property(method, ...)`: undecorated, it only calls the method."""
+    return accessor.kind in ("property", "setter") and not accessor.decorators and [e.site for e in accessor.events] == [accessor.site]
+
+
+def _overridden(program: Program, accessor: FunctionSummary) -> str:
+    """Why `obj.name` may not run this accessor: a subclass defines `name` too ("" if none does)."""
+    for cls in sorted(program.classes.values(), key=lambda c: c.qualname):
+        if accessor.cls is not None and accessor.cls in program.mro(cls.qualname)[1:]:
+            if any(n.split(".")[0] == accessor.name for n, _ in cls.methods) or any(n == accessor.name for n, _ in cls.class_attrs):
+                return f"{cls.name} overrides {accessor.name}"
+    return ""
 
 
 def _split_of(program: Program, first: Tuple[str, int], decorated: Optional[str], hops, path: str) -> Dict[str, Any]:
