@@ -180,6 +180,9 @@ class Value:
     # `ok = lock.acquire(...)`: the local holds whether `arg0` was acquired; "try": a
     # non-blocking or timed acquire, whose success proves the lock was free (callee is None)
     acquired: Optional[AcquireResult] = None
+    # (function, parameter): callee is that parameter's default (`lock_cls=threading.Lock`, then
+    # `lock_cls()`), which holds only when no call of the function passes the parameter
+    default_of: Optional[Tuple[str, str]] = None
 
 
 @dataclass(frozen=True)

@@ -344,3 +344,33 @@ def test_an_element_key_is_the_key_as_written():
     assert element("self._locks[a, b]") is None
     assert element("self._locks[1:2]") is None
     assert element("self._locks[OTHER]") is None  # a global: not followed
+
+
+def test_a_lock_class_given_as_a_parameter_default():
+    """`lock_cls=threading.Lock` then `self._lock = lock_cls()`: a Lock, unless some caller passes another class."""
+    found = _messages("lock_class_default.py")
+    assert [(line, code) for line, code, _ in found] == [(17, "LL101"), (31, "LL101")]
+    assert "Waiter._peek acquires self._cond again at line 26, and threading.Lock (the default of lock_cls in Waiter.__init__) is not reentrant" in found[1][2]
+
+
+def test_a_default_passed_by_any_caller_is_not_the_lock(tmp_path):
+    """The same class, built once with `lock_cls=threading.RLock` (by keyword or by position): quiet."""
+    pool = """
+    import threading
+
+
+    class Pool:
+        def __init__(self, lock_cls=threading.Lock):
+            self._lock = lock_cls()
+
+        def _get(self):
+            with self._lock:
+                pass
+
+        def get_twice(self):
+            with self._lock:
+                self._get()
+    """
+    assert [(p, line, code) for p, line, code, _ in findings(tmp_path / "a", {"pool.py": pool})] == [("pool.py", 15, "LL101")]
+    built = pool + "\n\n    def build():\n        return Pool(threading.RLock)\n"
+    assert findings(tmp_path / "b", {"pool.py": built}) == []

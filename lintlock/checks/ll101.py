@@ -142,7 +142,9 @@ class SelfDeadlock:
         for lock in held:
             info = program.lock_info(fn, lock.key)
             if info.reentrant is False and info.kind is not None and lock.key not in result:
-                result[lock.key] = (lock, info.kind.display, info.kind.family)
+                made = info.default_of  # `lock_cls=threading.Lock`: say which default made it
+                display = info.kind.display if made is None else f"{info.kind.display} (the default of {made[1]} in {program.short_name(made[0])})"
+                result[lock.key] = (lock, display, info.kind.family)
         return result
 
     @staticmethod

@@ -43,6 +43,7 @@ class HandedLocks:
         self._open: Set[object] = set()  # questions being answered (a cycle answers None)
         self._acquired_by_class: Dict[str, FrozenSet[str]] = {}
         self._builds: Optional[Dict[str, Set[str]]] = None  # constructor -> the short names of the classes it builds
+        self._passes: Dict[Tuple[str, str], bool] = {}
 
     def attribute(self, cls: str, attr: str) -> Optional[Handed]:
         """The lock an instance attribute holds when each assignment stores a parameter and every call passes the same lock."""
@@ -100,6 +101,20 @@ class HandedLocks:
                             return []  # stored from something else: not only handed locks
                         found.append((fn, flow.source))
         return found
+
+    def passed(self, function: str, param: str) -> bool:
+        """Whether some call that may run `function` passes `param` (a star argument may)."""
+        question = (function, param)
+        if question not in self._passes:
+            fn = self.index.functions.get(function)
+            self._passes[question] = fn is None or any(self._passes_param(caller, call, fn, param) for caller, call in self._calls_of(fn))
+        return self._passes[question]
+
+    def _passes_param(self, caller: FunctionSummary, call: Call, fn: FunctionSummary, param: str) -> bool:
+        edges = [e for e in self.calls.callees(caller, call) if e.callee == fn.qualname]
+        if not edges:
+            return False  # runs something else (or nothing lintlock can tell: as for handed locks)
+        return call.args.starred or any(param in dict(e.binding) for e in edges)
 
     def parameter(self, fn: FunctionSummary, path: LockPath, depth: int) -> Optional[Handed]:
         """The lock a path through a parameter of fn names, when every call of fn passes the same one."""

@@ -35,6 +35,7 @@ class LockInfo:
     key: Key
     kind: Optional[LockKind]
     reentrant: Optional[bool]  # None: unknown, never reported as a self-deadlock
+    default_of: Optional[Tuple[str, str]] = None  # made by a parameter's default: (function, parameter)
 
 
 class LockScope(Enum):
@@ -144,7 +145,7 @@ class Locks:
             wrapped = self._rebase(fn, key, value.arg0)
             if wrapped is not None:
                 return self.lock_info(fn, wrapped, depth + 1)
-        return LockInfo(key, kind, _reentrant(kinds))
+        return LockInfo(key, kind, _reentrant(kinds), value.default_of)
 
     def _declared_values(self, values: List[Value]) -> Optional[List[Value]]:
         """`_lock: threading.Lock` says what every assignment holds, unless the annotations
@@ -189,6 +190,8 @@ class Locks:
         return self.kind_of(value) is not None
 
     def kind_of(self, value: Value, depth: int = 0) -> Optional[LockKind]:
+        if value.default_of is not None and (self.handed is None or self.handed.passed(*value.default_of)):
+            return None  # `lock_cls()` with lock_cls=threading.Lock, and some call may pass another
         for name in (value.callee, value.annotation):
             found = self._kind_named(name, depth) if name is not None else None
             if found is not None:

@@ -74,6 +74,7 @@ class ModuleWalker:
             qualname=qualname,
             params=params,
             param_types=dict(param_types),
+            param_defaults=self._param_defaults(node.params, outer),
             parent=None if cls is not None or outer.is_module else outer,
             cls=cls,
             self_name=params[0] if cls is not None and kind in ("method", "property", "setter") and params else None,
@@ -104,6 +105,16 @@ class ModuleWalker:
                 if annotation is not None:
                     param_types.append((param.name.value, annotation))
         return tuple(param_types)
+
+    def _param_defaults(self, params: cst.Parameters, outer: Frame) -> Dict[str, str]:
+        """Parameters whose default is a global name (`lock_cls=threading.Lock`), qualified."""
+        found: Dict[str, str] = {}
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            default = param.default
+            qualified = self.names.qualify(default, outer) if isinstance(default, (cst.Name, cst.Attribute)) else None
+            if qualified is not None and not qualified.startswith("builtins."):
+                found[param.name.value] = qualified
+        return found
 
     def lambda_(self, node: cst.Lambda, name: str, outer: Frame) -> str:
         """Walk `name = lambda ...: ...` as a function; its qualified name."""

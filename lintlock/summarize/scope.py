@@ -54,6 +54,7 @@ class Frame:
     scoped: List[Held] = field(default_factory=list)  # entries of the enclosing `with` blocks
     released: Set[LockPath] = field(default_factory=set)  # locks this function calls release() on
     param_types: Dict[str, str] = field(default_factory=dict)  # annotated parameters
+    param_defaults: Dict[str, str] = field(default_factory=dict)  # parameters whose default names a global (`lock_cls=threading.Lock`)
     loops: List[Tuple[LockPath, ...]] = field(default_factory=list)  # objects read by enclosing `while` tests
     finals: List[Sequence[cst.CSTNode]] = field(default_factory=list)  # finally blocks of the enclosing trys
     statements: List[StatementContext] = field(default_factory=list)  # the enclosing statements, innermost last

@@ -35,6 +35,9 @@ def value_of(
 
 def _call_value(node: cst.Call, frame: Frame, names: Names, ann: Optional[str], site: int) -> Value:
     callee = names.qualify(node.func, frame)
+    default_of = None
+    if callee is None and isinstance(node.func, cst.Name) and node.func.value in frame.param_defaults:
+        callee, default_of = frame.param_defaults[node.func.value], (frame.qualname, node.func.value)  # `lock_cls()`
     if callee is None and isinstance(node.func, cst.Attribute):
         callee = "." + node.func.attr.value  # pool.submit(fn): a method of a local object
     if callee == "dataclasses.field":
@@ -43,7 +46,7 @@ def _call_value(node: cst.Call, frame: Frame, names: Names, ann: Optional[str], 
             return Value(callee=names.qualify(factory, frame), annotation=ann, site=site)
     arg0, int0 = _first_argument(node, frame, names)
     keywords = tuple((arg.keyword.value, path) for arg in node.args if arg.keyword is not None for path in [names.path(arg.value, frame)] if path is not None)
-    return Value(callee=callee, arg0=arg0, int0=int0, nargs=len(node.args), keywords=keywords, annotation=ann, site=site)
+    return Value(callee=callee, arg0=arg0, int0=int0, nargs=len(node.args), keywords=keywords, annotation=ann, site=site, default_of=default_of)
 
 
 def _keyword(node: cst.Call, keyword: str) -> Optional[cst.BaseExpression]:
