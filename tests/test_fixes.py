@@ -258,6 +258,18 @@ def test_a_property_made_with_property_is_not_split_at_a_method_it_does_not_run(
     }
 
 
+def test_a_property_made_with_property_and_overridden_in_a_subclass_is_not_split(tmp_path):
+    """`self.seen` may run Quiet's `seen`, not the accessor: no split there (the other one still is)."""
+    source = (FIXES / "split_property_call.py").read_text().replace("\n\ndef scenario():", "\n\nclass Quiet(Meter):\n    seen = 0\n\n\ndef scenario():")
+    target = tmp_path / "overridden.py"
+    target.write_text(source)
+    loaded = load([str(target)])
+    found = check(loaded, ("LL",), ())
+    plans = _plans(loaded, found)
+    locate = loaded.locator([d.site for d in found])
+    assert sorted((locate(d.site).line, d.fix.split_why, plans[d].safe) for d in found) == [(26, "", True), (27, "Quiet overrides seen", False)]
+
+
 def test_a_suppressed_finding_is_not_fixed(tmp_path):
     target = tmp_path / "tail.py"
     source = (FIXES / "tail.py").read_text().replace("self.trim()  # error: LL101", "self.trim()  # noqa: LL101")
