@@ -248,6 +248,7 @@ def test_tasks_and_coroutines_kept_in_a_name_run_where_they_are_awaited():
         (52, "LL101"),
         (57, "LL101"),
         (105, "LL104"),  # a plain function's result awaited: it ran when it was called (no LL101 here)
+        (120, "LL101"),  # leaving `async with asyncio.TaskGroup() as tg:` awaits the tasks made in it
     ]
     assert found[0][2] == (
         "`await task` runs self._flush() (made at line 24) while holding self._lock (acquired at line 25); Session._flush "
@@ -256,6 +257,7 @@ def test_tasks_and_coroutines_kept_in_a_name_run_where_they_are_awaited():
     assert found[4][2].startswith("`await asyncio.gather(*coros)` runs self._flush(n) (made at line 43) while holding self._lock (acquired at line 44)")
     assert found[5][2].startswith("`await asyncio.gather(*tasks)` runs self._flush(n) (made at line 50) while holding")
     assert found[6][2].startswith("`await asyncio.wait([pinging, asyncio.create_task(self._flush())])` runs self._flush() (made at line 57)")
+    assert found[8][2].startswith("`asyncio.TaskGroup() as tg` runs self._flush() (made at line 121) while holding self._lock (acquired at line 119)")
 
 
 def test_an_awaited_task_gets_no_fix():
@@ -267,8 +269,8 @@ def test_an_awaited_task_gets_no_fix():
     path = Path(__file__).resolve().parent.parent / "testdata" / "valueflow" / "awaited_later.py"
     loaded = pipeline.load([str(path)])
     found = [d for d in pipeline.check(loaded, ("LL",), ()) if d.code == "LL101"]
-    assert len(found) == 7
-    assert [d.fix for d in found] == [None] * 7
+    assert len(found) == 8
+    assert [d.fix for d in found] == [None] * 8
     assert ("the coroutine made here" in [text for _, text in found[0].related]) is True
 
 

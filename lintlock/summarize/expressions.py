@@ -180,6 +180,7 @@ class Expressions:
         if site is not None and node.args:
             self.facts.call(node, site, frame)
             self.spawned.added(node, frame)
+            self.spawned.scheduled(node, site, frame)
         self.spawned.waits(node, frame, held, consumed=id(node) in self.consumed)
         return held
 

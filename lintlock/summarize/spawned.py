@@ -32,6 +32,8 @@ _FUTURE_WAITS = frozenset({"concurrent.futures.wait", "concurrent.futures.as_com
 # pools whose exit (`with ... as pool:`) waits for the calls submitted to them (a process pool's
 # work runs in another process, with its own locks)
 THREAD_POOLS = frozenset({"concurrent.futures.ThreadPoolExecutor", "concurrent.futures.thread.ThreadPoolExecutor"})
+# task groups whose exit (`async with ... as tg:`) awaits the tasks made by `tg.create_task(coro)`
+TASK_GROUPS = frozenset({"asyncio.TaskGroup", "asyncio.taskgroups.TaskGroup"})
 _CONTAINERS = (cst.List, cst.Tuple, cst.Set)
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp)
 _ADDS = frozenset({"append", "add", "appendleft", "insert"})
@@ -60,6 +62,7 @@ class Spawned:
         self.names = names
         self.sites = sites
         self.events: Dict[int, Call] = {}  # id(call node) -> its event, for the calls of this walk
+        self.tasks: Dict[int, Work] = {}  # site of a `x.create_task(coro)` event -> the coroutine it schedules
         self._locals: Dict[Tuple[int, str], Tuple[Frame, Value, Work]] = {}
 
     # -- what an expression stands for ----------------------------------------
@@ -119,6 +122,20 @@ class Spawned:
         work = self.of(value, frame) if binding is not None else Work()
         if work and binding is not None:
             self._locals[(id(frame), name)] = (frame, binding, work)
+
+    def scheduled(self, node: cst.Call, site: int, frame: Frame) -> None:
+        """`tg.create_task(self._co())` (the call at `site`): remember the coroutine, for the group's exit."""
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "create_task":
+            self.tasks[site] = self.of(node, frame)
+
+    def group_exit(self, group: LockPath, frame: Frame, since: int, node: cst.CSTNode, held) -> None:
+        """Leaving `async with asyncio.TaskGroup() as tg:` awaits the tasks made by `tg.create_task()` in the block."""
+        work = Work()
+        for event in frame.events[since:]:
+            if isinstance(event, Call) and event.target.kind == "method" and event.target.name == "create_task" and event.target.receiver == group:
+                work += self.tasks.get(event.site, Work())
+        self.await_(work, node, frame, held)
 
     def added(self, node: cst.Call, frame: Frame) -> None:
         """`fs.append(pool.submit(f))`, `tasks.add(asyncio.create_task(c))`: into a local collection."""

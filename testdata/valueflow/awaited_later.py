@@ -103,3 +103,24 @@ class Scheduled:
         future = self._schedule()
         with self._mutex:
             await future  # error: LL104
+
+
+class Grouped:
+    """Leaving `async with asyncio.TaskGroup() as tg:` awaits the tasks made in it."""
+
+    def __init__(self):
+        self._lock = asyncio.Lock()
+
+    async def _flush(self):
+        async with self._lock:
+            pass
+
+    async def flush_all(self):
+        async with self._lock:
+            async with asyncio.TaskGroup() as tg:  # error: LL101
+                tg.create_task(self._flush())
+
+    async def flush_after_release(self):
+        async with asyncio.TaskGroup() as tg:
+            async with self._lock:
+                tg.create_task(self._flush())
