@@ -336,17 +336,20 @@ def test_stdin_buffer_with_project_context(tmp_path, monkeypatch):
 # -- integrations ------------------------------------------------------------------------
 
 
+def flake8(*paths, cwd):
+    """One `flake8 --select LL` process over these files (the plugin as flake8 loads it)."""
+    return subprocess.run([sys.executable, "-m", "flake8", "--select", "LL", *map(str, paths)], capture_output=True, text=True, cwd=cwd)
+
+
 def test_flake8_plugin(tmp_path):
     pytest.importorskip("flake8")
-    target = tmp_path / "mod.py"
+    target, quiet = tmp_path / "mod.py", tmp_path / "quiet.py"
     target.write_text(BUG.format(comment=""))
-    result = subprocess.run([sys.executable, "-m", "flake8", "--select", "LL", str(target)], capture_output=True, text=True, cwd=tmp_path)
+    quiet.write_text(BUG.format(comment="  # noqa: LL101"))
+    result = flake8(target, quiet, cwd=tmp_path)
     assert result.returncode == 1, result.stderr
-    [line] = result.stdout.splitlines()
+    [line] = result.stdout.splitlines()  # nothing for quiet.py
     assert line.startswith(f"{target}:8:9: LL101 inner() is called while holding lock (acquired at line 7)")
-    target.write_text(BUG.format(comment="  # noqa: LL101"))
-    quiet = subprocess.run([sys.executable, "-m", "flake8", "--select", "LL", str(target)], capture_output=True, text=True, cwd=tmp_path)
-    assert quiet.returncode == 0 and quiet.stdout == ""
 
 
 @pytest.mark.slow
@@ -407,20 +410,24 @@ def test_progress_bar_on_a_terminal_only(tmp_path):
 
 
 def test_flake8_plugin_reads_the_configuration(tmp_path):
+    """Each file under its own project's [tool.lintlock]: two projects, one flake8 process."""
     pytest.importorskip("flake8")
-    (tmp_path / "pyproject.toml").write_text(
-        '[tool.lintlock]\nignore = ["LL105"]\n[tool.lintlock.lock-factories]\n"vendor.make_lock" = { reentrant = false }\n'
-    )
-    target = tmp_path / "mod.py"
-    target.write_text(
+    source = (
         "from vendor import make_lock\n\nlock = make_lock()\n\n\ndef outer():\n    with lock:\n        inner()\n\n\ndef inner():\n    with lock:\n        pass\n\n\n"
         "def unguarded():\n    lock.acquire()\n    lock.release()\n"
     )
-    result = subprocess.run([sys.executable, "-m", "flake8", "--select", "LL", str(target)], capture_output=True, text=True, cwd=tmp_path)
-    assert [line.split(" ", 2)[:2] for line in result.stdout.splitlines()] == [[f"{target}:8:9:", "LL101"]]
-    (tmp_path / "pyproject.toml").write_text("[tool.lintlock]\nselect = [1]\n")
-    broken = subprocess.run([sys.executable, "-m", "flake8", "--select", "LL", str(target)], capture_output=True, text=True, cwd=tmp_path)
-    assert f"{target}:1:1: LL001 cannot read the [tool.lintlock] configuration" in broken.stdout
+    configs = {
+        "good": '[tool.lintlock]\nignore = ["LL105"]\n[tool.lintlock.lock-factories]\n"vendor.make_lock" = { reentrant = false }\n',
+        "broken": "[tool.lintlock]\nselect = [1]\n",
+    }
+    for name, config in configs.items():
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "pyproject.toml").write_text(config)
+        (tmp_path / name / "mod.py").write_text(source)
+    good, broken = tmp_path / "good" / "mod.py", tmp_path / "broken" / "mod.py"
+    lines = flake8(good, broken, cwd=tmp_path).stdout.splitlines()
+    assert [line.split(" ", 2)[:2] for line in lines if line.startswith(str(good))] == [[f"{good}:8:9:", "LL101"]]
+    assert any(line.startswith(f"{broken}:1:1: LL001 cannot read the [tool.lintlock] configuration") for line in lines), lines
 
 
 def test_flake8_plugin_does_no_work_unless_selected():
