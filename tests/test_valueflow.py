@@ -346,6 +346,7 @@ def test_an_element_key_is_the_key_as_written():
     assert element("self._locks[a, b]") is None
     assert element("self._locks[1:2]") is None
     assert element("self._locks[OTHER]") is None  # a global: not followed
+    assert element(r'self._locks["\N{NO SUCH NAME}"]') is None  # libcst parses it, Python would not: no crash
 
 
 def test_a_lock_class_given_as_a_parameter_default():

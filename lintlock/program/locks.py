@@ -190,13 +190,16 @@ class Locks:
         return self.kind_of(value) is not None
 
     def kind_of(self, value: Value, depth: int = 0) -> Optional[LockKind]:
-        if value.default_of is not None and (self.handed is None or self.handed.passed(*value.default_of)):
-            return None  # `lock_cls()` with lock_cls=threading.Lock, and some call may pass another
         for name in (value.callee, value.annotation):
             found = self._kind_named(name, depth) if name is not None else None
+            if found is not None and name == value.callee and value.default_of is not None and self._default_replaced(value.default_of):
+                return None  # `lock_cls()` with lock_cls=threading.Lock, and some call may pass another
             if found is not None:
                 return found
         return None
+
+    def _default_replaced(self, default_of: Tuple[str, str]) -> bool:
+        return self.handed is None or self.handed.passed(*default_of)
 
     def _kind_named(self, name: str, depth: int) -> Optional[LockKind]:
         """The kind of lock a constructor, a lock class's subclass or a factory function makes."""

@@ -125,7 +125,10 @@ class Names:
         if isinstance(index, cst.Name) and frame.is_local(index.value) and frame.alias(index.value) is None:
             return replace(container, key=index.value)
         if isinstance(index, cst.SimpleString):
-            return replace(container, key=repr(index.evaluated_value))
+            try:
+                return replace(container, key=repr(index.evaluated_value))
+            except Exception:  # an escape Python itself would reject (`"\\N{NO SUCH NAME}"`): no key
+                return None
         if isinstance(index, cst.Integer) and int_literal(index) is not None:
             return replace(container, key=str(int_literal(index)))
         return None
