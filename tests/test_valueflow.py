@@ -377,3 +377,41 @@ def test_a_default_passed_by_any_caller_is_not_the_lock(tmp_path):
     assert [(p, line, code) for p, line, code, _ in findings(tmp_path / "a", {"pool.py": pool})] == [("pool.py", 15, "LL101")]
     built = pool + "\n\n    def build():\n        return Pool(threading.RLock)\n"
     assert findings(tmp_path / "b", {"pool.py": built}) == []
+
+
+def test_a_wait_for_several_futures_or_coroutines_is_reported_once(tmp_path):
+    """`pool.shutdown()` after two submits of work taking the lock, `gather(*coros)` of two coroutines
+    taking it: one finding each, at the wait."""
+    jobs = """
+    import asyncio
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+
+    class Jobs:
+        def __init__(self):
+            self._lock = threading.Lock()
+            self._alock = asyncio.Lock()
+
+        def _work(self, n):
+            with self._lock:
+                return n
+
+        async def _co(self, n):
+            async with self._alock:
+                return n
+
+        def shutdown(self):
+            pool = ThreadPoolExecutor()
+            pool.submit(self._work, 1)
+            pool.submit(self._work, 2)
+            with self._lock:
+                pool.shutdown()
+
+        async def gather(self):
+            coros = [self._co(1), self._co(2)]
+            async with self._alock:
+                await asyncio.gather(*coros)
+    """
+    found = findings(tmp_path, {"jobs.py": jobs})
+    assert [(line, code) for _, line, code, _ in found] == [(25, "LL103"), (30, "LL101")]

@@ -87,12 +87,14 @@ class SelfDeadlock:
     def check(self, program: Program) -> Iterator[Diagnostic]:
         for _name, fn, path in program.each_function():
             entry = program.entry_held(fn)
+            reported = set()  # sites: awaiting several coroutines at once (`gather(*coros)`) is one event per coroutine
             for event in fn.events:
-                if not isinstance(event, (Acquire, Call)) or not (event.held or entry):
+                if not isinstance(event, (Acquire, Call)) or not (event.held or entry) or event.site in reported:
                     continue
                 found = self._event(program, fn, event, entry)
                 if found is None:
                     continue
+                reported.add(event.site)
                 # awaiting a task or coroutine kept in a name: no call to move or to point elsewhere
                 fix = self._fix_request(program, fn, event, found) if isinstance(event, Call) and found.made is None else None
                 related = ((found.held.site, f"{found.held.text} acquired here"),) + found.hops

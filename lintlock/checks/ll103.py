@@ -48,8 +48,9 @@ class BlockingWaitUnderLock:
         table = program.knowledge.blocking
         writes, calls = self._uses(program)
         for _name, fn, path in program.each_function():
+            reported = set()  # sites: a wait for several futures (`wait(fs)`) is one event per future
             for event in fn.events:
-                if not isinstance(event, Call) or not (event.held or fn.decorators):
+                if not isinstance(event, Call) or not (event.held or fn.decorators) or event.site in reported:
                     continue
                 held = program.held_ids(fn, event.held)
                 if not held:
@@ -57,6 +58,7 @@ class BlockingWaitUnderLock:
                 site = Site(path, event.site)
                 found = self._check_call(program, table, fn, event, held, writes, calls, site)
                 if found is not None:
+                    reported.add(event.site)
                     related: Tuple[Tuple[Site, str], ...] = (
                         (found.held.site, f"{found.held.text} acquired here"),
                         (found.waker_site, f"{found.waker} needs {found.held.text} here"),

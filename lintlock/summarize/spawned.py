@@ -152,9 +152,10 @@ class Spawned:
     # -- the waits ------------------------------------------------------------
 
     def await_(self, work: Work, node: cst.CSTNode, frame: Frame, held) -> None:
-        """The coroutines run where they are awaited: under what is held at the await."""
+        """The coroutines run where they are awaited: under what is held at the await (one site for the
+        await: the rules report it once, for the first coroutine that deadlocks)."""
+        site = self.sites.number(node) if work.coroutines else -1
         for coroutine in work.coroutines:
-            site = self.sites.number(node)
             replay = replace(coroutine, site=site, held=held, awaited=True, loop=_loop(frame), free=tuple(frame.free), runs="awaits", made=coroutine.site)
             frame.events.append(replay)
 
@@ -177,10 +178,11 @@ class Spawned:
 
     def wait_futures(self, futures: Tuple[Call, ...], node: cst.CSTNode, frame: Frame, held, leaving: bool = False) -> None:
         """Waiting for a pool's futures waits as their `.result()` would, where the wait is; `leaving`:
-        the wait is leaving `with pool:` (recorded as the `__exit__` of what each submit returned)."""
+        the wait is leaving `with pool:` (recorded as the `__exit__` of what each submit returned), one site for the wait."""
+        site = self.sites.number(node) if futures else -1
         for submit in futures:
             target = Target("method", "__exit__" if leaving else "result", result_of=submit.site)
-            frame.events.append(Call(site=self.sites.number(node), target=target, args=Args(), held=held, loop=_loop(frame), free=tuple(frame.free)))
+            frame.events.append(Call(site=site, target=target, args=Args(), held=held, loop=_loop(frame), free=tuple(frame.free)))
 
     def submitted_to(self, pool: LockPath, frame: Frame, since: int = 0) -> Tuple[Call, ...]:
         """The calls this function submitted to `pool` so far (`pool.submit(f, ...)`), from its event `since` on."""
