@@ -214,7 +214,8 @@ def test_plain_lock_is_real():
 def pytest_run(tmp_path, *options, body=PYTEST_CASE, timeout=60, preexec_fn=None):
     (tmp_path / "test_case.py").write_text(body)
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "test_case.py", *options]
+    # hypothesis's plugin (installed with the test extras) is two thirds of a bare pytest's start: not loaded here
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:hypothesispytest", "-q", "test_case.py", *options]
     return subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=timeout, env=env, preexec_fn=preexec_fn)
 
 
