@@ -20,6 +20,7 @@ from typing import Dict, Tuple
 import libcst as cst
 
 from ..model import Args, Call, LockPath, Target, Value
+from .held import HeldSet
 from .literals import literal
 from .names import Names
 from .scope import Frame
@@ -129,7 +130,7 @@ class Spawned:
         if isinstance(func, cst.Attribute) and func.attr.value == "create_task":
             self.tasks[site] = self.of(node, frame)
 
-    def group_exit(self, group: LockPath, frame: Frame, since: int, node: cst.CSTNode, held) -> None:
+    def group_exit(self, group: LockPath, frame: Frame, since: int, node: cst.CSTNode, held: HeldSet) -> None:
         """Leaving `async with asyncio.TaskGroup() as tg:` awaits the tasks made by `tg.create_task()` in the block."""
         work = Work()
         for event in frame.events[since:]:
@@ -151,7 +152,7 @@ class Spawned:
 
     # -- the waits ------------------------------------------------------------
 
-    def await_(self, work: Work, node: cst.CSTNode, frame: Frame, held) -> None:
+    def await_(self, work: Work, node: cst.CSTNode, frame: Frame, held: HeldSet) -> None:
         """The coroutines run where they are awaited: under what is held at the await (one site for the
         await: the rules report it once, for the first coroutine that deadlocks)."""
         site = self.sites.number(node) if work.coroutines else -1
@@ -159,7 +160,7 @@ class Spawned:
             replay = replace(coroutine, site=site, held=held, awaited=True, loop=_loop(frame), free=tuple(frame.free), runs="awaits", made=coroutine.site)
             frame.events.append(replay)
 
-    def waits(self, node: cst.Call, frame: Frame, held, consumed: bool) -> None:
+    def waits(self, node: cst.Call, frame: Frame, held: HeldSet, consumed: bool) -> None:
         """`wait(fs)`, iterating `as_completed(fs)` (`consumed`), `pool.shutdown()`: the submitted calls return first."""
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value == "shutdown":
@@ -176,7 +177,7 @@ class Spawned:
             return  # it waits as its results are iterated, and a loop may stop at the first one done
         self.wait_futures(futures, node, frame, held)
 
-    def wait_futures(self, futures: Tuple[Call, ...], node: cst.CSTNode, frame: Frame, held, leaving: bool = False) -> None:
+    def wait_futures(self, futures: Tuple[Call, ...], node: cst.CSTNode, frame: Frame, held: HeldSet, leaving: bool = False) -> None:
         """Waiting for a pool's futures waits as their `.result()` would, where the wait is; `leaving`:
         the wait is leaving `with pool:` (recorded as the `__exit__` of what each submit returned), one site for the wait."""
         site = self.sites.number(node) if futures else -1
