@@ -14,7 +14,7 @@ import threading
 import traceback
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Collection, Dict, List, Optional, Sequence, Tuple
 
 from .cache import SummaryCache
 from .discover import SourceFile
@@ -182,9 +182,13 @@ class SyntaxChecks:
     def __init__(self, cache: SummaryCache, known: Dict[str, bool], todo: List[Tuple[str, bytes, str, str]], futures: List[Future]) -> None:
         self.cache, self.known, self.todo, self.futures = cache, known, todo, futures
 
-    def verdicts(self) -> Dict[str, bool]:
-        """Every file's verdict: the pool's answers, or computed here when there was no pool."""
-        answers: List[bool] = [False] * len(self.todo)
+    def verdicts(self, wanted: Optional[Collection[str]] = None) -> Dict[str, bool]:
+        """The verdicts of the `wanted` files (None: all): the pool's answers, or computed here
+        when there was no pool (then only for the files still wanted: the others were parsed
+        meanwhile, and libcst's verdict is the one that counts)."""
+        todo = self.todo
+        keep = (lambda path: True) if wanted is None else wanted.__contains__
+        answers: List[bool] = [False] * len(todo)
         try:
             for start, future in enumerate(self.futures):
                 for offset, verdict in enumerate(future.result()):
@@ -192,11 +196,13 @@ class SyntaxChecks:
         except Exception:  # a worker died: check here instead
             self.futures = []
         if not self.futures:
-            answers = _syntax_batch([data for _, data, _, _ in self.todo])
-        verdicts = dict(self.known)
-        for (path, _, key, check), verdict in zip(self.todo, answers):
-            verdicts[path] = verdict
+            todo = [item for item in todo if keep(item[0])]
+            answers = _syntax_batch([data for _, data, _, _ in todo])
+        verdicts = {path: verdict for path, verdict in self.known.items() if keep(path)}
+        for (path, _, key, check), verdict in zip(todo, answers):
             self.cache.put("syntax", key, check, verdict)
+            if keep(path):
+                verdicts[path] = verdict
         return verdicts
 
 
