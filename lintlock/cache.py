@@ -28,7 +28,7 @@ from typing import Any, Optional
 from . import __version__
 from .codec import Codec, Malformed
 
-SCHEMA = 4  # the entry format; entries of another schema are misses (3: typed acquire flags, setter targets; 4: Decorator records, ClassSummary.unnamed_base)
+SCHEMA = 5  # the entry format; entries of another schema are misses (4: Decorator records; 5: LockPath.key for container elements, Call.made / runs "awaits", Value.default_of)
 _TAG_TEXT = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by lintlock.\n"
 _KINDS = ("summaries", "syntax", "runs")
 _MAX_RUNS = 32  # run memos kept (most recently used)

@@ -27,7 +27,9 @@ class OrderWitness:
     flow: Optional[Site] = None  # value flow found the first callee: where it was stored or passed
 
     def describe(self, here: str, locate: Locate) -> str:
-        text = f"{self.function} holds {_short_lock(self.first)} ({where(self.held.site, here, locate)}) and takes {_short_lock(self.second)}"
+        handed = self.held.handed
+        came = f"; handed to {handed.to}() at {where(handed.passed_at, here, locate)}" if handed is not None else ""
+        text = f"{self.function} holds {_short_lock(self.first)} ({where(self.held.site, here, locate)}{came}) and takes {_short_lock(self.second)}"
         if self.chain:
             text += f" through {locate(self.site).text} -> " + " -> ".join(self.chain)
         if self.flow is not None:
@@ -79,6 +81,7 @@ class LockOrderInversion:
                 (partner.acquire_site, f"{first} acquired while holding {second}"),
             )
             related += tuple((w.flow, f"{w.chain[0]} stored here") for w in (report, partner) if w.flow is not None)
+            related += tuple((w.held.handed.passed_at, f"{_short_lock(w.first)} handed over here") for w in (report, partner) if w.held.handed is not None)
             yield Diagnostic(self.code, report.site, LockOrderMessage(report, partner), related, lock=first, chain=report.chain)
 
 
