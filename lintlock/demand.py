@@ -253,7 +253,7 @@ def _module_of(name: str, modules: Dict[str, str], loaded: Optional[Mapping[str,
 
 
 def _value_names(values: Iterable[Value]) -> List[str]:
-    return [name for value in values for name in (value.callee or "", value.annotation or "")]
+    return [name for value in values for name in ("" if value.method else value.callee or "", value.annotation or "")]
 
 
 def _names(program: Program, fn: FunctionSummary, held_only: bool = False) -> List[str]:
@@ -311,7 +311,7 @@ def _thread_targets(program: Program, cls: str, values: Iterable[Value]) -> Set[
     """The methods of cls that these values start in a thread: `Thread(target=self.run)`, `pool.submit(self.run)`."""
     found = set()
     for value in values:
-        target = dict(value.keywords).get("target") or (value.arg0 if value.callee == ".submit" else None)
+        target = dict(value.keywords).get("target") or (value.arg0 if value.method and value.callee == "submit" else None)
         method = program.lookup(cls, target.attrs[-1]) if target is not None and target.attrs else None
         if method:
             found.add(method)

@@ -170,7 +170,7 @@ Event = Union[Acquire, Call, Await]
 class Value:
     """The right-hand side of an assignment that may create a lock or object."""
 
-    callee: Optional[str] = None  # qualified name of the called constructor/factory
+    callee: Optional[str] = None  # qualified name of the called constructor/factory (`method`: a method's name)
     arg0: Optional[LockPath] = None  # first argument, when it names an object
     int0: Optional[int] = None  # first argument, when it is an int literal
     nargs: int = 0  # number of arguments of the call
@@ -183,6 +183,8 @@ class Value:
     # (function, parameter): callee is that parameter's default (`lock_cls=threading.Lock`, then
     # `lock_cls()`), which holds only when no call of the function passes the parameter
     default_of: Optional[Tuple[str, str]] = None
+    # callee is a method called on an object (`pool.submit(fn)`: "submit"), not a qualified name
+    method: bool = False
 
 
 @dataclass(frozen=True)

@@ -223,10 +223,12 @@ def _returned(program: Program, fn: FunctionSummary, site: int) -> Tuple[Optiona
     made = program.event_at(fn, site) if site >= 0 else None
     if not isinstance(made, Call) or made.target.kind not in ("method", "global"):
         return None, None
-    callee = "." + made.target.name if made.target.kind == "method" else program.resolve(made.target.name)
+    method = made.target.kind == "method"
+    callee = made.target.name if method else program.resolve(made.target.name)
     args = made.args
     keywords = tuple((name, path) for name, path in args.keywords if path is not None)
-    return callee, Value(callee=callee, arg0=args.positional[0] if args.positional else None, keywords=keywords, site=made.site)
+    value = Value(callee=callee, arg0=args.positional[0] if args.positional else None, keywords=keywords, site=made.site, method=method)
+    return ("." + callee if method else callee), value  # `.submit`: what a method of that name returns (rules/blocking.toml)
 
 
 def _not_released(program: Program, fn: FunctionSummary, spec: WaitSpec, event: Call, held: Dict[str, HeldLock]) -> Dict[str, HeldLock]:
@@ -325,6 +327,6 @@ def _call_making(program: Program, fn: FunctionSummary, value: Value) -> Optiona
     if not isinstance(last, Call):
         return None
     target = last.target
-    if value.callee.startswith("."):
-        return last if target.kind == "method" and "." + target.name == value.callee else None
+    if value.method:
+        return last if target.kind == "method" and target.name == value.callee else None
     return last if target.kind == "global" and program.resolve(target.name) == program.resolve(value.callee) else None

@@ -70,7 +70,7 @@ class Assignments:
         """`self._lock = self._env.make_lock()`: the summary says `.make_lock` (a method of some
         object); the call that made it, in `where` (a class's methods, or one function), says
         which object, and that object's class which method. Unresolved: the value as it is."""
-        if value.callee is None or not value.callee.startswith(".") or value.site < 0:
+        if value.callee is None or not value.method or value.site < 0:
             return value
         place = where.qualname if isinstance(where, FunctionSummary) else where
         made = self._made.get((value, place))
@@ -80,11 +80,11 @@ class Assignments:
 
     def _made_in(self, functions: List[FunctionSummary], value: Value) -> Value:
         assert value.callee is not None
-        name = value.callee[1:]
+        name = value.callee
         # every call of that name before the assignment (one of them made the value) must run the same method
         methods = {self._method_called(fn, call) for fn in functions for call in self.index.calls_of(fn) if call.target.name == name and call.site < value.site}
         method = methods.pop() if len(methods) == 1 else None
-        return replace(value, callee=method) if method is not None else value
+        return replace(value, callee=method, method=False) if method is not None else value
 
     def _method_called(self, fn: FunctionSummary, call: Call) -> Optional[str]:
         cls = self.types.class_of_path(fn, call.target.receiver) if call.target.kind == "method" else None

@@ -98,8 +98,8 @@ class ElementLocks:
     def _factory(self, value: Value) -> Optional[List[str]]:
         """What makes the elements, by a container's declaration: the factory of a `defaultdict`;
         nothing for an empty or literal container (elements are inserted: `_inserted`); None: unknown."""
-        if value.callee is None:
-            return [] if value.arg0 is None else None
+        if value.callee is None or value.method:
+            return [] if value.callee is None and value.arg0 is None else None
         callee = self.index.resolve(value.callee)
         if callee in ("builtins.dict", "builtins.list"):
             return [] if value.nargs == 0 else None

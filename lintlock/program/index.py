@@ -159,7 +159,7 @@ class Index:
         return cls
 
     def class_of_value(self, value: Value) -> Optional[str]:
-        for name in (value.callee, value.annotation):
+        for name in (None if value.method else value.callee, value.annotation):
             if name is not None:
                 resolved = self.resolve(name)
                 if resolved in self.classes:
@@ -241,9 +241,9 @@ class Index:
         for name, annotation in fn.param_types:
             if name == base:
                 return self.resolve(annotation)
-        callees = {v.callee for name, v in fn.local_values if name == base}
-        callee = callees.pop() if len(callees) == 1 else None
-        return self.resolve(callee) if callee and not callee.startswith(".") else None
+        callees = {(v.callee, v.method) for name, v in fn.local_values if name == base}
+        callee, method = callees.pop() if len(callees) == 1 else (None, False)
+        return self.resolve(callee) if callee and not method else None
 
 
 def _module_names(summary: ModuleSummary) -> Dict[str, str]:

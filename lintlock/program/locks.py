@@ -190,7 +190,7 @@ class Locks:
         return self.kind_of(value) is not None
 
     def kind_of(self, value: Value, depth: int = 0) -> Optional[LockKind]:
-        for name in (value.callee, value.annotation):
+        for name in (None if value.method else value.callee, value.annotation):
             found = self._kind_named(name, depth) if name is not None else None
             if found is not None and name == value.callee and value.default_of is not None and self._default_replaced(value.default_of):
                 return None  # `lock_cls()` with lock_cls=threading.Lock, and some call may pass another
@@ -298,7 +298,8 @@ class Locks:
             name = value.callee if value.callee is not None else value.annotation
             if name is None:
                 continue
-            types.add(name if name.startswith(".") else self.index.resolve(name))
+            # `.submit`: what a method of that name returns, as rules/blocking.toml names it
+            types.add("." + name if value.method and name == value.callee else self.index.resolve(name))
             chosen = value
         if len(types) != 1:
             return None, None

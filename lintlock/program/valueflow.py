@@ -162,7 +162,7 @@ class Points:
         program = self.program
         found: Set[Pointee] = set()
         for local, value in fn.local_values:
-            if local != name or value.callee is None:
+            if local != name or value.callee is None or value.method:
                 continue
             klass = program.class_of_value(value)
             if klass is not None:

@@ -38,15 +38,16 @@ def _call_value(node: cst.Call, frame: Frame, names: Names, ann: Optional[str], 
     default_of = None
     if callee is None and isinstance(node.func, cst.Name) and node.func.value in frame.param_defaults:
         callee, default_of = frame.param_defaults[node.func.value], (frame.qualname, node.func.value)  # `lock_cls()`
-    if callee is None and isinstance(node.func, cst.Attribute):
-        callee = "." + node.func.attr.value  # pool.submit(fn): a method of a local object
+    method = callee is None and isinstance(node.func, cst.Attribute)
+    if method and isinstance(node.func, cst.Attribute):
+        callee = node.func.attr.value  # pool.submit(fn): a method of a local object
     if callee == "dataclasses.field":
         factory = _keyword(node, "default_factory")
         if factory is not None:
             return Value(callee=names.qualify(factory, frame), annotation=ann, site=site)
     arg0, int0 = _first_argument(node, frame, names)
     keywords = tuple((arg.keyword.value, path) for arg in node.args if arg.keyword is not None for path in [names.path(arg.value, frame)] if path is not None)
-    return Value(callee=callee, arg0=arg0, int0=int0, nargs=len(node.args), keywords=keywords, annotation=ann, site=site, default_of=default_of)
+    return Value(callee=callee, arg0=arg0, int0=int0, nargs=len(node.args), keywords=keywords, annotation=ann, site=site, default_of=default_of, method=method)
 
 
 def _keyword(node: cst.Call, keyword: str) -> Optional[cst.BaseExpression]:
