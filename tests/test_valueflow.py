@@ -286,7 +286,8 @@ def test_futures_waited_for_by_wait_as_completed_and_shutdown():
     assert "but Batch._work (handed over at line 42) takes Batch._lock" in found[3][2]
 
     found = _messages("executor_shutdown.py", "ll103")
-    assert [(line, code) for line, code, _ in found] == [(23, "LL103"), (31, "LL103"), (37, "LL103"), (90, "LL103")]
+    # quiet: shutdown(wait=False), the lock released first, another lock, a process pool, results collected before the lock
+    assert [(line, code) for line, code, _ in found] == [(23, "LL103"), (31, "LL103"), (37, "LL103"), (90, "LL103"), (129, "LL103")]
     assert found[0][2].startswith(
         "leaving `with ThreadPoolExecutor(max_workers=2) as pool` blocks while holding self._lock (acquired at line 22) "
         "until the submitted call returns; but Jobs._work (handed over at line 25) takes Jobs._lock on its way (at line 14)"

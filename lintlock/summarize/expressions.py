@@ -181,7 +181,7 @@ class Expressions:
             self.facts.call(node, site, frame)
             self.spawned.added(node, frame)
             self.spawned.scheduled(node, site, frame)
-        self.spawned.waits(node, frame, held, consumed=id(node) in self.consumed)
+        self.spawned.waits(node, frame, held, consumed=id(node) in self.consumed, result_of=result_of)
         return held
 
     def _awaited_work(self, node: cst.Call, frame: Frame) -> Work:

@@ -15,7 +15,7 @@ in a name runs where it is iterated): a coroutine call as awaited, a submit as t
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Dict, Tuple
+from typing import Dict, Set, Tuple
 
 import libcst as cst
 
@@ -65,6 +65,7 @@ class Spawned:
         self.events: Dict[int, Call] = {}  # id(call node) -> its event, for the calls of this walk
         self.tasks: Dict[int, Work] = {}  # site of a `x.create_task(coro)` event -> the coroutine it schedules
         self._locals: Dict[Tuple[int, str], Tuple[Frame, Value, Work]] = {}
+        self._done: Set[int] = set()  # sites of the submits whose result was waited for already
 
     # -- what an expression stands for ----------------------------------------
 
@@ -160,22 +161,37 @@ class Spawned:
             replay = replace(coroutine, site=site, held=held, awaited=True, loop=_loop(frame), free=tuple(frame.free), runs="awaits", made=coroutine.site)
             frame.events.append(replay)
 
-    def waits(self, node: cst.Call, frame: Frame, held: HeldSet, consumed: bool) -> None:
-        """`wait(fs)`, iterating `as_completed(fs)` (`consumed`), `pool.shutdown()`: the submitted calls return first."""
+    def waits(self, node: cst.Call, frame: Frame, held: HeldSet, consumed: bool, result_of: int = -1) -> None:
+        """`wait(fs)`, iterating `as_completed(fs)` (`consumed`), `pool.shutdown()`: the submitted calls return first.
+        `result_of`: the call whose result `node` calls a method of (`pool.submit(f).result()`)."""
         func = node.func
-        if isinstance(func, cst.Attribute) and func.attr.value == "shutdown":
+        method = func.attr.value if isinstance(func, cst.Attribute) else ""
+        if method in ("result", "exception") and not node.args and isinstance(func, cst.Attribute):
+            self._finished(func.value, frame, result_of)  # done once this returns: a shutdown later waits for nothing
+        elif method == "shutdown" and isinstance(func, cst.Attribute):
             pool = self.names.path(func.value, frame)
             # a pool in an attribute: every submit to it counts, wherever it is (lintlock.checks.ll103)
             if pool is not None and pool.scope == "local" and not pool.attrs and shutdown_waits(node):
                 self.wait_futures(self.submitted_to(pool, frame), node, frame, held)
-            return
-        callee = self.names.qualify(func, frame) if node.args else None
+        elif node.args:
+            self._waits_for(node, frame, held, consumed)
+
+    def _waits_for(self, node: cst.Call, frame: Frame, held: HeldSet, consumed: bool) -> None:
+        """concurrent.futures.wait(fs) until all are done, as_completed(fs) iterated here."""
+        callee = self.names.qualify(node.func, frame)
         if callee is None or callee not in _FUTURE_WAITS or not waits_for_all(node):
             return
         futures = self.of(node.args[0].value, frame).futures
         if callee.endswith("as_completed") and (not consumed or len({f.site for f in futures}) != 1):
             return  # it waits as its results are iterated, and a loop may stop at the first one done
         self.wait_futures(futures, node, frame, held)
+        self._done.update(f.site for f in futures)
+
+    def _finished(self, future: cst.BaseExpression, frame: Frame, result_of: int) -> None:
+        if result_of >= 0:
+            self._done.add(result_of)
+        elif isinstance(future, cst.Name):
+            self._done.update(f.site for f in self.local(frame, future.value).futures)
 
     def wait_futures(self, futures: Tuple[Call, ...], node: cst.CSTNode, frame: Frame, held: HeldSet, leaving: bool = False) -> None:
         """Waiting for a pool's futures waits as their `.result()` would, where the wait is; `leaving`:
@@ -187,9 +203,8 @@ class Spawned:
 
     def submitted_to(self, pool: LockPath, frame: Frame, since: int = 0) -> Tuple[Call, ...]:
         """The calls this function submitted to `pool` so far (`pool.submit(f, ...)`), from its event `since` on."""
-        return tuple(
-            e for e in frame.events[since:] if isinstance(e, Call) and e.target.kind == "method" and e.target.name == "submit" and e.target.receiver == pool
-        )
+        submits = (e for e in frame.events[since:] if isinstance(e, Call) and e.target.kind == "method" and e.target.name == "submit")
+        return tuple(e for e in submits if e.target.receiver == pool and e.site not in self._done)
 
 
 def waits_for_all(node: cst.Call) -> bool:

@@ -96,3 +96,34 @@ class Service:
     def close_spare(self):
         with self._lock:
             self._spare.shutdown()
+
+
+class Collected:
+    """The results were waited for before the lock was taken: shutdown() has nothing left to wait for."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+
+    def _work(self):
+        with self._lock:
+            return 1
+
+    def collected(self):
+        pool = ThreadPoolExecutor()
+        future = pool.submit(self._work)
+        future.result()
+        with self._lock:
+            pool.shutdown()
+
+    def collected_at_once(self):
+        pool = ThreadPoolExecutor()
+        pool.submit(self._work).result()
+        with self._lock:
+            pool.shutdown()
+
+    def one_left(self):
+        pool = ThreadPoolExecutor()
+        pool.submit(self._work).result()
+        pool.submit(self._work)
+        with self._lock:
+            pool.shutdown()  # error: LL103
