@@ -310,11 +310,28 @@ def _pending(program: Program, fn: FunctionSummary, event: Call, candidates: Dic
         return None  # a local pool: its submits in this function are waited for in its summary (summarize.spawned)
     for submitter, submit in calls.get((field, "submit"), []):
         caller = program.functions[submitter]
+        if _collected(program, caller, submit):
+            continue  # its result is waited for where it is submitted: done before any shutdown
         handed = _handed(program, caller, submit.args.positional[0] if submit.args.positional else None, submit.site, "0")
         found = _runs_callees(program, handed, spec, candidates, site)
         if found is not None:
             return found
     return None
+
+
+def _collected(program: Program, fn: FunctionSummary, submit: Call) -> bool:
+    """fn waits for the result of its `submit` (`pool.submit(f).result()`, `future.result()`, `wait(fs)`)."""
+    for event in fn.events:
+        if not isinstance(event, Call) or event.target.name not in ("result", "exception") or event.args.positional or event.args.keywords:
+            continue
+        if event.target.result_of == submit.site:
+            return True
+        receiver = event.target.receiver
+        value = dict(fn.local_values).get(receiver.base) if receiver is not None and not receiver.attrs else None
+        made = _call_making(program, fn, value) if value is not None else None
+        if made is not None and made.site == submit.site:
+            return True
+    return False
 
 
 def _call_making(program: Program, fn: FunctionSummary, value: Value) -> Optional[Call]:

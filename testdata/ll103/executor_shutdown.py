@@ -127,3 +127,26 @@ class Collected:
         pool.submit(self._work)
         with self._lock:
             pool.shutdown()  # error: LL103
+
+
+class Synchronous:
+    """Every submit to the attribute's pool is waited for where it is made: shutdown() waits for nothing."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(2)
+
+    def _work(self):
+        with self._lock:
+            return 1
+
+    def run(self):
+        return self._pool.submit(self._work).result()
+
+    def run_named(self):
+        future = self._pool.submit(self._work)
+        return future.result()
+
+    def close(self):
+        with self._lock:
+            self._pool.shutdown()
