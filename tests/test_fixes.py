@@ -11,7 +11,7 @@ import libcst as cst
 import pytest
 from click.testing import CliRunner
 
-from lintlock import write
+from lintlock import pipeline, write
 from lintlock.cli import main
 from lintlock.pipeline import _plans, check, fix, load, run
 
@@ -144,20 +144,56 @@ def test_fixing_every_case_in_testdata(tmp_path, corpus):
         write.replace_file(path, Path(path).read_bytes(), after)
     for path in tree.rglob("*.py"):
         cst.parse_module(path.read_bytes())
-    after = run([str(tree)])
+    after = fix([str(tree)])  # the fixed tree read back: what remains, and nothing more to fix
     assert not any(f.fix == "safe" for f in after.findings)
     assert len(after.findings) == len(before.findings) - len(first.fixed)
-    again = fix([str(tree)])
-    assert again.fixed == () and again.new_sources == ()
+    assert after.fixed == () and after.new_sources == ()
+
+
+ONE_FIX_EACH = ("comments.py", "early_return.py", "tail.py", "two_phase.py")
+
+
+def test_a_round_of_fixes_is_verified_with_one_analysis(tmp_path, monkeypatch):
+    """Four files, one fix each: verified together (one analysis of the fixed program), not four times."""
+    for name in ONE_FIX_EACH:
+        shutil.copyfile(FIXES / name, tmp_path / name)
+    analyses = []
+
+    def counted(loaded, select, ignore):
+        analyses.append(sorted(loaded.sources))
+        return check(loaded, select, ignore)
+
+    monkeypatch.setattr(pipeline, "check", counted)
+    outcome = fix([str(tmp_path)])
+    assert sorted(os.path.basename(path) for path, _ in outcome.fixed) == list(ONE_FIX_EACH)
+    assert outcome.dropped == ()
+    assert {os.path.basename(path): after for path, _, after in outcome.new_sources} == {n: (FIXES / (n + ".fixed")).read_bytes() for n in ONE_FIX_EACH}
+    assert len(analyses) <= 3  # the program as read (twice at most: widening to every file, then the fix loop) and fixed
+
+
+def test_fixes_that_do_not_verify_together_are_tried_one_by_one(tmp_path):
+    """One fix of the round does not verify: the others are still applied, it is dropped and said why."""
+    shutil.copyfile(FIXES / "tail.py", tmp_path / "tail.py")
+    nested = tmp_path / "nested.py"
+    nested.write_text(NESTED)
+    result = invoke("--fix", "--no-cache", tmp_path)
+    assert (tmp_path / "tail.py").read_bytes() == (FIXES / "tail.py.fixed").read_bytes()
+    assert nested.read_text() == NESTED
+    assert f"{nested}: move the call after the release: not applied, the finding would remain" in result.output
+    assert "Fixed 1 error" in result.output
+
+
+# moving self.inner() out of `with self._a:` leaves it under self._b, which inner() takes too
+NESTED = (
+    "import threading\n\n\nclass C:\n    def __init__(self):\n        self._a = threading.Lock()\n        self._b = threading.Lock()\n\n"
+    "    def outer(self):\n        with self._b:\n            with self._a:\n                self.inner()\n\n"
+    "    def inner(self):\n        with self._a:\n            with self._b:\n                pass\n"
+)
 
 
 def test_a_fix_that_does_not_verify_is_dropped_and_said_so(tmp_path):
     target = tmp_path / "nested.py"
-    source = (
-        "import threading\n\n\nclass C:\n    def __init__(self):\n        self._a = threading.Lock()\n        self._b = threading.Lock()\n\n"
-        "    def outer(self):\n        with self._b:\n            with self._a:\n                self.inner()\n\n"
-        "    def inner(self):\n        with self._a:\n            with self._b:\n                pass\n"
-    )
+    source = NESTED
     target.write_text(source)
     result = invoke("--fix", "--no-cache", target)
     assert target.read_text() == source
