@@ -66,6 +66,7 @@ class Spawned:
         self.tasks: Dict[int, Work] = {}  # site of a `x.create_task(coro)` event -> the coroutine it schedules
         self._locals: Dict[Tuple[int, str], Tuple[Frame, Value, Work]] = {}
         self._done: Set[int] = set()  # sites of the submits whose result was waited for already
+        self._cancelled: Set[int] = set()  # sites of the coroutine calls whose task was cancelled (`task.cancel()`)
 
     # -- what an expression stands for ----------------------------------------
 
@@ -156,8 +157,9 @@ class Spawned:
     def await_(self, work: Work, node: cst.CSTNode, frame: Frame, held: HeldSet) -> None:
         """The coroutines run where they are awaited: under what is held at the await (one site for the
         await: the rules report it once, for the first coroutine that deadlocks)."""
-        site = self.sites.number(node) if work.coroutines else -1
-        for coroutine in work.coroutines:
+        coroutines = [c for c in work.coroutines if c.site not in self._cancelled]
+        site = self.sites.number(node) if coroutines else -1
+        for coroutine in coroutines:
             replay = replace(coroutine, site=site, held=held, awaited=True, loop=_loop(frame), free=tuple(frame.free), runs="awaits", made=coroutine.site)
             frame.events.append(replay)
 
@@ -165,16 +167,27 @@ class Spawned:
         """`wait(fs)`, iterating `as_completed(fs)` (`consumed`), `pool.shutdown()`: the submitted calls return first.
         `result_of`: the call whose result `node` calls a method of (`pool.submit(f).result()`)."""
         func = node.func
-        method = func.attr.value if isinstance(func, cst.Attribute) else ""
-        if method in ("result", "exception") and not node.args and isinstance(func, cst.Attribute):
+        if isinstance(func, cst.Attribute) and self._method(node, func, frame, held, result_of):
+            return
+        if node.args:
+            self._waits_for(node, frame, held, consumed)
+
+    def _method(self, node: cst.Call, func: cst.Attribute, frame: Frame, held: HeldSet, result_of: int) -> bool:
+        """future.result(), task.cancel(), pool.shutdown(): what they tell of the work (False: none of them)."""
+        method = func.attr.value
+        if method in ("result", "exception") and not node.args:
             self._finished(func.value, frame, result_of)  # done once this returns: a shutdown later waits for nothing
-        elif method == "shutdown" and isinstance(func, cst.Attribute):
+        elif method == "cancel" and isinstance(func.value, cst.Name):
+            # a cancelled task waiting for the lock gets CancelledError there: awaiting it does not hang
+            self._cancelled.update(c.site for c in self.local(frame, func.value.value).coroutines)
+        elif method == "shutdown":
             pool = self.names.path(func.value, frame)
             # a pool in an attribute: every submit to it counts, wherever it is (lintlock.checks.ll103)
             if pool is not None and pool.scope == "local" and not pool.attrs and shutdown_waits(node):
                 self.wait_futures(self.submitted_to(pool, frame), node, frame, held)
-        elif node.args:
-            self._waits_for(node, frame, held, consumed)
+        else:
+            return False
+        return True
 
     def _waits_for(self, node: cst.Call, frame: Frame, held: HeldSet, consumed: bool) -> None:
         """concurrent.futures.wait(fs) until all are done, as_completed(fs) iterated here."""

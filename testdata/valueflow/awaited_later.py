@@ -124,3 +124,10 @@ class Grouped:
         async with asyncio.TaskGroup() as tg:
             async with self._lock:
                 tg.create_task(self._flush())
+
+    async def cancelled(self):
+        """A cancelled task waiting for the lock gets CancelledError there: awaiting it returns."""
+        task = asyncio.create_task(self._flush())
+        async with self._lock:
+            task.cancel()
+            await task
