@@ -8,6 +8,11 @@ there are, cached in benchmarks/.cache/), unpacks them, runs
 interpreter), and writes a report: counts per project and per code, lines
 analysed, and every finding with its verdict from benchmarks/realworld_triage.toml
 (`untriaged` until someone has looked at it). Re-run it whenever the analysis changes.
+
+With --compare-full each target is also analysed with `lintlock --full` (every file
+parsed up front) and the report says whether the on-demand findings are the same
+(issue 16); with --keep DIR the unpacked projects and each run's JSON stay in DIR
+for triage.
 """
 
 from __future__ import annotations
@@ -120,9 +125,9 @@ def count_lines(folders) -> int:
     return sum(p.read_bytes().count(b"\n") for folder in folders for p in Path(folder).rglob("*.py"))
 
 
-def lintlock(folders, cwd: Path):
+def lintlock(folders, cwd: Path, options=()):
     result = subprocess.run(
-        [sys.executable, "-m", "lintlock", "--format", "json", "--no-cache", "--exit-zero", "--no-respect-gitignore", *map(str, folders)],
+        [sys.executable, "-m", "lintlock", "--format", "json", "--no-cache", "--exit-zero", "--no-respect-gitignore", *options, *map(str, folders)],
         capture_output=True,
         text=True,
         cwd=cwd,
@@ -130,6 +135,18 @@ def lintlock(folders, cwd: Path):
     if result.returncode not in (0, 1):
         raise RuntimeError(f"lintlock failed on {folders}: {result.stderr[-2000:]}")
     return json.loads(result.stdout)
+
+
+def differences(on_demand, full):
+    """Findings only one of the two runs reported: [(which run, finding)], in report order."""
+
+    def key(finding):
+        return json.dumps(finding, sort_keys=True)
+
+    demand_keys = {key(f) for f in on_demand}
+    full_keys = {key(f) for f in full}
+    only = [("on demand only", f) for f in on_demand if key(f) not in full_keys]
+    return only + [("--full only", f) for f in full if key(f) not in demand_keys]
 
 
 def load_triage():
@@ -149,12 +166,18 @@ def load_triage():
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", help="comma-separated distributions to run (default: all, and the standard library)")
+    parser.add_argument("--compare-full", action="store_true", help="also run each target with --full and report the findings that differ")
+    parser.add_argument("--keep", type=Path, metavar="DIR", help="unpack into DIR (made empty first) and keep it, with DIR/<target>.json")
     args = parser.parse_args()
     only = set(args.only.split(",")) if args.only else None
     triage, fixed, revised, rounds = load_triage()
-    rows, summary = [], []
+    rows, summary, full_differences = [], [], []
     with tempfile.TemporaryDirectory(prefix="lintlock-realworld-") as temporary:
         work = Path(temporary)
+        if args.keep:
+            shutil.rmtree(args.keep, ignore_errors=True)
+            args.keep.mkdir(parents=True)
+            work = args.keep.resolve()
         targets = []
         if only is None or "stdlib" in only:
             stdlib = Path(sysconfig.get_paths()["stdlib"])
@@ -169,6 +192,13 @@ def main() -> None:
         for name, version, root, folders in targets:
             document = lintlock(folders, cwd=root)
             findings = document["findings"]
+            if args.keep:
+                (work / f"{name}.json").write_text(json.dumps(document, indent=2), encoding="utf-8")
+            if args.compare_full:
+                full = lintlock(folders, cwd=root, options=["--full"])["findings"]
+                if args.keep:
+                    (work / f"{name}.full.json").write_text(json.dumps(full, indent=2), encoding="utf-8")
+                full_differences += [(name, which, f) for which, f in differences(findings, full)]
             codes = Counter(f["code"] for f in findings)
             summary.append((name, version, document["files"], count_lines(folders), len(findings), codes))
             for f in findings:
@@ -177,11 +207,11 @@ def main() -> None:
                 verdict = entry["verdict"] if entry else "untriaged"
                 reason = entry.get("reason", "") if entry else ""
                 rows.append((name, path, f["line"], f["code"], verdict, reason, f["message"]))
-    write_report(summary, rows, fixed, revised, rounds)
+    write_report(summary, rows, fixed, revised, rounds, full_differences if args.compare_full else None)
     print(REPORT.read_text(encoding="utf-8"))
 
 
-def write_report(summary, rows, fixed, revised=(), rounds=()) -> None:
+def write_report(summary, rows, fixed, revised=(), rounds=(), full_differences=None) -> None:
     total = len(rows)
     verdicts = Counter(r[4] for r in rows)
     good = verdicts["real bug"] + verdicts["real risk"]
@@ -213,6 +243,15 @@ def write_report(summary, rows, fixed, revised=(), rounds=()) -> None:
     ]
     for name, path, line, code, verdict, reason, message in rows:
         lines.append(f"| {name} | `{path}:{line}` | {code} | {verdict} | {reason or message.replace('|', '/')} |")
+    if full_differences is not None:
+        lines += ["", "## On demand vs --full", ""]
+        if not full_differences:
+            lines.append(f"Findings identical to `lintlock --full` (every file parsed up front) on all {len(summary)} targets.")
+        else:
+            lines += ["Findings that differ from `lintlock --full`:", "", "| project | run | location | code | message |", "|---|---|---|---|---|"]
+            for name, which, f in full_differences:
+                message = f["message"].replace("|", "/")
+                lines.append(f"| {name} | {which} | `{f['path']}:{f['line']}` | {f['code']} | {message} |")
     if fixed:
         lines += [
             "",
