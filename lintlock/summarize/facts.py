@@ -68,6 +68,8 @@ class Facts:
         if value is not None and dest is not None and dest.scope == "local":
             for element in _literal_elements(value):
                 self._add(frame, "insert", dest, self.source(element, frame), self.sites.number(element))
+            for spread in _spread_elements(value):  # `[*others]`, `{**defaults}`: their elements too
+                frame.flows.append(Flow("extend", dest, self.names.path(spread, frame), site=self.sites.number(spread)))
             found = self.source(value, frame)
             if found is not None:
                 self._add(frame, "store", dest, found, self.sites.number(value))
@@ -129,6 +131,15 @@ def _literal_elements(node: cst.BaseExpression) -> Tuple[cst.BaseExpression, ...
         return tuple(e.value for e in node.elements if isinstance(e, cst.Element))
     if isinstance(node, cst.Dict):
         return tuple(e.value for e in node.elements if isinstance(e, cst.DictElement))
+    return ()
+
+
+def _spread_elements(node: cst.BaseExpression) -> Tuple[cst.BaseExpression, ...]:
+    """What `*x` / `**x` spread into a literal list, tuple, set or dict."""
+    if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+        return tuple(e.value for e in node.elements if isinstance(e, cst.StarredElement))
+    if isinstance(node, cst.Dict):
+        return tuple(e.value for e in node.elements if isinstance(e, cst.StarredDictElement))
     return ()
 
 

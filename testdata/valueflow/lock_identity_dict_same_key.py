@@ -104,3 +104,18 @@ class Mixed:
     def given_twice(self):
         with self._given["a"]:
             self._a()
+
+
+class Spread:
+    """A literal that also spreads another mapping: what its elements are is not known."""
+
+    def __init__(self, extra):
+        self._locks = {"a": threading.Lock(), **extra}
+
+    def _a(self):
+        with self._locks["a"]:
+            pass
+
+    def a_twice(self):
+        with self._locks["a"]:
+            self._a()
