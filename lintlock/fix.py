@@ -1118,11 +1118,14 @@ class _Splitter(_Edit):
         if self.request.split_kind != "method":
             return self.request.split_kind
         block = self.home_parents.get(id(function))
-        for statement in getattr(block, "body", ()):
-            small = statement.body[0] if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1 else None
-            if isinstance(small, cst.Assign) and [t.target.deep_equals(cst.Name(node.attr.value)) for t in small.targets] == [True]:
-                return _property_argument(small.value, function.name.value)
-        raise _Unfixable("a property used this way")
+        if not (isinstance(block, cst.IndentedBlock) and isinstance(self.home_parents.get(id(block)), cst.ClassDef)):
+            raise _Unfixable("a property used this way")
+        # bound once in the class body (a second binding is what the class keeps, whatever the analysis saw)
+        bindings = [s for s in block.body if _binds(s, node.attr.value)]
+        small = bindings[0].body[0] if len(bindings) == 1 and isinstance(bindings[0], cst.SimpleStatementLine) and len(bindings[0].body) == 1 else None
+        if not (isinstance(small, cst.Assign) and len(small.targets) == 1):
+            raise _Unfixable("a property used this way")
+        return _property_argument(small.value, function.name.value)
 
     def _augmented_site(self, node: cst.Attribute, augmented: cst.AugAssign, method: cst.Attribute, role: str) -> Tuple[int, cst.FlattenSentinel]:
         """`x.prop += v` reads the property, applies `+=` to the value, sets the property: the same
@@ -1149,6 +1152,16 @@ class _Splitter(_Edit):
             cst.SimpleStatementLine([write]),
         ]
         return id(line), cst.FlattenSentinel(steps)
+
+
+def _binds(statement: cst.BaseStatement, name: str) -> bool:
+    """The statement (of a class body) may bind `name` there: a def, a class, an assignment, an import."""
+    if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+        return statement.name.value == name
+    nodes = _walk(statement, {})
+    if any(isinstance(n, (cst.Import, cst.ImportFrom)) for n in nodes) and any(isinstance(n, cst.Name) and n.value == name for n in nodes):
+        return True  # named in an import: maybe bound by it
+    return name in _assigned([statement])
 
 
 def _property_argument(made: cst.BaseExpression, method: str) -> str:

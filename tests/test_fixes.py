@@ -306,6 +306,23 @@ def test_a_property_made_with_property_and_overridden_in_a_subclass_is_not_split
     assert sorted((locate(d.site).line, d.fix.split_why, plans[d].safe) for d in found) == [(26, "", True), (27, "Quiet overrides seen", False)]
 
 
+def test_a_property_made_with_property_and_bound_again_in_its_class_is_not_split(tmp_path):
+    """`seen` bound twice in the class body: the class keeps the second, so `self.seen` is left alone."""
+    source = (FIXES / "split_property_call.py").read_text()
+    rebound = "    seen = property(fget=_get_total)\n"
+    assert rebound in source
+    target = tmp_path / "rebound.py"
+    target.write_text(source.replace(rebound, rebound + "    seen = property(lambda self: -1)\n"))
+    loaded = load([str(target)])
+    found = check(loaded, ("LL",), ())
+    plans = _plans(loaded, found)
+    locate = loaded.locator([d.site for d in found])
+    assert sorted((locate(d.site).line, plans[d].safe, plans[d].title.split(": ")[-1]) for d in found) == [
+        (27, True, "its work under the lock becomes _set_total_locked(), called here directly"),
+        (28, False, "a property used this way"),
+    ]
+
+
 def test_a_suppressed_finding_is_not_fixed(tmp_path):
     target = tmp_path / "tail.py"
     source = (FIXES / "tail.py").read_text().replace("self.trim()  # error: LL101", "self.trim()  # noqa: LL101")
