@@ -418,6 +418,14 @@ def _enclosing(parents: Dict[int, cst.CSTNode], node: Optional[cst.CSTNode], kin
     return None
 
 
+def _scope(parents: Dict[int, cst.CSTNode], node: cst.CSTNode) -> Optional[cst.CSTNode]:
+    """The function, lambda or class whose namespace a name bound at `node` goes to (None: the module's)."""
+    scope: Optional[cst.CSTNode] = parents.get(id(node))
+    while scope is not None and not isinstance(scope, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+        scope = parents.get(id(scope))
+    return scope
+
+
 _LOCK_TESTS = {"acquire", "acquire_lock", "locked"}
 
 
@@ -1135,7 +1143,7 @@ class _Splitter(_Edit):
         receiver = node.value
         if not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1 or not isinstance(receiver, cst.Name):
             raise _Unfixable("a property updated this way")
-        if receiver.value in _assigned([augmented.value]) or _enclosing(self.parents, augmented, cst.FunctionDef) is None:
+        if receiver.value in _assigned([augmented.value]) or not isinstance(_scope(self.parents, augmented), cst.FunctionDef):
             raise _Unfixable("a property updated this way")
         value = cst.Name(self.fresh(augmented, [node.attr.value.lstrip("_") + "_value"]))
         read: cst.BaseExpression
