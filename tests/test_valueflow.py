@@ -416,3 +416,10 @@ def test_a_wait_for_several_futures_or_coroutines_is_reported_once(tmp_path):
     """
     found = findings(tmp_path, {"jobs.py": jobs})
     assert [(line, code) for _, line, code, _ in found] == [(25, "LL103"), (30, "LL101")]
+
+
+def test_callbacks_put_in_a_container_by_a_literal():
+    found = _messages("callbacks_literal.py")
+    assert [(line, code) for line, code, _ in found] == [(23, "LL101"), (28, "LL101")]
+    assert found[0][2].startswith("self._handlers[name]() is called (self._handlers[name] is Router._flush, stored at line 10) while holding self._lock")
+    assert found[1][2].startswith("hook() is called (hook is Router._flush, stored at line 11)")
