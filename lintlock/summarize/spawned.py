@@ -66,7 +66,7 @@ class Spawned:
         self.tasks: Dict[int, Work] = {}  # site of a `x.create_task(coro)` event -> the coroutine it schedules
         self._locals: Dict[Tuple[int, str], Tuple[Frame, Value, Work]] = {}
         self._done: Set[int] = set()  # sites of the submits whose result was waited for already
-        self._cancelled: Set[int] = set()  # sites of the coroutine calls whose task was cancelled (`task.cancel()`)
+        self._settled: Set[int] = set()  # sites of the coroutine calls whose task was cancelled or awaited already
 
     # -- what an expression stands for ----------------------------------------
 
@@ -157,7 +157,8 @@ class Spawned:
     def await_(self, work: Work, node: cst.CSTNode, frame: Frame, held: HeldSet) -> None:
         """The coroutines run where they are awaited: under what is held at the await (one site for the
         await: the rules report it once, for the first coroutine that deadlocks)."""
-        coroutines = [c for c in work.coroutines if c.site not in self._cancelled]
+        coroutines = [c for c in work.coroutines if c.site not in self._settled]
+        self._settled.update(c.site for c in coroutines)  # awaited again later, a task is done: it returns at once
         site = self.sites.number(node) if coroutines else -1
         for coroutine in coroutines:
             replay = replace(coroutine, site=site, held=held, awaited=True, loop=_loop(frame), free=tuple(frame.free), runs="awaits", made=coroutine.site)
@@ -179,7 +180,7 @@ class Spawned:
             self._finished(func.value, frame, result_of)  # done once this returns: a shutdown later waits for nothing
         elif method == "cancel" and isinstance(func.value, cst.Name):
             # a cancelled task waiting for the lock gets CancelledError there: awaiting it does not hang
-            self._cancelled.update(c.site for c in self.local(frame, func.value.value).coroutines)
+            self._settled.update(c.site for c in self.local(frame, func.value.value).coroutines)
         elif method == "shutdown":
             pool = self.names.path(func.value, frame)
             # a pool in an attribute: every submit to it counts, wherever it is (lintlock.checks.ll103)

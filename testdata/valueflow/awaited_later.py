@@ -131,3 +131,10 @@ class Grouped:
         async with self._lock:
             task.cancel()
             await task
+
+    async def awaited_before(self):
+        """Awaited once before the lock is taken: awaiting the finished task again returns at once."""
+        task = asyncio.create_task(self._flush())
+        await task
+        async with self._lock:
+            await task
