@@ -195,7 +195,7 @@ class Spawned:
         callee = self.names.qualify(node.func, frame)
         if callee is None or callee not in _FUTURE_WAITS or not waits_for_all(node):
             return
-        futures = self.of(node.args[0].value, frame).futures
+        futures = tuple(f for f in self.of(node.args[0].value, frame).futures if f.site not in self._done)
         if callee.endswith("as_completed") and (not consumed or len({f.site for f in futures}) != 1):
             return  # it waits as its results are iterated, and a loop may stop at the first one done
         self.wait_futures(futures, node, frame, held)

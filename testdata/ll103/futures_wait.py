@@ -76,3 +76,10 @@ class Batch:
         fs = [self._pool.submit(self._elsewhere, n) for n in items]
         with self._lock:
             wait(fs)
+
+    def waited_before(self, items):
+        """Waited for before the lock is taken: waiting again returns at once."""
+        fs = [self._pool.submit(self._work, n) for n in items]
+        wait(fs)
+        with self._lock:
+            wait(fs)
