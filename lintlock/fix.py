@@ -86,7 +86,7 @@ def plan(
     `facts`: TreeFacts(tree), shared when the caller plans several fixes in one tree."""
     facts = facts if facts is not None else TreeFacts(tree)
     parents = facts.parents
-    tested = _lock_tested(parents, nodes.get(request.call_site))
+    tested = facts.lock_tested(nodes.get(request.call_site))
     unsafe: Optional[PlannedFix] = None
     why_not = request.split_why
     for shape in (_Mover, _Splitter):
@@ -117,14 +117,21 @@ class TreeFacts:
 
     def __init__(self, tree: cst.Module) -> None:
         self.tree = tree
-        self.parents = _parents(tree)  # id(node) -> its parent, for walking up from a site
-        self._names: Optional[Set[str]] = None
+        self.parents: Dict[int, cst.CSTNode] = {}  # id(node) -> its parent, for walking up from a site
+        every = _walk(tree, self.parents)
+        self._names = {n.value for n in every if isinstance(n, cst.Name)}
+        # the functions a lock test is made in, nested ones and those around them
+        self._testing = {id(f) for call in every if isinstance(call, cst.Call) and _lock_test(call) for f in _functions_around(self.parents, call)}
 
     def names(self) -> Set[str]:
         """Every name used in the file (what a new function must not be called)."""
-        if self._names is None:
-            self._names = _names(self.tree)
         return self._names
+
+    def lock_tested(self, call: Optional[cst.CSTNode]) -> bool:
+        """The function holding `call` decides by a lock test: `lock.acquire(False)`,
+        `acquire(timeout=...)`, `lock.locked()` (a blocking `acquire()` decides nothing)."""
+        function = _enclosing(self.parents, call, cst.FunctionDef)
+        return function is not None and id(function) in self._testing
 
 
 # -- helpers ---------------------------------------------------------------
@@ -429,11 +436,13 @@ def _scope(parents: Dict[int, cst.CSTNode], node: cst.CSTNode) -> Optional[cst.C
 _LOCK_TESTS = {"acquire", "acquire_lock", "locked"}
 
 
-def _lock_tested(parents: Dict[int, cst.CSTNode], call: Optional[cst.CSTNode]) -> bool:
-    """The function holding `call` decides by a lock test: `lock.acquire(False)`,
-    `acquire(timeout=...)`, `lock.locked()` (a blocking `acquire()` decides nothing)."""
-    function = _enclosing(parents, call, cst.FunctionDef)
-    return function is not None and any(_lock_test(node) for node in _walk(function, {}) if isinstance(node, cst.Call))
+def _functions_around(parents: Dict[int, cst.CSTNode], node: cst.CSTNode) -> List[cst.FunctionDef]:
+    around: List[cst.FunctionDef] = []
+    function = _enclosing(parents, node, cst.FunctionDef)
+    while function is not None:
+        around.append(function)
+        function = _enclosing(parents, function, cst.FunctionDef)
+    return around
 
 
 def _lock_test(node: cst.Call) -> bool:
