@@ -303,6 +303,7 @@ def test_futures_waited_for_by_wait_as_completed_and_shutdown():
 def test_a_lock_handed_to_a_constructor_says_where_it_was_handed_over():
     found = _messages("lock_identity_handed.py")
     assert [(line, code) for line, code, _ in found] == [(18, "LL102"), (32, "LL101")]
+    assert "path 2: Flusher.flush holds Buffer._lock (line 27; handed to Flusher() at line 38) and takes Sink._io" in found[0][2]
     assert found[1][2] == (
         "self.flush() is called while holding self._lock (acquired at line 31; it is the Buffer._lock handed to Flusher() "
         "at line 38); Flusher.flush acquires self._lock again at line 27, and threading.Lock is not reentrant: this thread "
