@@ -26,7 +26,8 @@ rewrite provably keeps control flow (lintlock/rules/LL101.md shows each):
            chain) calls `name_locked()`, implicit calls (`len(self)`, a
            property) made explicit (_Splitter); `x.prop += v` becomes
            `prop_value = x.prop_locked()`, `prop_value += v`, `x.prop =
-           prop_value`. Behaviour, atomicity included, is kept exactly.
+           prop_value`; with `prop = property(get, set)` the variant is
+           get's or set's. Behaviour, atomicity included, is kept exactly.
            The function may be in another file (`other` in plan();
            PlannedFix.others).
   rlock    a private `threading.Lock()` becomes an RLock (unsafe: it hides
