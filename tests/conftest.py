@@ -140,25 +140,27 @@ def testdata_runs(testdata_copy) -> Callable[..., subprocess.CompletedProcess[st
 
 @pytest.fixture(scope="session")
 def testdata_cache_runs(testdata_copy, tmp_path_factory) -> Callable[..., Tuple[List[str], str]]:
-    """`python -m lintlock --cache-dir CACHE ARGS` in a session copy of testdata
-    (`runs(parts, *args)`): two runs started together on one empty cache (PYTHONHASHSEED 3
-    with -j 1, 4 with -j 2), then a third (seed 5) on the cache they filled. Made once per
-    session; returns the stdout of the two, and of the third."""
+    """`python -m lintlock --cache-dir CACHE PATHS` in a session copy of testdata
+    (`runs(parts, *paths)`): two runs started together on one empty cache, the first with
+    -j 1 (PYTHONHASHSEED 3), the second with -j 2 and the paths in reverse order (seed 2);
+    then a third (-j 1, seed 4) on the cache they filled. Made once per session; returns
+    the stdout of the two, and of the third."""
     done: Dict[tuple, Tuple[List[str], str]] = {}
 
-    def runs(parts: Parts, *args: str) -> Tuple[List[str], str]:
-        key = (parts, args)
+    def runs(parts: Parts, *paths: str) -> Tuple[List[str], str]:
+        key = (parts, paths)
         if key not in done:
             folder = testdata_copy(parts)
-            command = [sys.executable, "-m", "lintlock", "--cache-dir", str(tmp_path_factory.mktemp("shared-cache")), *args]
+            command = [sys.executable, "-m", "lintlock", "--cache-dir", str(tmp_path_factory.mktemp("shared-cache"))]
+            variants = (("3", ["-j", "1", *paths]), ("2", ["-j", "2", *reversed(paths)]))
             together = [
                 subprocess.Popen(
-                    [*command, "-j", jobs], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=folder, env=dict(os.environ, PYTHONHASHSEED=seed)
+                    [*command, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=folder, env=dict(os.environ, PYTHONHASHSEED=seed)
                 )
-                for seed, jobs in (("3", "1"), ("4", "2"))
+                for seed, args in variants
             ]
             outputs = [process.communicate()[0] for process in together]
-            warm = subprocess.run([*command, "-j", "1"], capture_output=True, text=True, cwd=folder, env=dict(os.environ, PYTHONHASHSEED="5"))
+            warm = subprocess.run([*command, "-j", "1", *paths], capture_output=True, text=True, cwd=folder, env=dict(os.environ, PYTHONHASHSEED="4"))
             done[key] = (outputs, warm.stdout)
         return done[key]
 

@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_reliability import CORPORA, reference_run, two_jobs_run
+from test_reliability import CORPORA, cache_runs, reference_run
 
 from lintlock import cache as cache_module
 from lintlock import store
@@ -220,9 +220,9 @@ def test_default_cache_is_outside_the_project(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("parts", CORPORA)
-def test_jobs_do_not_change_the_output(parts, testdata_runs):
-    # the same runs as test_reliability's determinism test: made once per session
-    outputs = [reference_run(testdata_runs, parts).stdout, two_jobs_run(testdata_runs, parts).stdout]
+def test_jobs_do_not_change_the_output(parts, testdata_runs, testdata_cache_runs):
+    # the same runs as test_reliability's determinism test: made once per session (-j 1; -j 2)
+    outputs = [reference_run(testdata_runs, parts).stdout, cache_runs(testdata_cache_runs, parts)[0][1]]
     assert outputs[0] == outputs[1]
     assert outputs[0].count(" LL1") > 80
 

@@ -291,18 +291,18 @@ def reference_run(testdata_runs, parts):
     return testdata_runs(parts, "--no-cache", "-j", "1", *cases_of(parts), seed="1")
 
 
-def two_jobs_run(testdata_runs, parts):
-    return testdata_runs(parts, "--no-cache", "-j", "2", *reversed(cases_of(parts)), seed="2")
+def cache_runs(testdata_cache_runs, parts):
+    """Two runs started together on one empty cache (-j 1, seed 3; -j 2 on the folders in
+    reverse order, seed 2), then a warm one (seed 4): made once per session (tests/conftest.py)."""
+    return testdata_cache_runs(parts, *cases_of(parts))
 
 
 @pytest.mark.parametrize("parts", CORPORA)
 def test_output_does_not_depend_on_hash_seed_order_jobs_or_cache(parts, testdata_runs, testdata_cache_runs):
-    reference = reference_run(testdata_runs, parts).stdout
+    reference = reference_run(testdata_runs, parts).stdout  # seed 1, -j 1, no cache
     assert reference.count(" LL") > 80
-    # the cache runs: cold (two at once, seeds 3 and 4, -j 1 and -j 2), then warm (seed 5)
-    cold, warm = testdata_cache_runs(parts, *cases_of(parts))
-    variants = [two_jobs_run(testdata_runs, parts).stdout, *cold, warm]
-    for variant in variants:
+    cold, warm = cache_runs(testdata_cache_runs, parts)
+    for variant in [*cold, warm]:
         assert variant == reference
 
 
@@ -311,6 +311,6 @@ def test_two_concurrent_runs_share_one_cache(parts, testdata_runs, testdata_cach
     # the same runs as the test above (made once per session), asked for what concurrency needs
     expected = reference_run(testdata_runs, parts).stdout
     assert expected.count(" LL") > 80
-    together, after = testdata_cache_runs(parts, *cases_of(parts))
+    together, after = cache_runs(testdata_cache_runs, parts)
     assert together == [expected, expected]
     assert after == expected
