@@ -450,7 +450,9 @@ def _text_report(outcome: Outcome, options: CheckOptions, stdin: Optional[Tuple[
                 for extra in source_lines(finding, source_of(finding.path)):
                     click.echo(extra, file=out, color=color)
     if not options.quiet:
-        for line in summary_lines(findings, options.unsafe_fixes, fixed=fixed):
+        # a plain check of files without any lock acquisition says so: nothing was there to check
+        lock_free = outcome.files if not options.apply_fixes and not outcome.acquisitions else 0
+        for line in summary_lines(findings, options.unsafe_fixes, fixed=fixed, lock_free=lock_free):
             click.echo(line, file=out)
 
 

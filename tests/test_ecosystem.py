@@ -300,6 +300,19 @@ def test_no_progress_bar_without_a_terminal(tmp_path, monkeypatch):
     files = {f"m{i}.py": "x = 1\n" for i in range(60)}
     project(tmp_path, "", files)
     monkeypatch.chdir(tmp_path)
+    assert invoke(".").output == "All checks passed! (no lock acquisition found in 60 files)\n"
+
+
+def test_a_pass_without_any_lock_acquisition_says_so(tmp_path, monkeypatch):
+    plain = "def read(path):\n    with open(path) as handle:\n        return handle.read()\n"
+    project(tmp_path, "", {"plain.py": plain, "created.py": "import threading\n\nlock = threading.Lock()\n"})
+    monkeypatch.chdir(tmp_path)
+    assert invoke(".").output == "All checks passed! (no lock acquisition found in 2 files)\n"
+    assert invoke("plain.py").output == "All checks passed! (no lock acquisition found in 1 file)\n"
+    assert invoke("-q", ".").output == ""
+    assert json.loads(invoke("--format", "json", ".").output)["findings"] == []
+    # one lock taken the right way: a plain pass
+    (tmp_path / "fine.py").write_text("import threading\n\nlock = threading.Lock()\n\n\ndef f():\n    with lock:\n        pass\n")
     assert invoke(".").output == "All checks passed!\n"
 
 
