@@ -59,6 +59,10 @@ def _plural(count: int, noun: str, plural: str = "") -> str:
     return f"{count} {noun if count == 1 else (plural or noun + 's')}"
 
 
+def _passed(lock_free: int) -> str:
+    return f"All checks passed! (no lock acquisition found in {_plural(lock_free, 'file')})" if lock_free else "All checks passed!"
+
+
 def summary_lines(findings: Sequence[Finding], unsafe_fixes: bool = False, fixed: int = 0, lock_free: int = 0) -> List[str]:
     """ruff's closing lines: what was fixed, what is found, how many more fixes --unsafe-fixes would enable.
     lock_free: the number of files checked when none of them acquires a lock (said, lest a pass mislead)."""
@@ -68,7 +72,7 @@ def summary_lines(findings: Sequence[Finding], unsafe_fixes: bool = False, fixed
         if not count:
             return [head]
     elif not count:
-        return [f"All checks passed! (no lock acquisition found in {_plural(lock_free, 'file')})" if lock_free else "All checks passed!"]
+        return [_passed(lock_free)]
     else:
         fixable = sum(1 for f in findings if f.fix == "safe" or (f.fix == "unsafe" and unsafe_fixes))
         head = f"Found {_plural(count, 'error')}" + (f" ({fixable} fixable with --fix)." if fixable else ".")
