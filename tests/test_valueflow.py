@@ -424,3 +424,13 @@ def test_callbacks_put_in_a_container_by_a_literal():
     assert [(line, code) for line, code, _ in found] == [(23, "LL101"), (28, "LL101")]
     assert found[0][2].startswith("self._handlers[name]() is called (self._handlers[name] is Router._flush, stored at line 10) while holding self._lock")
     assert found[1][2].startswith("hook() is called (hook is Router._flush, stored at line 11)")
+
+
+def test_a_task_kept_in_an_attribute_runs_where_it_is_awaited():
+    found = _messages("awaited_stored_task.py")
+    assert [(line, code) for line, code, _ in found] == [(32, "LL101"), (37, "LL101")]
+    assert found[0][2] == (
+        "`await self._task` runs Service._run (the task stored at line 26) while holding self._lock (acquired at line 31); "
+        "Service._run acquires self._lock again at line 18, and asyncio.Lock is not reentrant: this task waits for itself forever"
+    )
+    assert found[1][2].startswith("`await task` runs Service._run (the task stored at line 28) while holding self._lock")

@@ -43,12 +43,16 @@ class SelfDeadlockMessage:
     override: bool = False  # the callee overrides the method the call names, in a class the program builds
     receiver: Optional[Tuple[str, str, Site]] = None  # value flow typed the receiver: (path, class, where it was passed)
     made: Optional[Site] = None  # the event awaits a coroutine an earlier call made (`await task`): that call
+    awaits: bool = False  # the event awaits a task or coroutine made earlier (`await task`, `await self._task`)
 
     def _subject(self, locate: Locate, here: str) -> str:
         assert self.call is not None and self.target is not None
         text = locate(self.call).text
         if self.made is not None:
             return f"`{text}` runs {locate(self.made).text} (made at {where(self.made, here, locate)})"
+        if self.awaits:  # a task value flow found (`self._task = asyncio.create_task(self._run())`)
+            stored = f" (the task stored at {where(self.flow, here, locate)})" if self.flow is not None else ""
+            return f"`{text}` runs {self.chain[0]}{stored}"
         subject = _subject(self.target, text, self.iterates)
         called = text.split("(", 1)[0]
         if self.override:
@@ -96,7 +100,7 @@ class SelfDeadlock:
                     continue
                 reported.add(event.site)
                 # awaiting a task or coroutine kept in a name: no call to move or to point elsewhere
-                fix = self._fix_request(program, fn, event, found) if isinstance(event, Call) and found.made is None else None
+                fix = self._fix_request(program, fn, event, found) if isinstance(event, Call) and not found.awaits else None
                 related = ((found.held.site, f"{found.held.text} acquired here"),) + found.hops
                 related += ((found.acquire_site, f"{found.acquire_text} acquired again here"),)
                 if found.made is not None:
@@ -196,6 +200,7 @@ class SelfDeadlock:
                     override=edge.why == "override",
                     receiver=_receiver_flow(program, fn, event, edge.why),
                     made=Site(program.path_of[fn.qualname], event.made) if event.runs == "awaits" and event.made >= 0 else None,
+                    awaits=event.runs == "awaits",
                 )
         return None
 

@@ -24,6 +24,7 @@ _EXTENDS = frozenset({"extend", "update"})
 _COPIES = frozenset({"list", "tuple", "set", "frozenset", "sorted", "reversed"})
 _VIEWS = frozenset({"copy", "values"})
 _PARTIALS = frozenset({"functools.partial", "functools.partialmethod"})
+_TASKS = frozenset({"asyncio.create_task", "asyncio.ensure_future"})  # and any `<loop>.create_task(coro)`
 
 # what flows: (object path, lambda/def qualname, constructor name, a partial)
 Source = Tuple[Optional[LockPath], str, str, bool]
@@ -51,6 +52,10 @@ class Facts:
         if callee in _PARTIALS and node.args and node.args[0].keyword is None:
             inner = self.source(node.args[0].value, frame)
             return None if inner is None else (inner[0], inner[1], inner[2], True)
+        task = _task_of(node, callee)
+        if task is not None:  # `asyncio.create_task(self._run())`: the task runs self._run when awaited
+            coroutine = self.names.path(task.func, frame)
+            return None if coroutine is None else (coroutine, "", "", True)
         # maybe a new object (`HttpBackend(...)`, `backends.tcp(...)`): linking keeps the calls of classes
         if callee is None or callee.startswith("builtins."):
             return None
@@ -123,6 +128,14 @@ class Facts:
         found = self.source(value, frame) if not isinstance(value, cst.Lambda) else None
         if found is not None:
             self._add(frame, "return", None, found, self.sites.number(value))
+
+
+def _task_of(node: cst.Call, callee: Optional[str]) -> Optional[cst.Call]:
+    """The coroutine call a task is made of (`asyncio.create_task(self._run())` -> `self._run()`)."""
+    func = node.func
+    made = callee in _TASKS or (isinstance(func, cst.Attribute) and func.attr.value == "create_task")
+    positional = [a.value for a in node.args if a.keyword is None and not a.star]
+    return positional[0] if made and len(positional) == 1 and isinstance(positional[0], cst.Call) else None
 
 
 def _literal_elements(node: cst.BaseExpression) -> Tuple[cst.BaseExpression, ...]:
