@@ -101,31 +101,18 @@ class Expressions:
         if type(inner) is cst.Call:
             held = self.call(inner, frame, held, top=True, awaited=True)
             self.spawned.await_(self._awaited_work(inner, frame), node, frame, held)
+            if self._awaits_arguments(inner, frame):  # `await asyncio.gather(self._task, ...)`
+                stored = [a.value for a in inner.args if a.keyword is None and not a.star and type(a.value) in (cst.Name, cst.Attribute)]
+                self.spawned.await_stored([v for v in stored if not (type(v) is cst.Name and self.spawned.local(frame, v.value))], node, frame, held)
         else:
             held = self.walk(inner, frame, held)
             work = self.spawned.local(frame, inner.value) if type(inner) is cst.Name else Work()
             if work:  # `await task`, with `task = asyncio.create_task(self._co())` in this function
                 self.spawned.await_(work, node, frame, held)
             else:
-                self._await_stored(inner, node, frame, held)
+                self.spawned.await_stored([inner], node, frame, held)
         frame.events.append(Await(site=self.sites.number(node), held=held))
         return held
-
-    def _await_stored(self, inner: cst.BaseExpression, node: cst.Await, frame: Frame, held: HeldSet) -> None:
-        """`await self._task` (or a local that value flow follows: `for task in self._tasks: await task`):
-        the task stored by `self._task = asyncio.create_task(self._run())` runs `_run` to its end, unless
-        this function cancelled it first (`self._task.cancel()`: it stops where it waits)."""
-        path = self.names.path(inner, frame)
-        if path is None or path.scope != "local" or (not path.attrs and path.base in frame.local_defs):
-            return
-        cancelled = any(isinstance(e, Call) and e.target.name == "cancel" and e.target.receiver == path for e in frame.events)
-        if cancelled:
-            return
-        target = Target("method", path.attrs[-1], LockPath(path.base, path.attrs[:-1])) if path.attrs else Target("local", path.base)
-        loop = frame.loops[-1] if frame.loops else ()
-        # "awaits": only a coroutine function's body runs (value flow says which: lintlock.program.valueflow)
-        event = Call(site=self.sites.number(node), target=target, args=Args(), held=held, awaited=True, loop=loop, free=tuple(frame.free), runs="awaits")
-        frame.events.append(event)
 
     def _subscript(self, node: cst.Subscript, frame: Frame, held: HeldSet, top: bool) -> HeldSet:
         held = self.children(node, frame, held)

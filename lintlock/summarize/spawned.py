@@ -15,7 +15,7 @@ in a name runs where it is iterated): a coroutine call as awaited, a submit as t
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Dict, Set, Tuple
+from typing import Dict, List, Set, Tuple
 
 import libcst as cst
 
@@ -163,6 +163,22 @@ class Spawned:
         for coroutine in coroutines:
             replay = replace(coroutine, site=site, held=held, awaited=True, loop=_loop(frame), free=tuple(frame.free), runs="awaits", made=coroutine.site)
             frame.events.append(replay)
+
+    def await_stored(self, tasks: List[cst.BaseExpression], node: cst.Await, frame: Frame, held: HeldSet) -> None:
+        """`await self._task` (or a local that value flow follows: `for task in self._tasks: await task`):
+        the task stored by `self._task = asyncio.create_task(self._run())` runs `_run` to its end, unless
+        this function cancelled it first (`self._task.cancel()`: it stops where it waits). One site for the await."""
+        site = -1
+        for task in tasks:
+            path = self.names.path(task, frame)
+            if path is None or path.scope != "local" or (not path.attrs and path.base in frame.local_defs):
+                continue
+            if any(isinstance(e, Call) and e.target.name == "cancel" and e.target.receiver == path for e in frame.events):
+                continue
+            target = Target("method", path.attrs[-1], LockPath(path.base, path.attrs[:-1])) if path.attrs else Target("local", path.base)
+            site = self.sites.number(node) if site < 0 else site
+            # "awaits": only a coroutine function's body runs (value flow says which: lintlock.program.valueflow)
+            frame.events.append(Call(site=site, target=target, args=Args(), held=held, awaited=True, loop=_loop(frame), free=tuple(frame.free), runs="awaits"))
 
     def waits(self, node: cst.Call, frame: Frame, held: HeldSet, consumed: bool, result_of: int = -1) -> None:
         """`wait(fs)`, iterating `as_completed(fs)` (`consumed`), `pool.shutdown()`: the submitted calls return first.

@@ -49,3 +49,12 @@ class Service:
     async def stop_pinger(self):
         async with self._lock:
             await self._pinger
+
+    async def stop_through_gather(self):
+        async with self._lock:
+            await asyncio.gather(self._pinger, self._task)  # error: LL101
+
+    async def stop_shielded(self):
+        async with self._lock:
+            await asyncio.wait_for(self._task, None)  # error: LL101
+            await asyncio.wait_for(self._task, 1.0)
