@@ -19,6 +19,8 @@ The modules, one concern each:
     module       orchestration: functions, lambdas, classes, the ModuleSummary
     statements   one handler per statement type; assignments: assignment targets
     expressions  one handler per expression type; calls: what a call names
+    facts        value-flow facts (stores, inserts, arguments, returns, iteration)
+    spawned      work started now and waited for later (tasks, coroutines, a pool's futures)
     held         the held-lock set (join, without, ...)
     guards       LL105's fact: is an acquire() released on every path?
     names        the file's symbol table: imports, qualified names, object paths
