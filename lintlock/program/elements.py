@@ -15,7 +15,7 @@ lock order, no wakers): it is only ever compared in one frame, for a self-deadlo
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, List, Optional, Tuple
+from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
 
 from ..knowledge import LockKind
 from ..model import FunctionSummary, LockPath, Value
@@ -43,7 +43,7 @@ def element_key(fn: FunctionSummary, path: LockPath, max_attrs: int) -> Key:
     return ("l", path.base, path.attrs[: max_attrs - 1] + (marker,))
 
 
-def passed_on(marker: str, callee: FunctionSummary, binding: dict) -> Optional[str]:
+def passed_on(marker: str, callee: FunctionSummary, binding: Dict[str, Optional[LockPath]]) -> Optional[str]:
     """The element marker of the callee's frame, in the caller's: a literal stays, a parameter
     becomes the local name the caller passed for it; None: not known to be the same element."""
     key = marker[1:-1]
