@@ -257,10 +257,37 @@ def test_syntax_checks_in_the_worker_pool_report_the_same_files(tmp_path):
         assert [(os.path.basename(f.path), f.line, f.code) for f in found] == [("broken.py", 1, "LL001")]
 
 
-def test_the_identifier_set_answers_like_the_scan():
-    learned = [Learned("_mu", ATTRIBUTE), Learned("on_event", ASSIGNED), Learned("verrou_é")]
-    vocabulary = Vocabulary(learned=learned)
-    for code in ("with self._mu:\n    pass\n", "x = 1  # _mu\n", "bus.on_event = f\n", "with verrou_é:\n    pass\n", "y = 2\n"):
-        data = code.encode()
-        assert vocabulary.matches(data, identifiers(data)) == vocabulary.matches(data)
-    assert vocabulary.matches("with verrou_é:\n    pass\n".encode(), identifiers(b""))  # non-ASCII: the scan decides
+IDENTIFIER_CASES = [
+    ("with self._mu:\n    pass\n", True),
+    ("x = 1  # _mu\n", False),
+    ("bus.on_event = f\n", True),
+    ("def on_event(self):\n    pass\n", True),
+    ("bus.on_event == f\n", False),
+    ("self._callbacks.append(f)\n", True),
+    ("self._callbacks['k'] = f\n", True),
+    ("n = len(self._callbacks)\n", False),
+    ("with verrou_é:\n    pass\n", True),
+    ("with verrou_éx:\n    pass\n", False),  # another word
+    ("with éverrou_é:\n    pass\n", False),
+    ("lock: 'threading.Lock' = make()\n", True),  # an annotation in a string
+    ("print('the Lock is held')\n", False),  # prose
+    ("print(f'{self._mu!r} is held')\n", True),  # code inside an f-string
+    ('"""Lock, acquire and _mu are only named here."""\n', False),
+    ("FooLockBar = 1\n", False),
+    ("y = 2\n", False),
+]
+
+
+@pytest.mark.parametrize("code, expected", IDENTIFIER_CASES)
+def test_the_identifier_set_answers_like_the_scan(code, expected):
+    """A name is in identifiers() exactly when it is a whole word of the file, as the triggers see words
+    (non-ASCII bytes included): the set test never turns down a file the scan would match."""
+    vocabulary = Vocabulary(learned=[Learned("_mu", ATTRIBUTE), Learned("on_event", ASSIGNED), Learned("_callbacks", STORED), Learned("verrou_é")])
+    data = code.encode()
+    assert vocabulary.matches(data) is expected
+    assert vocabulary.matches(data, identifiers(data)) is expected
+
+
+def test_identifiers_are_whole_words_as_the_triggers_see_them():
+    assert identifiers("with verrou_é:  # x.Lock\n".encode()) == frozenset({b"with", "verrou_é".encode(), b"x", b"Lock"})
+    assert b"Lock" not in identifiers("éLock = FooLock\n".encode())
