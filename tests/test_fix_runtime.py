@@ -91,6 +91,8 @@ def test_every_new_shape_has_a_scenario():
         "split_chain",
         "split_existing",
         "split_decorator",
+        "split_augmented",
+        "split_property_call",
     }
 
 
