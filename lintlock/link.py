@@ -6,6 +6,7 @@
   types      the in-tree class of the object a path names
   assigned   what the object a lock key names was assigned
   locks      lock identity: keys, kinds, class-level ids, LockRef, where a lock is made
+  elements   locks kept in a container (`self._locks[name]`): which element, of which kind
   handed     locks handed over and stored: the lock every builder passes
   calls      call resolution (direct, method, super, dunder, property, decorator,
              override, value flow), with the reason
