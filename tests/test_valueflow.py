@@ -313,7 +313,8 @@ def test_a_lock_handed_to_a_constructor_says_where_it_was_handed_over():
 
 def test_locks_in_a_dict_taken_again_by_the_same_key():
     found = _messages("lock_identity_dict_same_key.py")
-    assert [(line, code) for line, code, _ in found] == [(23, "LL101"), (27, "LL101"), (32, "LL101"), (36, "LL101"), (66, "LL101")]
+    # quiet: another key, a key bound again (`=`, a `for` or comprehension target, `:=`), a key that may be the literal
+    assert [(line, code) for line, code, _ in found] == [(23, "LL101"), (27, "LL101"), (32, "LL101"), (36, "LL101"), (80, "LL101")]
     assert found[0][2] == (
         "self._put(key, value) is called while holding self._locks[key] (acquired at line 22); Registry._put acquires "
         "self._locks[key] again at line 14, and threading.Lock is not reentrant: this thread waits for itself forever"
@@ -331,7 +332,9 @@ def test_an_element_key_is_the_key_as_written():
     from lintlock.summarize.scope import Frame
 
     names = Names("m", False)
-    frame = Frame(qualname="m.f", params=("self", "name"))
+    function = cst.parse_module("def f(self, name):\n    pass\n").body[0]
+    assert isinstance(function, cst.FunctionDef)
+    frame = Frame(qualname="m.f", params=("self", "name"), node=function)
     frame.locals.update(frame.params)
 
     def element(text):
@@ -435,3 +438,38 @@ def test_a_task_kept_in_an_attribute_runs_where_it_is_awaited():
         "Service._run acquires self._lock again at line 18, and asyncio.Lock is not reentrant: this task waits for itself forever"
     )
     assert found[1][2].startswith("`await task` runs Service._run (the task stored at line 28) while holding self._lock")
+
+
+def test_bindings_of_a_name_in_a_function():
+    import libcst as cst
+
+    from lintlock.summarize.bindings import binding_count
+
+    source = """
+def f(key, deps):
+    a = 1
+    for key in deps:
+        pass
+    [key for key in deps]
+    if (key := 1):
+        pass
+    with open(a) as key, open(a) as other:
+        pass
+    try:
+        pass
+    except OSError as key:
+        pass
+    key += 1
+    (x, [key, *rest]) = deps
+    del key
+    import key
+    import os.path as key
+    def key():
+        key = 2
+    lambda key: key
+"""
+    function = cst.parse_module(source).body[0]
+    assert isinstance(function, cst.FunctionDef)
+    assert binding_count(function, "key") == 11  # not the nested def's own `key = 2`, nor the lambda's parameter
+    assert binding_count(function, "a") == 1
+    assert binding_count(function, "deps") == 0

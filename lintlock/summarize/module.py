@@ -75,6 +75,7 @@ class ModuleWalker:
             params=params,
             param_types=dict(param_types),
             param_defaults=self._param_defaults(node.params, outer),
+            node=node,
             parent=None if cls is not None or outer.is_module else outer,
             cls=cls,
             self_name=params[0] if cls is not None and kind in ("method", "property", "setter") and params else None,

@@ -11,6 +11,7 @@ from typing import Dict, List, Optional, Sequence
 import libcst as cst
 
 from ..model import LockPath
+from .bindings import binding_count
 from .literals import int_literal
 from .scope import Frame
 from .syntax import dotted, sub_blocks
@@ -123,7 +124,9 @@ class Names:
             return None
         index = node.slice[0].slice.value
         if isinstance(index, cst.Name) and frame.is_local(index.value) and frame.alias(index.value) is None:
-            return replace(container, key=index.value)
+            # a name bound once (a parameter, or one target): the same value wherever the function uses it
+            bound = binding_count(frame.node, index.value) + (index.value in frame.params) if frame.node is not None else 2
+            return replace(container, key=index.value) if bound == 1 else None
         if isinstance(index, cst.SimpleString):
             try:
                 return replace(container, key=repr(index.evaluated_value))

@@ -55,6 +55,7 @@ class Frame:
     released: Set[LockPath] = field(default_factory=set)  # locks this function calls release() on
     param_types: Dict[str, str] = field(default_factory=dict)  # annotated parameters
     param_defaults: Dict[str, str] = field(default_factory=dict)  # parameters whose default names a global (`lock_cls=threading.Lock`)
+    node: Optional[cst.FunctionDef] = None  # the def being walked (lintlock.summarize.bindings asks it)
     loops: List[Tuple[LockPath, ...]] = field(default_factory=list)  # objects read by enclosing `while` tests
     finals: List[Sequence[cst.CSTNode]] = field(default_factory=list)  # finally blocks of the enclosing trys
     statements: List[StatementContext] = field(default_factory=list)  # the enclosing statements, innermost last

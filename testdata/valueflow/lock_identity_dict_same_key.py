@@ -49,6 +49,20 @@ class Registry:
         with self._locks[key]:
             self._meta()  # key may be "meta", or not: not claimed
 
+    def each_dependency(self, key, deps):
+        with self._locks[key]:
+            for key in deps:  # `key` is each dependency by now: another lock
+                self._put(key, None)
+
+    def all_dependencies(self, key, deps):
+        with self._locks[key]:
+            return [self._put(key, None) for key in deps]  # the comprehension's own `key`
+
+    def first_dependency(self, key, deps):
+        with self._locks[key]:
+            if (key := deps.get(key)) is not None:  # bound again by :=
+                self._put(key, None)
+
 
 class Table:
     """Elements made by a literal and by assignment: Lock and Lock."""
