@@ -141,6 +141,10 @@ class Expressions:
 
     def _comprehension(self, node: cst.BaseComp, frame: Frame, held: HeldSet, top: bool) -> HeldSet:
         mark_comprehension(node, self.consumed)
+        for_in: Optional[cst.CompFor] = node.for_in
+        while for_in is not None:  # `[task.cancel() for task in tasks]`
+            self.spawned.iterating(frame, for_in.target, for_in.iter)
+            for_in = for_in.inner_for_in
         return self.children(node, frame, held)
 
     def _iterate_pending(self, node: cst.CSTNode, frame: Frame, held: HeldSet) -> None:

@@ -67,6 +67,7 @@ class Spawned:
         self._locals: Dict[Tuple[int, str], Tuple[Frame, Value, Work]] = {}
         self._done: Set[int] = set()  # sites of the submits whose result was waited for already
         self._settled: Set[int] = set()  # sites of the coroutine calls whose task was cancelled or awaited already
+        self._elements: Dict[Tuple[int, str], Tuple[Frame, Work]] = {}  # `for task in tasks`: task is each of tasks' work
 
     # -- what an expression stands for ----------------------------------------
 
@@ -125,6 +126,15 @@ class Spawned:
         work = self.of(value, frame) if binding is not None else Work()
         if work and binding is not None:
             self._locals[(id(frame), name)] = (frame, binding, work)
+
+    def iterating(self, frame: Frame, target: cst.BaseExpression, source: cst.BaseExpression) -> None:
+        """`for task in tasks:` (or a comprehension's `for`): the loop's name stands for each element of tasks."""
+        if isinstance(target, cst.Name):
+            work = self.of(source, frame)
+            if work:
+                self._elements[(id(frame), target.value)] = (frame, work)
+            else:
+                self._elements.pop((id(frame), target.value), None)
 
     def scheduled(self, node: cst.Call, site: int, frame: Frame) -> None:
         """`tg.create_task(self._co())` (the call at `site`): remember the coroutine, for the group's exit."""
@@ -195,8 +205,11 @@ class Spawned:
         if method in ("result", "exception") and not node.args:
             self._finished(func.value, frame, result_of)  # done once this returns: a shutdown later waits for nothing
         elif method == "cancel" and isinstance(func.value, cst.Name):
-            # a cancelled task waiting for the lock gets CancelledError there: awaiting it does not hang
-            self._settled.update(c.site for c in self.local(frame, func.value.value).coroutines)
+            # a cancelled task waiting for the lock gets CancelledError there: awaiting it does not hang;
+            # `for task in tasks: task.cancel()` cancels every one of them
+            each = self._elements.get((id(frame), func.value.value))
+            work = self.local(frame, func.value.value) + (each[1] if each is not None else Work())
+            self._settled.update(c.site for c in work.coroutines)
         elif method == "shutdown":
             pool = self.names.path(func.value, frame)
             # a pool in an attribute: every submit to it counts, wherever it is (lintlock.checks.ll103)

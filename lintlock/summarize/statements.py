@@ -164,6 +164,7 @@ class Statements:
             frame.events.append(Await(site=self.expressions.sites.number(stmt.iter), held=held, how="async for"))
         self.expressions.syntax_call(stmt.iter, stmt.iter, "dunder", "__iter__", frame, held)
         bind(stmt.target, frame)
+        self.expressions.spawned.iterating(frame, stmt.target, stmt.iter)
         self.expressions.facts.iterate(stmt, frame)
         end = self.suite(stmt.body, frame, held)
         after = join(held, end)

@@ -132,6 +132,20 @@ class Grouped:
             task.cancel()
             await task
 
+    async def cancelled_each(self, items):
+        """The shutdown idiom: every task cancelled, then gathered."""
+        tasks = [asyncio.create_task(self._flush(n)) for n in items]
+        async with self._lock:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def cancelled_in_a_comprehension(self, items):
+        tasks = [asyncio.create_task(self._flush(n)) for n in items]
+        async with self._lock:
+            [task.cancel() for task in tasks]
+            await asyncio.gather(*tasks, return_exceptions=True)
+
     async def awaited_before(self):
         """Awaited once before the lock is taken: awaiting the finished task again returns at once."""
         task = asyncio.create_task(self._flush())
