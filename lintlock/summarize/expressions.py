@@ -176,7 +176,7 @@ class Expressions:
         func = node.func
         mark_arguments(node, frame, self.names, self.consumed)
         held, result_of = self._callee(func, frame, held)
-        inside = awaited and self._awaits_arguments(node, frame)
+        inside = awaited and not frame.timed and self._awaits_arguments(node, frame)
         for arg in node.args:
             if inside and type(arg.value) is cst.Call and not arg.star:
                 held = self.call(arg.value, frame, held, awaited=True)

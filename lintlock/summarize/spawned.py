@@ -21,7 +21,7 @@ import libcst as cst
 
 from ..model import Args, Call, LockPath, Target, Value
 from .held import HeldSet
-from .literals import literal
+from .literals import is_none, literal
 from .names import Names
 from .scope import Frame
 from .sites import Sites
@@ -33,6 +33,8 @@ _FUTURE_WAITS = frozenset({"concurrent.futures.wait", "concurrent.futures.as_com
 # pools whose exit (`with ... as pool:`) waits for the calls submitted to them (a process pool's
 # work runs in another process, with its own locks)
 THREAD_POOLS = frozenset({"concurrent.futures.ThreadPoolExecutor", "concurrent.futures.thread.ThreadPoolExecutor"})
+# an await inside `async with asyncio.timeout(delay):` ends at the deadline (as wait_for(aw, delay) does)
+_TIMEOUTS = frozenset({"asyncio.timeout", "asyncio.timeout_at", "async_timeout.timeout", "async_timeout.timeout_at"})
 # task groups whose exit (`async with ... as tg:`) awaits the tasks made by `tg.create_task(coro)`
 TASK_GROUPS = frozenset({"asyncio.TaskGroup", "asyncio.taskgroups.TaskGroup"})
 _CONTAINERS = (cst.List, cst.Tuple, cst.Set)
@@ -165,6 +167,8 @@ class Spawned:
     # -- the waits ------------------------------------------------------------
 
     def await_(self, work: Work, node: cst.CSTNode, frame: Frame, held: HeldSet) -> None:
+        if frame.timed:
+            return  # `async with asyncio.timeout(1):` ends the wait: not a deadlock
         """The coroutines run where they are awaited: under what is held at the await (one site for the
         await: the rules report it once, for the first coroutine that deadlocks)."""
         coroutines = [c for c in work.coroutines if c.site not in self._settled]
@@ -179,6 +183,8 @@ class Spawned:
         the task stored by `self._task = asyncio.create_task(self._run())` runs `_run` to its end, unless
         this function cancelled it first (`self._task.cancel()`: it stops where it waits). One site for the await."""
         site = -1
+        if frame.timed:
+            return  # `async with asyncio.timeout(1):` ends the wait
         for task in tasks:
             path = self.names.path(task, frame)
             if path is None or path.scope != "local" or (not path.attrs and path.base in frame.local_defs):
@@ -248,6 +254,16 @@ class Spawned:
         """The calls this function submitted to `pool` so far (`pool.submit(f, ...)`), from its event `since` on."""
         submits = (e for e in frame.events[since:] if isinstance(e, Call) and e.target.kind == "method" and e.target.name == "submit")
         return tuple(e for e in submits if e.target.receiver == pool and e.site not in self._done)
+
+
+def bounds_awaits(item: cst.BaseExpression, frame: Frame, names: Names) -> bool:
+    """`asyncio.timeout(1)` (not `timeout(None)`) as a `with` item: the awaits in its block end."""
+    if not isinstance(item, cst.Call) or names.qualify(item.func, frame) not in _TIMEOUTS:
+        return False
+    delay = [a.value for a in item.args if a.keyword is None][:1] + [
+        a.value for a in item.args if a.keyword is not None and a.keyword.value in ("delay", "when")
+    ]
+    return len(delay) == 1 and not is_none(delay[0])
 
 
 def waits_for_all(node: cst.Call) -> bool:

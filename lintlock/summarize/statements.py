@@ -15,7 +15,7 @@ from .freedom import frees_the_rest, try_acquired
 from .held import HeldSet, after_finally, intersect, is_acquire_call, join, minus, without
 from .names import Names
 from .scope import Frame, bind
-from .spawned import TASK_GROUPS, THREAD_POOLS
+from .spawned import TASK_GROUPS, THREAD_POOLS, bounds_awaits
 from .syntax import statements_of
 from .values import value_of
 
@@ -217,7 +217,10 @@ class Statements:
             frame.scoped.append(entry)
             if item.asname is not None:
                 bind(item.asname.name, frame)
+        timed = sum(1 for item in stmt.items if bounds_awaits(item.item, frame, self.names))
+        frame.timed += timed
         end = self.suite(stmt.body, frame, held)
+        frame.timed -= timed
         del frame.scoped[len(frame.scoped) - len(added) :]
         after = minus(end, added) if end is not None else None
         self._exits(stmt, frame, start, after if after is not None else before)

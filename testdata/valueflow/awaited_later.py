@@ -146,6 +146,20 @@ class Grouped:
             [task.cancel() for task in tasks]
             await asyncio.gather(*tasks, return_exceptions=True)
 
+    async def timed_block(self, items):
+        """`async with asyncio.timeout(1):` ends the wait, as wait_for(task, 1) does."""
+        task = asyncio.create_task(self._flush())
+        async with self._lock:
+            async with asyncio.timeout(1):
+                await task
+                await asyncio.gather(self._flush(), *[self._flush(n) for n in items])
+
+    async def unbounded_block(self):
+        task = asyncio.create_task(self._flush())
+        async with self._lock:
+            async with asyncio.timeout(None):
+                await task  # error: LL101
+
     async def awaited_before(self):
         """Awaited once before the lock is taken: awaiting the finished task again returns at once."""
         task = asyncio.create_task(self._flush())
