@@ -106,7 +106,8 @@ class Expressions:
                 self.spawned.await_stored([v for v in stored if not (type(v) is cst.Name and self.spawned.local(frame, v.value))], node, frame, held)
         else:
             held = self.walk(inner, frame, held)
-            work = self.spawned.local(frame, inner.value) if type(inner) is cst.Name else Work()
+            finished = type(inner) is cst.Name and LockPath(inner.value) in frame.finished  # `if task.done():`
+            work = self.spawned.local(frame, inner.value) if type(inner) is cst.Name and not finished else Work()
             if work:  # `await task`, with `task = asyncio.create_task(self._co())` in this function
                 self.spawned.await_(work, node, frame, held)
             else:

@@ -57,6 +57,7 @@ class Frame:
     param_defaults: Dict[str, str] = field(default_factory=dict)  # parameters whose default names a global (`lock_cls=threading.Lock`)
     node: Optional[cst.FunctionDef] = None  # the def being walked (lintlock.summarize.bindings asks it)
     timed: int = 0  # inside `async with asyncio.timeout(...)` blocks: an await there ends (lintlock.summarize.spawned)
+    finished: List[LockPath] = field(default_factory=list)  # tasks known done here (`if task.done():`)
     loops: List[Tuple[LockPath, ...]] = field(default_factory=list)  # objects read by enclosing `while` tests
     finals: List[Sequence[cst.CSTNode]] = field(default_factory=list)  # finally blocks of the enclosing trys
     statements: List[StatementContext] = field(default_factory=list)  # the enclosing statements, innermost last

@@ -144,6 +144,20 @@ class Spawned:
         if isinstance(func, cst.Attribute) and func.attr.value == "create_task":
             self.tasks[site] = self.of(node, frame)
 
+    def exits(self, stmt: cst.With, frame: Frame, start: int, held: HeldSet) -> None:
+        """Leaving `with ThreadPoolExecutor() as pool:` shuts the pool down: it waits for the calls
+        submitted to it in the block (its events from `start` on) to return; leaving `async with
+        asyncio.TaskGroup() as tg:` awaits the tasks made in it. Both under what is held after the block."""
+        for item in stmt.items:
+            expr, name = item.item, item.asname.name if item.asname is not None else None
+            made = self.names.qualify(expr.func, frame) if isinstance(expr, cst.Call) and isinstance(name, cst.Name) else None
+            if made is None or not isinstance(name, cst.Name):
+                continue
+            if made in THREAD_POOLS:
+                self.wait_futures(self.submitted_to(LockPath(name.value), frame, since=start), item, frame, held, leaving=True)
+            elif made in TASK_GROUPS:
+                self.group_exit(LockPath(name.value), frame, start, item, held)
+
     def group_exit(self, group: LockPath, frame: Frame, since: int, node: cst.CSTNode, held: HeldSet) -> None:
         """Leaving `async with asyncio.TaskGroup() as tg:` awaits the tasks made by `tg.create_task()` in the block."""
         work = Work()
@@ -187,7 +201,7 @@ class Spawned:
             return  # `async with asyncio.timeout(1):` ends the wait
         for task in tasks:
             path = self.names.path(task, frame)
-            if path is None or path.scope != "local" or (not path.attrs and path.base in frame.local_defs):
+            if path is None or path.scope != "local" or (not path.attrs and path.base in frame.local_defs) or path in frame.finished:
                 continue
             if any(isinstance(e, Call) and e.target.name == "cancel" and e.target.receiver == path for e in frame.events):
                 continue
@@ -254,6 +268,17 @@ class Spawned:
         """The calls this function submitted to `pool` so far (`pool.submit(f, ...)`), from its event `since` on."""
         submits = (e for e in frame.events[since:] if isinstance(e, Call) and e.target.kind == "method" and e.target.name == "submit")
         return tuple(e for e in submits if e.target.receiver == pool and e.site not in self._done)
+
+
+def finished_in(test: cst.BaseExpression, frame: Frame, names: Names) -> List[LockPath]:
+    """The objects an `if` test proves done where it is true: `task.done()`, also as a part of `and`."""
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+        return finished_in(test.left, frame, names) + finished_in(test.right, frame, names)
+    func = test.func if isinstance(test, cst.Call) and not test.args else None
+    if isinstance(func, cst.Attribute) and func.attr.value == "done":
+        path = names.path(func.value, frame)
+        return [path] if path is not None else []
+    return []
 
 
 def bounds_awaits(item: cst.BaseExpression, frame: Frame, names: Names) -> bool:

@@ -15,7 +15,7 @@ from .freedom import frees_the_rest, try_acquired
 from .held import HeldSet, after_finally, intersect, is_acquire_call, join, minus, without
 from .names import Names
 from .scope import Frame, bind
-from .spawned import TASK_GROUPS, THREAD_POOLS, bounds_awaits
+from .spawned import bounds_awaits, finished_in
 from .syntax import statements_of
 from .values import value_of
 
@@ -112,7 +112,10 @@ class Statements:
         held = self.expressions.walk(stmt.test, frame, held, top=True)
         if_true, if_false = self._branch_starts(stmt.test, before, held, frame)
         tried, negated = try_acquired(stmt.test, frame, self.names)
+        done = finished_in(stmt.test, frame, self.names)  # `if task.done():` awaiting it there returns at once
+        frame.finished.extend(done)
         end = self._suite_free(stmt.body, frame, if_true, tried if not negated else None)
+        del frame.finished[len(frame.finished) - len(done) :]
         other: Optional[HeldSet]
         if stmt.orelse is None:
             other = if_false
@@ -223,23 +226,8 @@ class Statements:
         frame.timed -= timed
         del frame.scoped[len(frame.scoped) - len(added) :]
         after = minus(end, added) if end is not None else None
-        self._exits(stmt, frame, start, after if after is not None else before)
+        self.expressions.spawned.exits(stmt, frame, start, after if after is not None else before)
         return after
-
-    def _exits(self, stmt: cst.With, frame: Frame, start: int, held: HeldSet) -> None:
-        """Leaving `with ThreadPoolExecutor() as pool:` shuts the pool down: it waits for the calls
-        submitted to it in the body to return; leaving `async with asyncio.TaskGroup() as tg:` awaits
-        the tasks made in it. Both under what is held after the block."""
-        spawned = self.expressions.spawned
-        for item in stmt.items:
-            expr, name = item.item, item.asname.name if item.asname is not None else None
-            made = self.names.qualify(expr.func, frame) if isinstance(expr, cst.Call) and isinstance(name, cst.Name) else None
-            if made is None or not isinstance(name, cst.Name):
-                continue
-            if made in THREAD_POOLS:
-                spawned.wait_futures(spawned.submitted_to(LockPath(name.value), frame, since=start), item, frame, held, leaving=True)
-            elif made in TASK_GROUPS:
-                spawned.group_exit(LockPath(name.value), frame, start, item, held)
 
     def _enter(self, expr: cst.BaseExpression, how: WithHow, frame: Frame, held: HeldSet) -> Tuple[HeldSet, Optional[Held]]:
         """One `with` item: the held set after evaluating it, and its entry (None: holds nothing we know)."""

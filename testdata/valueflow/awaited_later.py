@@ -160,6 +160,14 @@ class Grouped:
             async with asyncio.timeout(None):
                 await task  # error: LL101
 
+    async def done_guard(self):
+        """A task known to be done returns at once."""
+        task = asyncio.create_task(self._flush())
+        async with self._lock:
+            if task is not None and task.done():
+                return await task
+            return None
+
     async def awaited_before(self):
         """Awaited once before the lock is taken: awaiting the finished task again returns at once."""
         task = asyncio.create_task(self._flush())

@@ -58,3 +58,9 @@ class Service:
         async with self._lock:
             await asyncio.wait_for(self._task, None)  # error: LL101
             await asyncio.wait_for(self._task, 1.0)
+
+    async def result_when_done(self):
+        async with self._lock:
+            if self._task is not None and self._task.done():
+                return await self._task
+            return None
