@@ -153,6 +153,7 @@ class Call:
     # awaited here (`await task`, `gather(*coros)`), which runs only a coroutine function's body
     runs: CallRuns = "call"
     made: int = -1  # "awaits": the site of the call that made the coroutine
+    done: bool = False  # the receiver is known to be finished here (`if future.done(): future.result()`)
 
 
 @dataclass(frozen=True)

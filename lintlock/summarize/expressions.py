@@ -285,7 +285,8 @@ class Expressions:
             site = self.sites.number(node)
         loop = frame.loops[-1] if frame.loops else ()
         runs: CallRuns = "consumed" if id(node) in self.consumed else "call"
-        event = Call(site=site, target=target, args=args, held=held, awaited=awaited, loop=loop, free=tuple(frame.free), runs=runs)
+        done = target.receiver is not None and target.receiver in frame.finished  # `if future.done():`
+        event = Call(site=site, target=target, args=args, held=held, awaited=awaited, loop=loop, free=tuple(frame.free), runs=runs, done=done)
         frame.events.append(event)
         frame.last_call = (id(node), event)
         if type(node) is cst.Call:
