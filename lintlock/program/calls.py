@@ -77,11 +77,11 @@ class Calls:
         known = self._callees.get(key)
         if known is not None and known[0] is fn:
             return known[1]
-        edges = self._callees_of(fn, call, overrides)
+        edges = self._callees_of(fn, call) if not overrides else self.callees(fn, call) + self._overrides_of(fn, call)
         self._callees[key] = (fn, edges)
         return edges
 
-    def _callees_of(self, fn: FunctionSummary, call: Call, overrides: bool) -> List[Edge]:
+    def _callees_of(self, fn: FunctionSummary, call: Call) -> List[Edge]:
         resolved = self.resolve_call(fn, call)
         if resolved is None:
             return self._flow_callees(fn, call)
@@ -91,8 +91,15 @@ class Calls:
             return []
         if target.is_async and not call.awaited:
             return []  # a coroutine that is not awaited does not run here
-        edges = self._body_and_wrappers(target, receiver, call)
-        return edges + self._overrides(fn, call, receiver, callee) if overrides else edges
+        return self._body_and_wrappers(target, receiver, call)
+
+    def _overrides_of(self, fn: FunctionSummary, call: Call) -> List[Edge]:
+        """The overrides `callees(..., overrides=True)` adds to what the call resolves to by name."""
+        resolved = self.resolve_call(fn, call)
+        target = self.index.functions.get(resolved[0]) if resolved is not None else None
+        if resolved is None or target is None or (target.is_async and not call.awaited):
+            return []
+        return self._overrides(fn, call, resolved[1], resolved[0])
 
     def _body_and_wrappers(self, target: FunctionSummary, receiver: Optional[Receiver], call: Call) -> List[Edge]:
         generator = target.is_generator and not self.index.is_context_manager(target)
