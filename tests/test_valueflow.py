@@ -475,3 +475,12 @@ def f(key, deps):
     assert binding_count(function, "key") == 11  # not the nested def's own `key = 2`, nor the lambda's parameter
     assert binding_count(function, "a") == 1
     assert binding_count(function, "deps") == 0
+
+
+def test_a_lock_handed_to_a_helper_this_object_keeps():
+    """`self._flusher = Flusher(self._lock)`, Flusher keeping it as `self._lock`: the same lock (triage miss_1)."""
+    found = _messages("lock_identity_handed_back.py")
+    assert [(line, code) for line, code, _ in found] == [(24, "LL101")]  # quiet: reassigned later, built with another lock, built elsewhere
+    assert found[0][2].startswith(
+        "self._flusher.flush() is called while holding self._lock (acquired at line 23); Flusher.flush acquires self._lock again at line 13"
+    )

@@ -102,6 +102,22 @@ class HandedLocks:
                         found.append((fn, flow.source))
         return found
 
+    def kept_argument(self, value: Value, attr: str) -> Optional[LockPath]:
+        """`Flusher(self._lock)` (value) where Flusher keeps the argument as `attr` (`self._lock = lock`
+        in its constructor, and nothing else assigns it): that argument, as the builder's instance path."""
+        cls = self.index.class_of_value(value)
+        init = self.index.lookup(cls, "__init__") if cls is not None else None
+        init_fn = self.index.functions.get(init) if init is not None else None
+        if cls is None or init_fn is None or len(init_fn.params) < 2 or value.arg0 is None or value.arg0.scope != "instance":
+            return None
+        instance, class_values, _ = self.index.attr_values(cls, attr)
+        stores = self._stores(cls, attr)
+        if class_values or not stores or len(stores) != len(instance):
+            return None  # assigned otherwise too
+        first = init_fn.params[1]  # the parameter the first argument binds
+        kept = all(fn.qualname == init and source == LockPath(first) for fn, source in stores)
+        return value.arg0 if kept else None
+
     def passed(self, function: str, param: str) -> bool:
         """Whether some call that may run `function` passes `param` (a star argument may)."""
         question = (function, param)

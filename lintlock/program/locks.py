@@ -87,13 +87,26 @@ class Locks:
             return element_key(fn, path, MAX_ATTRS)  # `self._locks[name]` (lintlock.program.elements)
         if path.scope == "global":
             return ("g", index.resolve(".".join((path.base,) + path.attrs)), ())
-        path = self._through_properties(fn, path)
+        path = self._handed_back(fn, self._through_properties(fn, path))
         if path.base == index.self_param(fn) and path.attrs and fn.cls is not None:
             instance, _, owner = index.attr_values(fn.cls, path.attrs[0])
             if owner is not None and not instance:
                 # a class attribute: one object, whatever instance reaches it
                 return ("g", index.resolve(f"{owner}.{path.attrs[0]}"), path.attrs[1:])
         return ("l", path.base, path.attrs[:MAX_ATTRS])
+
+    def _handed_back(self, fn: FunctionSummary, path: LockPath) -> LockPath:
+        """`self._flusher._lock` where every `self._flusher` is built as `Flusher(self._lock)` by this
+        object's class, and Flusher keeps that argument as `_lock`: the same object as `self._lock`."""
+        if len(path.attrs) < 2 or self.handed is None:
+            return path
+        owner = self.types.class_of_path(fn, LockPath(path.base, path.attrs[:-2]))
+        instance, class_values, _ = self.index.attr_values(owner, path.attrs[-2]) if owner is not None else ([], [], None)
+        if class_values or not instance:
+            return path
+        kept = {self.handed.kept_argument(value, path.attrs[-1]) for value in instance}
+        inner = kept.pop() if len(kept) == 1 else None
+        return LockPath(path.base, path.attrs[:-2] + inner.attrs, path.scope) if inner is not None else path
 
     def _through_properties(self, fn: FunctionSummary, path: LockPath) -> LockPath:
         """`self.lock` where `lock` is a property that returns `self._lock`: the path it returns."""
