@@ -11,7 +11,9 @@ from typing import Dict, Iterator, List, Optional, Tuple
 
 from ..knowledge import WaitSpec
 from ..link import HeldLock, Program
-from ..model import Acquire, Await, Call, Diagnostic, FunctionSummary, LockPath, RuleCode, Site, Value
+from ..model import Acquire, Args, Await, Call, Diagnostic, FunctionSummary, LockPath, RuleCode, Site, Value
+from ..program.calls import Edge, Receiver
+from ..program.locks import Key, LockScope
 from .common import Locate, where
 
 Use = Tuple[str, Call]  # (function, event)
@@ -50,7 +52,7 @@ class BlockingWaitUnderLock:
         for _name, fn, path in program.each_function():
             reported = set()  # sites: a wait for several futures (`wait(fs)`) is one event per future
             for event in fn.events:
-                if not isinstance(event, Call) or not (event.held or fn.decorators) or event.site in reported:
+                if not isinstance(event, Call) or not (event.held or fn.decorators) or event.site in reported or event.done:
                     continue
                 held = program.held_ids(fn, event.held)
                 if not held:
@@ -105,11 +107,11 @@ class BlockingWaitUnderLock:
         if timed:
             return self._polling(program, fn, event, candidates, writes, site)
         if spec.wakers in (("target",), ("submitted",)):
-            found = _runs_function(program, fn, spec, value, made, candidates, site)
+            found = _runs_function(program, fn, spec, value, made, event.target.receiver, candidates, site)
             return replace(found, leaving=True) if found is not None and event.target.name == "__exit__" else found
         if spec.wakers == ("mapped",):  # map() only submits: its results are waited for where they are iterated
             mapped = _handed(program, fn, event.args.positional[0] if event.args.positional else None, event.site, "0", named_at=False)
-            return _runs_callees(program, mapped, spec, candidates, site) if event.runs != "call" else None
+            return _runs_callees(program, fn, mapped, spec, candidates, site) if event.runs != "call" else None
         if spec.wakers == ("pending",):
             return _pending(program, fn, event, candidates, calls, site)
         return self._woken_by_calls(program, fn, spec, event, candidates, calls, site)
@@ -171,20 +173,28 @@ def _wait_spec(program: Program, table, type_name: str, method: str) -> Optional
     return None
 
 
-def _function_named(program: Program, fn: FunctionSummary, function: LockPath) -> Optional[Handed]:
+def _function_named(program: Program, fn: FunctionSummary, function: LockPath) -> Optional[Work]:
     """The function a path names (`self._run`, `worker`), or that value flow says it holds."""
-    callee = None
     if function.scope == "global":
         resolved = program.resolve(".".join((function.base,) + function.attrs))
-        callee = resolved if resolved in program.functions else None
-    elif function.attrs:
-        cls = program.class_of_path(fn, LockPath(function.base, function.attrs[:-1]))
+        return Work(resolved, handed_in=fn.qualname) if resolved in program.functions else None
+    if function.attrs and function.key is None:
+        owner = LockPath(function.base, function.attrs[:-1])
+        cls = program.class_of_path(fn, owner)
         callee = program.lookup(cls, function.attrs[-1]) if cls else None
-    if callee is not None:
-        return callee, None
+        if callee is not None:
+            return Work(callee, receiver=owner, handed_in=fn.qualname)  # `child.refresh`: runs on child
     # a function handed over in a variable
-    found = sorted((v.name, v.origin) for v in program.flow.of_path(fn, function) if v.kind in ("function", "bound") and v.name in program.functions)
-    return found[0] if len({name for name, _ in found}) == 1 else None
+    found = sorted((Work(v.name, v.origin, v.receiver, handed_in=fn.qualname) for v in program.flow.of_path(fn, function) if _runs(program, v)), key=_order)
+    return found[0] if len({work.callee for work in found}) == 1 else None
+
+
+def _runs(program: Program, pointee) -> bool:
+    return pointee.kind in ("function", "bound") and pointee.name in program.functions
+
+
+def _order(work: Work) -> Tuple[str, str]:
+    return work.callee, work.receiver.text() if work.receiver is not None else ""
 
 
 def _method_wait(program: Program, table, fn: FunctionSummary, event: Call) -> Optional[Tuple[WaitSpec, Optional[Value], bool, int]]:
@@ -197,15 +207,42 @@ def _method_wait(program: Program, table, fn: FunctionSummary, event: Call) -> O
         type_name, value = program.type_of(fn, target.receiver)
     else:
         type_name, value = _returned(program, fn, target.result_of)
+    if type_name == ".submit":
+        type_name = _future_type(program, table, fn, _submit_making(program, fn, target, value))
     # leaving `with pool:` waits for each call submitted in the block as its result() would (lintlock.summarize.spawned)
     method = "result" if target.name == "__exit__" and target.receiver is None else target.name
     spec = _wait_spec(program, table, type_name, method) if type_name else None
     if spec is None or (target.receiver is None and spec.wakers == ("target",)):
         return None  # `Thread(...).join()`: a thread never started, join() raises instead of waiting
-    if _never_waits(spec, value, event):
+    if not spec.wakers or _never_waits(spec, value, event):
+        return None  # no wakers: what ends the wait does not run in this process (a process pool's work)
         return None
     passed, literal = event.args.literal(*spec.timeout) if spec.timeout else (False, None)
     return spec, value, passed and literal != "None", target.result_of
+
+
+def _submit_making(program: Program, fn: FunctionSummary, target, value: Optional[Value]) -> Optional[Call]:
+    """The `pool.submit(...)` call that made the future a wait is on (None: not known here)."""
+    if target.receiver is None:
+        made = program.event_at(fn, target.result_of) if target.result_of >= 0 else None
+        return made if isinstance(made, Call) else None
+    if value is None or target.receiver.attrs or target.receiver.scope != "local":
+        return None  # a future kept in an attribute: made in another method
+    return _call_making(program, fn, value)
+
+
+def _future_type(program: Program, table, fn: FunctionSummary, submit: Optional[Call]) -> str:
+    """What `pool.submit(f)` returns, by the kind of pool (`concurrent.futures.ProcessPoolExecutor.submit`:
+    rules/blocking.toml says which pools run the work in this process); `.submit` when the pool's
+    kind is unknown (a parameter, a pool the table does not list)."""
+    receiver = submit.target.receiver if submit is not None and submit.target.kind == "method" else None
+    pool = program.type_of(fn, receiver)[0] if receiver is not None else None
+    if pool is None or pool.startswith("."):
+        return ".submit"
+    for kind in [pool] + (program.outside_bases(pool) if pool in program.classes else []):
+        if table.wait_for(kind + ".submit", "result") is not None:
+            return kind + ".submit"
+    return ".submit"
 
 
 def _never_waits(spec: WaitSpec, value: Optional[Value], event: Call) -> bool:
@@ -240,31 +277,57 @@ def _not_released(program: Program, fn: FunctionSummary, spec: WaitSpec, event: 
     return {lock_id: lock for lock_id, lock in held.items() if lock_id != own_lock}
 
 
-Handed = Tuple[str, Optional[Site]]  # a function a thread or a pool runs, and where value flow saw it handed over
+_NO_ARGS = Args()
+
+
+@dataclass(frozen=True)
+class Work:
+    """A function a thread or a pool runs, as it was handed over."""
+
+    callee: str
+    passed: Optional[Site] = None  # where value flow saw it handed over (for messages)
+    receiver: Optional[LockPath] = None  # the object it is bound to, in handed_in's frame (None: none or unknown)
+    args: Args = _NO_ARGS  # what it is called with, in handed_in's frame
+    handed_in: str = ""  # the function in whose frame receiver and args are named ("": none)
+
 
 _WHAT_ENDS = {"target": "the thread finishes", "submitted": "the submitted call returns", "mapped": "each mapped call returns"}
 
 
 def _runs_function(
-    program: Program, fn: FunctionSummary, spec: WaitSpec, value: Optional[Value], made: int, candidates, site: Site
+    program: Program, fn: FunctionSummary, spec: WaitSpec, value: Optional[Value], made: int, waited: Optional[LockPath], candidates, site: Site
 ) -> Optional[BlockedWakerMessage]:
-    """Thread.join() / Future.result(): the thread's target or the submitted callable must take the lock."""
+    """Thread.join() / Future.result(): the thread's target or the submitted callable must take the lock.
+    `waited`: the thread or future waited on, as fn names it (None: what the call at `made` returned)."""
     if value is None:
         return None
     subclass = program.class_of_value(value)
     run = program.lookup(subclass, "run") if subclass is not None and spec.wakers == ("target",) else None
     if run is not None:  # `class Poller(threading.Thread)` with its own run(): that is what the thread runs
-        return _runs_callees(program, [(run, None)], spec, candidates, site)
-    return _runs_callees(program, _handed_over(program, fn, spec, value, made), spec, candidates, site)
+        return _runs_callees(program, fn, [Work(run, receiver=waited, handed_in=fn.qualname)], spec, candidates, site)
+    works = _handed_over(program, fn, spec, value, made)
+    if not _named_here(program, fn, waited):
+        # made in another method for another object (`other._thread`): what its paths name is not known here
+        works = [Work(work.callee, work.passed) for work in works]
+    return _runs_callees(program, fn, works, spec, candidates, site)
 
 
-def _runs_callees(program: Program, callees: List[Handed], spec: WaitSpec, candidates, site: Site) -> Optional[BlockedWakerMessage]:
-    """A held lock that whatever the thread (or the submitted call) may run takes on its way."""
-    if not callees:
+def _named_here(program: Program, fn: FunctionSummary, waited: Optional[LockPath]) -> bool:
+    """The paths of what made `waited` name the objects fn's names do: a local, or a field of fn's
+    own object (`self._thread = Thread(target=self._run)` in __init__: the same `self`)."""
+    if waited is None or (waited.scope == "local" and not waited.attrs):
+        return True
+    return waited.scope == "local" and len(waited.attrs) == 1 and waited.base == program.self_param(fn)
+
+
+def _runs_callees(program: Program, fn: FunctionSummary, works: List[Work], spec: WaitSpec, candidates, site: Site) -> Optional[BlockedWakerMessage]:
+    """A held lock that whatever the thread (or the submitted call) may run takes on its way: that
+    very lock, not the same attribute of another object."""
+    if not works:
         return None
     for lock_id, lock in candidates.items():
-        if all(lock_id in program.class_reach.get(callee, {}) for callee, _ in callees):
-            callee, passed = callees[0]
+        if all(lock_id in program.class_reach.get(work.callee, {}) and _same_lock(program, fn, work, lock_id, lock) for work in works):
+            callee, passed = works[0].callee, works[0].passed
             last_fn, last_hop = program.class_chain(callee, lock_id)[-1]
             what = _WHAT_ENDS[spec.wakers[0]]
             name = "the lambda" if program.functions[callee].name.startswith("<lambda>") else program.short_name(callee)
@@ -272,7 +335,77 @@ def _runs_callees(program: Program, callees: List[Handed], spec: WaitSpec, candi
     return None
 
 
-def _handed_over(program: Program, fn: FunctionSummary, spec: WaitSpec, value: Value, made: int) -> List[Handed]:
+def _same_lock(program: Program, waiter: FunctionSummary, work: Work, lock_id: str, held: HeldLock) -> bool:
+    """Whether the work takes the very lock the waiter holds. A module or class lock is one object;
+    an instance lock only when the work runs on the holder's own object (`pool.submit(self._work)`;
+    with `pool.submit(child.refresh)`, refresh takes child's lock). Not proven: not the same."""
+    ref = program.lock_ref_by_id(lock_id)
+    if ref is not None and ref.scope is not LockScope.INSTANCE:
+        return True
+    frame = program.functions.get(work.handed_in)
+    if frame is None:
+        return False
+    edge = Edge(work.callee, program.calls.bind(program.functions[work.callee], Receiver(work.receiver), work.args), -1)
+    held_key = _own(program, waiter, program.lock_info(waiter, held.key).key)
+    for key in program.reach.get(work.callee, {}):
+        mapped = program.map_key(frame, edge, key)
+        if mapped is not None and _own(program, frame, program.lock_info(frame, _back_to_self(program, frame, mapped)).key) == held_key:
+            return True
+    return False
+
+
+def _back_to_self(program: Program, fn: FunctionSummary, key: Key) -> Key:
+    """`self._poller._owner._lock` is `self._lock` when `self._poller` is only ever made as `Poller(self)`
+    and Poller's `_owner` is only ever the parameter that receives it (a thread subclass keeping its owner)."""
+    scope, base, attrs = key
+    me = program.self_param(fn)
+    while scope == "l" and base == me and fn.cls is not None and len(attrs) > 2 and _keeps_maker(program, fn.cls, attrs[0], attrs[1]):
+        attrs = attrs[2:]
+    return scope, base, attrs
+
+
+def _keeps_maker(program: Program, cls: str, field: str, back: str) -> bool:
+    """Every object in `cls`'s `field` is made as `Made(self)`, and its `back` attribute is that argument."""
+    made, class_values, _ = program.index.attr_values(cls, field)
+    makers = {program.resolve(v.callee) if v.callee is not None and not v.method else "" for v in made}
+    maker = makers.pop() if len(makers) == 1 and not class_values else ""
+    stored = _stored_param(program, maker, back) if maker in program.classes else None
+    if stored is None:
+        return False
+    params, param = stored
+    itself = LockPath("", (), "instance")  # the object being built, as its class's attributes name it
+    return all(_passes_at(v, params, param, itself) for v in made)
+
+
+def _stored_param(program: Program, cls: str, attr: str) -> Optional[Tuple[Tuple[str, ...], str]]:
+    """(__init__'s parameters, the one stored) when the only assignment of `attr` is `self.attr = param` in __init__."""
+    init = program.functions.get(program.lookup(cls, "__init__") or "")
+    stored, class_values, _ = program.index.attr_values(cls, attr)
+    if init is None or class_values or len(stored) != 1 or stored[0].callee is not None:
+        return None
+    source = stored[0].arg0
+    if source is None or source.attrs or source.base not in init.params[1:]:
+        return None
+    store = LockPath(init.params[0], (attr,))
+    stores = any(f.kind == "store" and f.dest == store and f.source == source for f in init.flows)
+    return (init.params, source.base) if stores else None
+
+
+def _passes_at(value: Value, params: Tuple[str, ...], param: str, obj: LockPath) -> bool:
+    """The constructor call `value` passes `obj` to `param` (the first after self, or by keyword)."""
+    if dict(value.keywords).get(param) == obj:
+        return True
+    return len(params) > 1 and params[1] == param and value.arg0 == obj
+
+
+def _own(program: Program, fn: FunctionSummary, key: Key) -> Key:
+    """A key of fn's frame, with fn's own object as `self` (a pool's work handed over in another method of
+    the same object: its `self` is the waiter's)."""
+    scope, base, attrs = key
+    return (scope, "self", attrs) if scope == "l" and base == program.self_param(fn) else (scope, "." + base, attrs)
+
+
+def _handed_over(program: Program, fn: FunctionSummary, spec: WaitSpec, value: Value, made: int) -> List[Work]:
     """The functions a thread (`target=`) or a pool (`submit(fn)`) was handed: named by a path,
     or passed as a lambda, a partial or an element of a container (found by value flow)."""
     slot = "target" if spec.wakers == ("target",) else "0"
@@ -283,21 +416,28 @@ def _handed_over(program: Program, fn: FunctionSummary, spec: WaitSpec, value: V
     submitting = program.event_at(fn, made) if made >= 0 else None
     if slot == "0" and isinstance(submitting, Call) and program.callees(fn, submitting):
         return []  # a submit() of the tree's own: what it runs, and when, is its business
-    return _handed(program, fn, path, made, slot)
+    args = _submitted_args(submitting) if slot == "0" and isinstance(submitting, Call) else _NO_ARGS
+    return _handed(program, fn, path, made, slot, args=args)
 
 
-def _handed(program: Program, fn: FunctionSummary, path: Optional[LockPath], site: int, slot: str, named_at: bool = True) -> List[Handed]:
+def _submitted_args(submit: Call) -> Args:
+    """What `pool.submit(f, *args, **kwargs)` calls f with."""
+    args = submit.args
+    return Args(args.positional[1:], args.keywords, args.starred)
+
+
+def _handed(program: Program, fn: FunctionSummary, path: Optional[LockPath], site: int, slot: str, named_at: bool = True, args: Args = _NO_ARGS) -> List[Work]:
     """The function a path names, else what the call at `site` passes at `slot` (value flow).
     `named_at`: a function named by a path is said to be handed over at `site` (where that is not the wait)."""
     if path is not None:
-        callee = _function_named(program, fn, path)
-        if callee is not None and callee[1] is None and named_at and site >= 0:
-            callee = (callee[0], Site(program.path_of[fn.qualname], site))
-        return [callee] if callee is not None else []
+        work = _function_named(program, fn, path)
+        if work is not None and work.passed is None and named_at and site >= 0:
+            work = replace(work, passed=Site(program.path_of[fn.qualname], site))
+        return [replace(work, args=args)] if work is not None else []
     if site < 0:
         return []
-    found = {(v.name, v.origin) for v in program.flow.passed(fn, site, slot) if v.kind in ("function", "bound") and v.name in program.functions}
-    return sorted(found, key=lambda handed: handed[0])
+    found = {Work(v.name, v.origin, v.receiver, _NO_ARGS if v.partial else args, fn.qualname) for v in program.flow.passed(fn, site, slot) if _runs(program, v)}
+    return sorted(found, key=_order)
 
 
 def _pending(program: Program, fn: FunctionSummary, event: Call, candidates: Dict[str, HeldLock], calls, site: Site) -> Optional[BlockedWakerMessage]:
@@ -305,15 +445,19 @@ def _pending(program: Program, fn: FunctionSummary, event: Call, candidates: Dic
     wherever it was submitted (`self._pool.submit(self._work)` in another method)."""
     receiver = event.target.receiver
     field = program.field_id(fn, receiver) if receiver is not None else None
-    spec = program.knowledge.blocking.wait_for(".submit", "result")
-    if field is None or spec is None:
+    if field is None or receiver is None:
         return None  # a local pool: its submits in this function are waited for in its summary (summarize.spawned)
+    table = program.knowledge.blocking
     for submitter, submit in calls.get((field, "submit"), []):
         caller = program.functions[submitter]
-        if _collected(program, caller, submit):
+        spec = table.wait_for(_future_type(program, table, caller, submit), "result")
+        if spec is None or not spec.wakers or _collected(program, caller, submit):
             continue  # its result is waited for where it is submitted: done before any shutdown
-        handed = _handed(program, caller, submit.args.positional[0] if submit.args.positional else None, submit.site, "0")
-        found = _runs_callees(program, handed, spec, candidates, site)
+        path = submit.args.positional[0] if submit.args.positional else None
+        works = _handed(program, caller, path, submit.site, "0", args=_submitted_args(submit))
+        if not (_named_here(program, fn, receiver) and _named_here(program, caller, submit.target.receiver)):
+            works = [Work(work.callee, work.passed) for work in works]  # another object's pool: its work's objects are not ours
+        found = _runs_callees(program, fn, works, spec, candidates, site)
         if found is not None:
             return found
     return None

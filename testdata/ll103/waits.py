@@ -103,6 +103,20 @@ class Futures:
             future = self._pool.submit(self._work)
             return future.result()  # error: LL103
 
+    def result_when_done(self):
+        future = self._pool.submit(self._work)
+        with self._lock:
+            if future.done():
+                return future.result()  # a finished future returns at once
+            return None
+
+    def result_when_other_done(self, other):
+        future = self._pool.submit(self._work)
+        with self._lock:
+            if other.done():
+                return future.result()  # error: LL103
+            return None
+
 
 class Conditions:
     def __init__(self):
