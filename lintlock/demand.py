@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Set, Tuple
 
 from .link import Program
-from .model import Call, Decorator, Flow, FunctionSummary, LockPath, Value
+from .model import Acquire, Call, Decorator, Flow, FunctionSummary, LockPath, Value
 
 # The identifiers a file that creates or takes a lock says (as whole identifiers:
 # `FooSemaphoreBar` or `block` say nothing).
@@ -132,12 +132,51 @@ def learned_names(program: Program) -> Set[Learned]:
     attributes and globals that hold locks (`self._mu`), in-tree lock factories,
     decorators, context managers and acquire helpers that lock for their caller, classes
     whose `__enter__` locks, the attributes of the lock table's classes (`handler.lock`),
-    and the callbacks of value flow (callback_names)."""
+    and the callbacks of value flow (callback_names), the constructors and functions whose
+    locks their callers decide (decided_by_callers)."""
     names = _lock_holders(program)
     names.update(Learned(_said_as(fn)) for fn in program.functions.values() if _locks_for_caller(program, fn))
     kinds = program.knowledge.kinds
     names.update(Learned(n.rpartition(".")[2], ATTRIBUTE) for n in kinds if n.rpartition(".")[0] in kinds)
-    return names | callback_names(program)
+    return names | callback_names(program) | decided_by_callers(program)
+
+
+def decided_by_callers(program: Program) -> Set[Learned]:
+    """Functions whose lock is known only from every call of them: a method (a constructor, most
+    often) storing a parameter into an attribute its class takes as a lock (`Shared(self._lock)`:
+    a handed lock is claimed when every builder passes the same one), and a function whose lock a
+    parameter's default makes (`lock_cls=threading.Lock`: its kind holds unless a caller passes
+    another). A file that calls one can change the answer, so it matters however little it says."""
+    found: Set[Learned] = set()
+    for fn in program.functions.values():
+        me = program.self_param(fn)
+        if me is not None and _stores_a_taken_parameter(program, fn, me):
+            found.add(Learned(_said_as(fn)))
+    for holder in list(program.functions.values()) + list(program.classes.values()):
+        values = holder.local_values if isinstance(holder, FunctionSummary) else holder.instance_attrs + holder.class_attrs
+        for _, value in values:
+            maker = program.functions.get(value.default_of[0]) if value.default_of is not None and program.is_lock_value(value) else None
+            if maker is not None:
+                found.add(Learned(_said_as(maker)))
+    return found
+
+
+def _stores_a_taken_parameter(program: Program, fn: FunctionSummary, me: str) -> bool:
+    """`self.attr = param` in fn, where a method of fn's class takes `self.attr` (`with self.attr:`)."""
+    stored = {
+        flow.dest.attrs[0]
+        for flow in fn.flows
+        if flow.kind == "store" and flow.dest is not None and flow.dest.base == me and len(flow.dest.attrs) == 1
+        if flow.source is not None and flow.source.scope == "local" and flow.source.base in fn.params and flow.source.base != me
+    }
+    cls = program.classes.get(fn.cls) if stored and fn.cls else None
+    return cls is not None and any(_takes(program, method, stored) for _, method in cls.methods)
+
+
+def _takes(program: Program, method: str, attrs: Set[str]) -> bool:
+    fn = program.functions.get(method)
+    me = program.self_param(fn) if fn is not None else None
+    return fn is not None and any(isinstance(e, Acquire) and e.lock.base == me and e.lock.attrs[:1] and e.lock.attrs[0] in attrs for e in fn.events)
 
 
 def _lock_holders(program: Program) -> Set[Learned]:

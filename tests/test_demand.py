@@ -291,3 +291,32 @@ def test_the_identifier_set_answers_like_the_scan(code, expected):
 def test_identifiers_are_whole_words_as_the_triggers_see_them():
     assert identifiers("with verrou_é:  # x.Lock\n".encode()) == frozenset({b"with", "verrou_é".encode(), b"x", b"Lock"})
     assert b"Lock" not in identifiers("éLock = FooLock\n".encode())
+
+
+DEFAULT_BOX = "import threading\n\n\nclass Box:\n    def __init__(self, lock_cls=threading.Lock):\n        self._lock = lock_cls()\n\n    def _get(self):\n        with self._lock:\n            return 1\n\n    def twice(self):\n        with self._lock:\n            return self._get()\n"
+SHARED = (
+    "import threading\n\n\nclass Shared:\n    def __init__(self, lock):\n        self._lock = lock\n\n    def get(self):\n        with self._lock:\n            return 1\n\n"
+    "    def get_twice(self):\n        with self._lock:\n            return self.get()\n\n\nclass Owner:\n    def __init__(self):\n        self._lock = threading.Lock()\n        self._shared = Shared(self._lock)\n"
+)
+
+
+@pytest.mark.parametrize(
+    "files, expected",
+    [
+        # a caller that says no lock word passes another lock class: the parameter's default is not the lock
+        ({"box.py": DEFAULT_BOX, "user.py": "from pkg.box import Box\nfrom pkg.factories import FACTORY\n\n\ndef make():\n    return Box(FACTORY)\n"}, []),
+        ({"box.py": DEFAULT_BOX, "user.py": "from pkg import box\n\n\ndef make(factory):\n    return box.Box(factory)\n"}, []),
+        ({"box.py": DEFAULT_BOX, "user.py": "from pkg.box import Box\n\n\ndef make():\n    return Box()\n"}, [("box.py", 14, "LL101")]),
+        # a caller that says no lock word hands another lock over: the lock is not Owner._lock
+        ({"shared.py": SHARED, "user.py": "from pkg.shared import Shared\n\n\ndef make(given):\n    return Shared(given)\n"}, []),
+        ({"shared.py": SHARED, "user.py": "from pkg.shared import Owner\n\n\ndef make():\n    return Owner()\n"}, [("shared.py", 14, "LL101")]),
+    ],
+)
+def test_a_file_calling_a_function_whose_callers_decide_its_lock_is_parsed(tmp_path, files, expected):
+    """Triage fp_8: what a handed lock or a parameter's default lock is depends on every call; on demand equals --full."""
+    files = dict(files, **{"__init__.py": "", "factories.py": "from threading import RLock as reentrant\n\nFACTORY = reentrant\n"})
+    for name, text in files.items():
+        (tmp_path / "pkg").mkdir(exist_ok=True)
+        (tmp_path / "pkg" / name).write_text(text)
+    found = {full: [(os.path.basename(f.path), f.line, f.code) for f in run([str(tmp_path)], Settings(full=full)).findings] for full in (False, True)}
+    assert found == {False: expected, True: expected}
