@@ -484,3 +484,9 @@ def test_a_lock_handed_to_a_helper_this_object_keeps():
     assert found[0][2].startswith(
         "self._flusher.flush() is called while holding self._lock (acquired at line 23); Flusher.flush acquires self._lock again at line 13"
     )
+
+
+def test_a_lock_kind_is_what_every_built_subclass_binds():
+    """Base's `self._lock` on a Tolerant (the class the program builds) is an RLock: no claim (triage fp_7)."""
+    found = _messages("lock_kind_subclass.py")
+    assert [(line, code) for line, code, _ in found] == [(45, "LL101")]  # Strict: its built subclass binds a Lock again

@@ -45,7 +45,16 @@ class Assignments:
             instance.extend(self._made_by_method(v, klass) for name, v in summary.instance_attrs if name == attr)
             if not class_values:
                 class_values = [self._made_by_method(v, klass) for name, v in summary.class_attrs if name == attr]
+        if instance or class_values:  # a subclass the program builds may bind it again (`self._lock = RLock()`)
+            for sub in self.built_subclasses(cls):
+                instance.extend(self._made_by_method(v, sub) for name, v in index.classes[sub].instance_attrs if name == attr)
         return instance + class_values
+
+    def built_subclasses(self, cls: str) -> List[str]:
+        """The subclasses of cls that the program builds: `self` in cls's methods may be one of them."""
+        flow = self.types.flow
+        built = flow.instantiated()
+        return [sub for sub in flow.subclasses(cls) if sub in built]
 
     def _global_values(self, name: str) -> List[Value]:
         """A module global's assignments, or a class attribute's (then its instance declarations)."""

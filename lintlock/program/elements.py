@@ -81,18 +81,23 @@ class ElementLocks:
         return kinds[0], reentrant.pop()
 
     def _element_kinds(self, cls: str, attr: str) -> Optional[List[LockKind]]:
-        """The kinds of lock the elements of `cls.attr` are made as; None when one is not a known lock."""
+        """The kinds of lock the elements of `cls.attr` are made as, in cls and the subclasses the program
+        builds (`self` may be one of them, binding it again); None when one is not a known lock."""
         instance, class_values, _ = self.index.attr_values(cls, attr)
+        subclasses = self.locks.assigned.built_subclasses(cls)
+        instance = instance + [v for sub in subclasses for name, v in self.index.classes[sub].instance_attrs if name == attr]
         makers: List[str] = []
         for value in instance + class_values:
             made = self._factory(value)
             if made is None:
                 return None
             makers.extend(made)
-        inserted = self._inserted(cls, attr)
-        if inserted is None:
-            return None
-        kinds = [self.locks.kind_of(Value(callee=name)) for name in makers + inserted]
+        for klass in [cls] + subclasses:
+            inserted = self._inserted(klass, attr)
+            if inserted is None:
+                return None
+            makers.extend(inserted)
+        kinds = [self.locks.kind_of(Value(callee=name)) for name in makers]
         return [k for k in kinds if k is not None] if all(k is not None for k in kinds) else None
 
     def _factory(self, value: Value) -> Optional[List[str]]:
