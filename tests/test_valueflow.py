@@ -482,7 +482,8 @@ def test_a_lock_handed_to_a_helper_this_object_keeps():
     found = _messages("lock_identity_handed_back.py")
     assert [(line, code) for line, code, _ in found] == [(24, "LL101")]  # quiet: reassigned later, built with another lock, built elsewhere
     assert found[0][2].startswith(
-        "self._flusher.flush() is called while holding self._lock (acquired at line 23); Flusher.flush acquires self._lock again at line 13"
+        "self._flusher.flush() is called while holding self._lock (acquired at line 23); Flusher.flush acquires self._lock again at line 13 "
+        "(it is the Buffer._lock handed to Flusher() at line 20), and threading.Lock is not reentrant"
     )
 
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from ..link import HeldLock, Key, Program
-from ..model import Acquire, Call, CallWhy, Diagnostic, FixRequest, FunctionSummary, RegionHow, RuleCode, Site, Target
+from ..model import Acquire, Call, CallWhy, Diagnostic, FixRequest, FunctionSummary, LockPath, RegionHow, RuleCode, Site, Target
+from ..program.calls import Edge
 from .common import WAITS_FOR, Locate, where
 
 
@@ -44,6 +45,7 @@ class SelfDeadlockMessage:
     receiver: Optional[Tuple[str, str, Site]] = None  # value flow typed the receiver: (path, class, where it was passed)
     made: Optional[Site] = None  # the event awaits a coroutine an earlier call made (`await task`): that call
     awaits: bool = False  # the event awaits a task or coroutine made earlier (`await task`, `await self._task`)
+    handed_back: Optional[Tuple[str, str, Site]] = None  # the lock taken again is the held one, handed to a helper: (lock, helper, where built)
 
     def _subject(self, locate: Locate, here: str) -> str:
         assert self.call is not None and self.target is not None
@@ -70,6 +72,9 @@ class SelfDeadlockMessage:
         came = f"; it is the {_short(handed.lock_id)} handed to {handed.to}() at {where(handed.passed_at, here, locate)}" if handed is not None else ""
         held = f"{self.held.text} (acquired {how}at {where(self.held.site, here, locate)}{came})"
         again = where(self.acquire_site, here, locate)
+        if self.handed_back is not None:  # `self._flusher = Flusher(self._lock)`: say why it is the same lock
+            lock, helper, built = self.handed_back
+            again += f" (it is the {lock} handed to {helper}() at {where(built, here, locate)})"
         waits = WAITS_FOR[self.family]
         if self.call is None or self.target is None:
             return f"{self.acquire_text} is acquired again while already held: {held}; {self.kind} is not reentrant: {waits}"
@@ -107,6 +112,8 @@ class SelfDeadlock:
                     related += ((found.made, "the coroutine made here"),)
                 if found.held.handed is not None:
                     related += ((found.held.handed.passed_at, f"{found.held.text} handed over here"),)
+                if found.handed_back is not None:
+                    related += ((found.handed_back[2], f"{found.handed_back[0]} handed to {found.handed_back[1]}() here"),)
                 if found.flow is not None:
                     related += ((found.flow, f"{found.chain[0]} stored here"),)
                 if found.receiver is not None:
@@ -201,8 +208,27 @@ class SelfDeadlock:
                     receiver=_receiver_flow(program, fn, event, edge.why),
                     made=Site(program.path_of[fn.qualname], event.made) if event.runs == "awaits" and event.made >= 0 else None,
                     awaits=event.runs == "awaits",
+                    handed_back=_handed_back(program, fn, edge, callee_key),
                 )
         return None
+
+
+def _handed_back(program: Program, fn: FunctionSummary, edge: Edge, callee_key: Key) -> Optional[Tuple[str, str, Site]]:
+    """(lock, helper class, where the helper is built) when the callee's lock is the held one because
+    this object built the helper with it (`self._flusher = Flusher(self._lock)`)."""
+    scope, base, _ = callee_key
+    if scope != "l" or base not in program.functions[edge.callee].params:
+        return None
+    path = program.calls.mapped_path(edge, callee_key)
+    found = program.locks.handed_back(fn, path) if path is not None else None
+    if path is None or found is None:
+        return None
+    same, built = found
+    lock_id = program.class_id(fn, program.canonical(fn, same).key)
+    helper = program.class_of_path(fn, LockPath(path.base, path.attrs[:-1], path.scope))
+    if lock_id is None or helper is None:
+        return None
+    return _short(lock_id), program.classes[helper].name, built
 
 
 def _short(lock_id: str) -> str:

@@ -236,6 +236,15 @@ class Calls:
                 binding[name] = value
         return tuple(sorted(binding.items(), key=lambda item: item[0]))
 
+    def mapped_path(self, edge: Edge, key: Key) -> Optional[LockPath]:
+        """The caller's path for a key of the callee's frame rooted at a parameter (`self._lock` in
+        Flusher.flush, called as `self._flusher.flush()`: `self._flusher._lock`); None if unbound."""
+        _, base, attrs = key
+        obj = dict(edge.binding).get(base)
+        if obj is None or len(obj.attrs) + len(attrs) > MAX_ATTRS:
+            return None
+        return LockPath(obj.base, obj.attrs + attrs, obj.scope)
+
     def map_key(self, caller: FunctionSummary, edge: Edge, key: Key) -> Optional[Key]:
         """A key of the callee's frame, as seen by the caller; None if it is not the same object there."""
         scope, base, attrs = key
@@ -247,10 +256,8 @@ class Calls:
             marker = passed_on(attrs[-1], callee, dict(edge.binding))
             return (container[0], container[1], container[2] + (marker,)) if container is not None and container[0] == "l" and marker else None
         if base in callee.params:
-            obj = dict(edge.binding).get(base)
-            if obj is None or len(obj.attrs) + len(attrs) > MAX_ATTRS:
-                return None
-            return self.locks.key_of(caller, LockPath(obj.base, obj.attrs + attrs, obj.scope))
+            path = self.mapped_path(edge, key)
+            return self.locks.key_of(caller, path) if path is not None else None
         if callee.parent is not None and self.index.shares_closure(caller, callee):
             return self.locks.key_of(caller, LockPath(base, attrs))
         return None

@@ -98,15 +98,23 @@ class Locks:
     def _handed_back(self, fn: FunctionSummary, path: LockPath) -> LockPath:
         """`self._flusher._lock` where every `self._flusher` is built as `Flusher(self._lock)` by this
         object's class, and Flusher keeps that argument as `_lock`: the same object as `self._lock`."""
+        found = self.handed_back(fn, path)
+        return found[0] if found is not None else path
+
+    def handed_back(self, fn: FunctionSummary, path: LockPath) -> Optional[Tuple[LockPath, Site]]:
+        """(the path it is the same object as, where the helper is built) for `self._flusher._lock` (see _handed_back)."""
         if len(path.attrs) < 2 or self.handed is None:
-            return path
+            return None
         owner = self.types.class_of_path(fn, LockPath(path.base, path.attrs[:-2]))
         instance, class_values, _ = self.index.attr_values(owner, path.attrs[-2]) if owner is not None else ([], [], None)
-        if class_values or not instance:
-            return path
+        if owner is None or class_values or not instance:
+            return None
         kept = {self.handed.kept_argument(value, path.attrs[-1]) for value in instance}
         inner = kept.pop() if len(kept) == 1 else None
-        return LockPath(path.base, path.attrs[:-2] + inner.attrs, path.scope) if inner is not None else path
+        if inner is None:
+            return None
+        built = Site(self.index.path_of.get(owner) or "", min(v.site for v in instance))
+        return LockPath(path.base, path.attrs[:-2] + inner.attrs, path.scope), built
 
     def _through_properties(self, fn: FunctionSummary, path: LockPath) -> LockPath:
         """`self.lock` where `lock` is a property that returns `self._lock`: the path it returns."""
