@@ -146,18 +146,18 @@ def decided_by_callers(program: Program) -> Set[Learned]:
     often) storing a parameter into an attribute its class takes as a lock (`Shared(self._lock)`:
     a handed lock is claimed when every builder passes the same one), and a function whose lock a
     parameter's default makes (`lock_cls=threading.Lock`: its kind holds unless a caller passes
-    another). A file that calls one can change the answer, so it matters however little it says."""
-    found: Set[Learned] = set()
+    another). A file that calls one can change the answer, so it matters however little it says;
+    so does one building a subclass that inherits such a constructor (`Sub(given)`)."""
+    decided: Set[str] = set()
     for fn in program.functions.values():
         me = program.self_param(fn)
         if me is not None and _stores_a_taken_parameter(program, fn, me):
-            found.add(Learned(_said_as(fn)))
+            decided.add(fn.qualname)
     for holder in list(program.functions.values()) + list(program.classes.values()):
         values = holder.local_values if isinstance(holder, FunctionSummary) else holder.instance_attrs + holder.class_attrs
-        for _, value in values:
-            maker = program.functions.get(value.default_of[0]) if value.default_of is not None and program.is_lock_value(value) else None
-            if maker is not None:
-                found.add(Learned(_said_as(maker)))
+        decided.update(v.default_of[0] for _, v in values if v.default_of is not None and v.default_of[0] in program.functions and program.is_lock_value(v))
+    found = {Learned(_said_as(program.functions[name])) for name in decided}
+    found.update(Learned(cls.name) for cls in program.classes.values() if program.lookup(cls.qualname, "__init__") in decided)
     return found
 
 

@@ -310,6 +310,15 @@ SHARED = (
         # a caller that says no lock word hands another lock over: the lock is not Owner._lock
         ({"shared.py": SHARED, "user.py": "from pkg.shared import Shared\n\n\ndef make(given):\n    return Shared(given)\n"}, []),
         ({"shared.py": SHARED, "user.py": "from pkg.shared import Owner\n\n\ndef make():\n    return Owner()\n"}, [("shared.py", 14, "LL101")]),
+        # ... or builds a subclass that inherits the constructor, without naming the class that defines it
+        (
+            {
+                "shared.py": SHARED,
+                "sub.py": "from pkg import shared\n\n\nclass Sub(shared.Shared):\n    pass\n",
+                "user.py": "from pkg.sub import Sub\n\n\ndef make(given):\n    return Sub(given)\n",
+            },
+            [],
+        ),
     ],
 )
 def test_a_file_calling_a_function_whose_callers_decide_its_lock_is_parsed(tmp_path, files, expected):
