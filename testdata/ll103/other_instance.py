@@ -171,3 +171,41 @@ class Leaf:
     def close(self):
         with self._lock:
             self._pool.shutdown()  # error: LL103
+
+    def close_other(self):
+        other = Leaf()
+        other.start()
+        with self._lock:
+            other._pool.shutdown()  # other's pool runs other's work, which takes other's lock
+
+
+class Poller(threading.Thread):
+    """A thread subclass: its run() takes the lock of the Poller it runs on."""
+
+    def __init__(self):
+        super().__init__()
+        self._lock = threading.Lock()
+
+    def run(self):
+        with self._lock:
+            pass
+
+    def stop_peer(self):
+        peer = Poller()
+        peer.start()
+        with self._lock:
+            peer.join()  # the peer's run() takes the peer's lock
+
+
+class Pollers:
+    def __init__(self):
+        self._poller = Poller()
+        self._spare = Poller()
+
+    def stop(self):
+        with self._poller._lock:
+            self._poller.join()  # error: LL103
+
+    def stop_spare(self):
+        with self._poller._lock:
+            self._spare.join()  # the spare's run() takes the spare's lock
