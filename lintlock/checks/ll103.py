@@ -193,8 +193,10 @@ def _runs(program: Program, pointee) -> bool:
     return pointee.kind in ("function", "bound") and pointee.name in program.functions
 
 
-def _order(work: Work) -> Tuple[str, str]:
-    return work.callee, work.receiver.text() if work.receiver is not None else ""
+def _order(work: Work) -> Tuple[str, str, str, int]:
+    """A fixed order (the first is the one a message names): by callee, receiver, then where it was handed over."""
+    passed = work.passed if work.passed is not None else Site("", -1)
+    return work.callee, work.receiver.text() if work.receiver is not None else "", passed.path, passed.site
 
 
 def _method_wait(program: Program, table, fn: FunctionSummary, event: Call) -> Optional[Tuple[WaitSpec, Optional[Value], bool, int]]:
