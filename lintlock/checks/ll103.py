@@ -218,7 +218,6 @@ def _method_wait(program: Program, table, fn: FunctionSummary, event: Call) -> O
         return None  # `Thread(...).join()`: a thread never started, join() raises instead of waiting
     if not spec.wakers or _never_waits(spec, value, event):
         return None  # no wakers: what ends the wait does not run in this process (a process pool's work)
-        return None
     passed, literal = event.args.literal(*spec.timeout) if spec.timeout else (False, None)
     return spec, value, passed and literal != "None", target.result_of
 
