@@ -209,3 +209,41 @@ class Pollers:
     def stop_spare(self):
         with self._poller._lock:
             self._spare.join()  # the spare's run() takes the spare's lock
+
+
+class Own:
+    """The holder's own object, proven other ways: through a chain of calls on self, a closure over
+    self, an alias of self, a bound method kept in a local."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(2)
+
+    def _inner(self):
+        with self._lock:
+            return 1
+
+    def _outer(self):
+        return self._inner()
+
+    def chain(self):
+        with self._lock:
+            return self._pool.submit(self._outer).result()  # error: LL103
+
+    def closure(self):
+        def job():
+            with self._lock:
+                return 1
+
+        with self._lock:
+            return self._pool.submit(job).result()  # error: LL103
+
+    def alias(self):
+        node = self
+        with self._lock:
+            return self._pool.submit(node._inner).result()  # error: LL103
+
+    def variable(self):
+        fn = self._inner
+        with self._lock:
+            return self._pool.submit(fn).result()  # error: LL103
