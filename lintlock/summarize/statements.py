@@ -15,7 +15,8 @@ from .freedom import frees_the_rest, try_acquired
 from .held import HeldSet, after_finally, intersect, is_acquire_call, join, minus, without
 from .names import Names
 from .scope import Frame, bind
-from .spawned import bounds_awaits, finished_in
+from .sites import Sites
+from .spawned import EXECUTORS, bounds_awaits, finished_in
 from .syntax import statements_of
 from .values import value_of
 
@@ -214,12 +215,14 @@ class Statements:
         for item in stmt.items:
             held, entry = self._enter(item.item, how, frame, held)
             if entry is None:
+                _bind_executor(item, frame, self.names, self.expressions.sites)
                 continue
             held = held + (entry,)
             added.append(entry)
             frame.scoped.append(entry)
             if item.asname is not None:
                 bind(item.asname.name, frame)
+                _bind_executor(item, frame, self.names, self.expressions.sites)
         timed = sum(1 for item in stmt.items if bounds_awaits(item.item, frame, self.names))
         frame.timed += timed
         end = self.suite(stmt.body, frame, held)
@@ -320,3 +323,13 @@ class Statements:
 
     def _assert(self, small: cst.Assert, frame: Frame, held: HeldSet) -> HeldSet:
         return self.expressions.walk(small.test, frame, held)
+
+
+def _bind_executor(item: cst.WithItem, frame: Frame, names: Names, sites: Sites) -> None:
+    """`with ProcessPoolExecutor() as pool:`: an executor's __enter__ returns the pool itself, so
+    `pool` holds what the call made (its type)."""
+    name = item.asname.name if item.asname is not None else None
+    expr = item.item
+    if isinstance(name, cst.Name) and isinstance(expr, cst.Call) and names.qualify(expr.func, frame) in EXECUTORS:
+        bind(name, frame)
+        frame.local_values[name.value] = value_of(expr, frame, names, sites, None)

@@ -51,6 +51,13 @@ class Processes:
         with _LOCK:
             self._processes.shutdown()
 
+    def in_block(self, items):
+        with ProcessPoolExecutor() as pool:
+            fs = [pool.submit(work, n) for n in items]
+            with _LOCK:
+                wait(fs)
+                return pool.submit(work, 1).result()
+
 
 class Threads:
     """The same shapes on a thread pool: the work takes _LOCK in this process."""
@@ -91,6 +98,13 @@ class Threads:
         self._threads.submit(work, 1)
         with _LOCK:
             self._threads.shutdown()  # error: LL103
+
+    def in_block(self, items):
+        with ThreadPoolExecutor() as pool:
+            fs = [pool.submit(work, n) for n in items]
+            with _LOCK:
+                wait(fs)  # error: LL103
+                return pool.submit(work, 1).result()  # error: LL103
 
 
 class Workers(ProcessPoolExecutor):
