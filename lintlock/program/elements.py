@@ -116,15 +116,10 @@ class ElementLocks:
         """What the methods of cls's MRO call to make what they put into `self.attr` (`self._locks[k] =
         threading.Lock()`, setdefault, a literal's elements); None when one puts something else."""
         found: List[str] = []
-        for klass in self.index.mro(cls):
-            for _, qualname in self.index.classes[klass].methods:
-                fn = self.index.functions.get(qualname)
-                me = self.index.self_param(fn) if fn is not None else None
-                if fn is None or me is None:
-                    continue
-                for flow in fn.flows:
-                    if flow.kind in ("insert", "extend") and flow.dest == LockPath(me, (attr,)):
-                        if not flow.callee or flow.partial or flow.kind == "extend":
-                            return None
-                        found.append(flow.callee)
+        for fn, me in self.index.bound_methods(cls):
+            for flow in fn.flows:
+                if flow.kind in ("insert", "extend") and flow.dest == LockPath(me, (attr,)):
+                    if not flow.callee or flow.partial or flow.kind == "extend":
+                        return None
+                    found.append(flow.callee)
         return found

@@ -89,17 +89,12 @@ class HandedLocks:
     def _stores(self, cls: str, attr: str) -> List[Tuple[FunctionSummary, LockPath]]:
         """`self.attr = param` (or a path through a parameter) in the methods of cls's MRO."""
         found: List[Tuple[FunctionSummary, LockPath]] = []
-        for klass in self.index.mro(cls):
-            for _, qualname in self.index.classes[klass].methods:
-                fn = self.index.functions.get(qualname)
-                me = self.index.self_param(fn) if fn is not None else None
-                if fn is None or me is None:
-                    continue
-                for flow in fn.flows:
-                    if flow.kind == "store" and flow.dest == LockPath(me, (attr,)) and flow.source is not None:
-                        if flow.source.scope != "local" or flow.source.base not in fn.params or flow.source.base == me:
-                            return []  # stored from something else: not only handed locks
-                        found.append((fn, flow.source))
+        for fn, me in self.index.bound_methods(cls):
+            for flow in fn.flows:
+                if flow.kind == "store" and flow.dest == LockPath(me, (attr,)) and flow.source is not None:
+                    if flow.source.scope != "local" or flow.source.base not in fn.params or flow.source.base == me:
+                        return []  # stored from something else: not only handed locks
+                    found.append((fn, flow.source))
         return found
 
     def kept_argument(self, value: Value, attr: str) -> Optional[LockPath]:

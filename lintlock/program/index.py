@@ -173,6 +173,15 @@ class Index:
             return fn.params[0]
         return None
 
+    def bound_methods(self, cls: str) -> Iterator[Tuple[FunctionSummary, str]]:
+        """The methods along cls's MRO that take the instance, each with its `self` parameter's name."""
+        for klass in self.mro(cls):
+            for _, qualname in self.classes[klass].methods:
+                fn = self.functions.get(qualname)
+                me = self.self_param(fn) if fn is not None else None
+                if fn is not None and me is not None:
+                    yield fn, me
+
     def is_method_name(self, name: str) -> bool:
         """Some in-tree class defines a method of this name."""
         return name in self.method_names
