@@ -5,7 +5,7 @@ locks are held at an event (`with`, acquire(), context-manager helpers, decorato
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple, TypeVar
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..model import Acquire, Args, Call, FunctionSummary, Held, LockPath, Site
 from .calls import Calls, Edge, Receiver
@@ -40,53 +40,6 @@ _ENTER_ACQUIRE = _ENTER + ("acquire",)  # what `obj.acquire()` may run (__enter_
 
 ReachTable = Dict[str, Dict[Key, Hop]]
 ClassReachTable = Dict[str, Dict[str, Hop]]
-_Value = TypeVar("_Value")
-
-
-class _OnDemand(Dict[str, _Value]):
-    """A per-function table filled on first look-up: `ensure(name)` computes name and all it
-    reaches. A rule asks only about the callees of calls made under a lock, so the calls of the
-    rest of the program are never resolved. A dict (read-only) for the callers typed so; the
-    rows live in `table`: iterating computes every function first."""
-
-    def __init__(self, table: Dict[str, _Value], ensure: Callable[[str], None], names: Callable[[], List[str]]) -> None:
-        super().__init__()
-        self._table = table
-        self._ensure = ensure
-        self._names = names
-
-    def __getitem__(self, name: str) -> _Value:
-        self._ensure(name)
-        return self._table[name]
-
-    def get(self, name: str, default=None):
-        self._ensure(name)
-        return self._table.get(name, default)
-
-    def __contains__(self, name: object) -> bool:
-        if isinstance(name, str):
-            self._ensure(name)
-        return name in self._table
-
-    def _all(self) -> Dict[str, _Value]:
-        for name in self._names():
-            self._ensure(name)
-        return self._table
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(list(self._all()))
-
-    def __len__(self) -> int:
-        return len(self._all())
-
-    def keys(self):
-        return self._all().keys()
-
-    def values(self):
-        return self._all().values()
-
-    def items(self):
-        return self._all().items()
 
 
 class Reach:
@@ -94,29 +47,24 @@ class Reach:
         self.index = index
         self.locks = locks
         self.calls = calls
-        self._reach: ReachTable = {}
+        self._reach: Optional[ReachTable] = None
         self._class_reach: ClassReachTable = {}
         self._acquire_edges: Dict[str, List[Edge]] = {}
-        self.reach: ReachTable = _OnDemand(self._reach, self._ensure, self._names)
+
+    @property
+    def reach(self) -> ReachTable:
         """Locks by key in each function's own frame (same object, for LL101)."""
-        self.class_reach: ClassReachTable = _OnDemand(self._class_reach, self._ensure, self._names)
+        if self._reach is None:
+            self._reach = {}
+            for component in components(sorted(self.index.functions), lambda name: [e.callee for e in self._edges(name)]):
+                self._component_reach(component, self._reach)
+        return self._reach
+
+    @property
+    def class_reach(self) -> ClassReachTable:
         """Locks by class-level identity, through any call (for LL102/LL103)."""
-
-    def _names(self) -> List[str]:
-        return sorted(self.index.functions)
-
-    def _ensure(self, name: str) -> None:
-        """Compute name's tables and those of all it reaches, bottom-up over the components of
-        the call graph below it. What is computed already reaches only what is computed already
-        (it was computed with everything it reaches), so it is left out of the graph walked: a
-        function's tables depend only on the graph below it, whichever function was asked first."""
-        if name in self._reach or name not in self.index.functions:
-            return
-        for component in components([name], self._successors):
-            self._component_reach(component, self._reach)
-
-    def _successors(self, name: str) -> List[str]:
-        return [e.callee for e in self._edges(name) if e.callee not in self._reach]
+        _ = self.reach  # computes the class table too
+        return self._class_reach
 
     def _component_reach(self, component: List[str], reach: ReachTable) -> None:
         for name in component:
@@ -179,7 +127,7 @@ class Reach:
         changed = False
         mine = reach[fn.qualname]
         free = self.locks.free_keys(fn, self.index.event_at(fn, edge.site))
-        for key in list(reach.get(edge.callee, {})):  # the plain table: the callee is in this component or below it
+        for key in list(reach.get(edge.callee, {})):
             mapped = self.calls.map_key(fn, edge, key)
             if mapped is not None and mapped not in mine and mapped not in free:
                 mine[mapped] = Hop(edge.site, edge.callee, key)
@@ -315,7 +263,7 @@ def _hops(table: Dict[str, Dict], fn_name: str, key: object) -> List[Tuple[str, 
     return hops
 
 
-def components(roots: List[str], successors_of: Callable[[str], List[str]]) -> List[List[str]]:
+def components(roots: List[str], successors_of) -> List[List[str]]:
     """Strongly connected components, callees before callers (iterative Tarjan)."""
     index: Dict[str, int] = {}
     low: Dict[str, int] = {}
