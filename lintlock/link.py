@@ -48,7 +48,7 @@ class Program:
         self.types = ObjectTypes(self.index, self.flow)
         self.locks = Locks(self.index, self.types, self.knowledge)
         self.calls = Calls(self.index, self.types, self.locks, self.flow)
-        self.locks.handed = HandedLocks(self.index, self.locks, self.calls)
+        self.handed = self.locks.handed = HandedLocks(self.index, self.locks, self.calls)
         self.reachability = Reach(self.index, self.locks, self.calls)
         self.passed = PassedLocks(self.index, self.locks, self.calls, self.reachability)
 
@@ -131,6 +131,11 @@ class Program:
         """`self._lock` stored from a parameter, every builder passing the same lock: that lock
         (`.lock_id`, `.info`) and the first call that hands it over (`.passed_at`), for messages."""
         return self.locks.handed_lock(fn, self.locks.key_of(fn, path))
+
+    def kept_parameter(self, cls: str, attr: str) -> Optional[Tuple[Tuple[str, ...], str]]:
+        """(cls's __init__ parameters, the one kept) when `self.attr = param` in __init__ is every
+        assignment of `attr`: an object of cls keeps there what its builder passed."""
+        return self.handed.kept_parameter(cls, attr)
 
     def lock_ref_by_id(self, lock_id: str) -> Optional[LockRef]:
         """The LockRef of a class-level id (`class_id`, `field_id`, `held_ids`' keys)."""

@@ -370,26 +370,12 @@ def _keeps_maker(program: Program, cls: str, field: str, back: str) -> bool:
     made, class_values, _ = program.index.attr_values(cls, field)
     makers = {program.resolve(v.callee) if v.callee is not None and not v.method else "" for v in made}
     maker = makers.pop() if len(makers) == 1 and not class_values else ""
-    stored = _stored_param(program, maker, back) if maker in program.classes else None
+    stored = program.kept_parameter(maker, back) if maker in program.classes else None
     if stored is None:
         return False
     params, param = stored
     itself = LockPath("", (), "instance")  # the object being built, as its class's attributes name it
     return all(_passes_at(v, params, param, itself) for v in made)
-
-
-def _stored_param(program: Program, cls: str, attr: str) -> Optional[Tuple[Tuple[str, ...], str]]:
-    """(__init__'s parameters, the one stored) when the only assignment of `attr` is `self.attr = param` in __init__."""
-    init = program.functions.get(program.lookup(cls, "__init__") or "")
-    stored, class_values, _ = program.index.attr_values(cls, attr)
-    if init is None or class_values or len(stored) != 1 or stored[0].callee is not None:
-        return None
-    source = stored[0].arg0
-    if source is None or source.attrs or source.base not in init.params[1:]:
-        return None
-    store = LockPath(init.params[0], (attr,))
-    stores = any(f.kind == "store" and f.dest == store and f.source == source for f in init.flows)
-    return (init.params, source.base) if stores else None
 
 
 def _passes_at(value: Value, params: Tuple[str, ...], param: str, obj: LockPath) -> bool:

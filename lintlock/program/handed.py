@@ -101,17 +101,27 @@ class HandedLocks:
         """`Flusher(self._lock)` (value) where Flusher keeps the argument as `attr` (`self._lock = lock`
         in its constructor, and nothing else assigns it): that argument, as the builder's instance path."""
         cls = self.index.class_of_value(value)
-        init = self.index.lookup(cls, "__init__") if cls is not None else None
+        if cls is None or value.arg0 is None or value.arg0.scope != "instance":
+            return None
+        kept = self.kept_parameter(cls, attr)
+        return value.arg0 if kept is not None and kept[1] == kept[0][1] else None  # the parameter the first argument binds
+
+    def kept_parameter(self, cls: str, attr: str) -> Optional[Tuple[Tuple[str, ...], str]]:
+        """(cls's __init__ parameters, the one kept) when every assignment of `attr` is `self.attr = param`
+        in __init__ from that one parameter: an object of cls keeps there what its builder passed."""
+        init = self.index.lookup(cls, "__init__")
         init_fn = self.index.functions.get(init) if init is not None else None
-        if cls is None or init_fn is None or len(init_fn.params) < 2 or value.arg0 is None or value.arg0.scope != "instance":
+        if init_fn is None or len(init_fn.params) < 2:
             return None
         instance, class_values, _ = self.index.attr_values(cls, attr)
         stores = self._stores(cls, attr)
         if class_values or not stores or len(stores) != len(instance):
             return None  # assigned otherwise too
-        first = init_fn.params[1]  # the parameter the first argument binds
-        kept = all(fn.qualname == init and source == LockPath(first) for fn, source in stores)
-        return value.arg0 if kept else None
+        sources = {source for _, source in stores}
+        source = sources.pop() if len(sources) == 1 else None
+        if source is None or source.attrs or any(fn.qualname != init for fn, _ in stores):
+            return None
+        return init_fn.params, source.base
 
     def passed(self, function: str, param: str) -> bool:
         """Whether some call that may run `function` passes `param` (a star argument may)."""
