@@ -13,6 +13,7 @@ from .literals import is_none
 from .names import Names
 from .scope import Frame
 from .sites import Sites
+from .spawned import makes_task
 
 if TYPE_CHECKING:
     from .module import ModuleWalker
@@ -24,7 +25,6 @@ _EXTENDS = frozenset({"extend", "update"})
 _COPIES = frozenset({"list", "tuple", "set", "frozenset", "sorted", "reversed"})
 _VIEWS = frozenset({"copy", "values"})
 _PARTIALS = frozenset({"functools.partial", "functools.partialmethod"})
-_TASKS = frozenset({"asyncio.create_task", "asyncio.ensure_future"})  # and any `<loop>.create_task(coro)`
 
 # what flows: (object path, lambda/def qualname, constructor name, a partial)
 Source = Tuple[Optional[LockPath], str, str, bool]
@@ -132,8 +132,7 @@ class Facts:
 
 def _task_of(node: cst.Call, callee: Optional[str]) -> Optional[cst.Call]:
     """The coroutine call a task is made of (`asyncio.create_task(self._run())` -> `self._run()`)."""
-    func = node.func
-    made = callee in _TASKS or (isinstance(func, cst.Attribute) and func.attr.value == "create_task")
+    made = makes_task(node, callee)
     positional = [a.value for a in node.args if a.keyword is None and not a.star]
     return positional[0] if made and len(positional) == 1 and isinstance(positional[0], cst.Call) else None
 

@@ -15,7 +15,7 @@ in a name runs where it is iterated): a coroutine call as awaited, a submit as t
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Dict, List, Set, Tuple
+from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -26,8 +26,10 @@ from .names import Names
 from .scope import Frame
 from .sites import Sites
 
-# calls that schedule the coroutine passed to them (also any `<loop or task group>.create_task(coro)`)
-_TASK_FACTORIES = frozenset({"asyncio.create_task", "asyncio.ensure_future", "asyncio.gather", "asyncio.shield"})
+# calls that make a task of the coroutine passed to them (also any `<loop or task group>.create_task(coro)`)
+_TASKS = frozenset({"asyncio.create_task", "asyncio.ensure_future"})
+# calls that schedule the coroutines passed to them
+_TASK_FACTORIES = _TASKS | {"asyncio.gather", "asyncio.shield"}
 # waits for every future of the collection passed first (as_completed: as its result is iterated)
 _FUTURE_WAITS = frozenset({"concurrent.futures.wait", "concurrent.futures.as_completed"})
 # pools whose exit (`with ... as pool:`) waits for the calls submitted to them (a process pool's
@@ -58,6 +60,12 @@ class Work:
 
     def __bool__(self) -> bool:
         return bool(self.coroutines or self.futures)
+
+
+def makes_task(node: cst.Call, callee: Optional[str]) -> bool:
+    """`asyncio.create_task(coro)`, `asyncio.ensure_future(coro)`, `<loop or task group>.create_task(coro)`
+    (callee: the call's qualified name, if it has one)."""
+    return callee in _TASKS or (isinstance(node.func, cst.Attribute) and node.func.attr.value == "create_task")
 
 
 class Spawned:
@@ -112,10 +120,8 @@ class Spawned:
 
     def schedules(self, node: cst.Call, frame: Frame) -> bool:
         """create_task / ensure_future / gather / shield: the coroutines passed become tasks."""
-        func = node.func
-        if isinstance(func, cst.Attribute) and func.attr.value == "create_task":
-            return True
-        return self.names.qualify(func, frame) in _TASK_FACTORIES
+        callee = self.names.qualify(node.func, frame)
+        return makes_task(node, callee) or callee in _TASK_FACTORIES
 
     # -- locals ---------------------------------------------------------------
 
