@@ -20,3 +20,8 @@ def where(site: Site, here: str, locate: Locate) -> str:
     """`line 12` in the reported file, `path:12` elsewhere."""
     line = locate(site).line
     return f"line {line}" if site.path == here else f"{site.path}:{line}"
+
+
+def short_lock(lock_id: str) -> str:
+    """A class-level lock id as messages name it: its last two parts (`Cache._lock`)."""
+    return ".".join(lock_id.split(".")[-2:])

@@ -8,7 +8,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 from ..link import HeldLock, Key, Program
 from ..model import Acquire, Call, CallWhy, Diagnostic, FixRequest, FunctionSummary, LockPath, RegionHow, RuleCode, Site, Target
 from ..program.calls import Edge
-from .common import WAITS_FOR, Locate, where
+from .common import WAITS_FOR, Locate, short_lock, where
 
 
 def _subject(call: Target, text: str, iterates: bool = False) -> str:
@@ -69,7 +69,7 @@ class SelfDeadlockMessage:
     def render(self, here: str, locate: Locate) -> str:
         how = "" if self.held.how in ("", "acquire") else self.held.how + " "
         handed = self.held.handed
-        came = f"; it is the {_short(handed.lock_id)} handed to {handed.to}() at {where(handed.passed_at, here, locate)}" if handed is not None else ""
+        came = f"; it is the {short_lock(handed.lock_id)} handed to {handed.to}() at {where(handed.passed_at, here, locate)}" if handed is not None else ""
         held = f"{self.held.text} (acquired {how}at {where(self.held.site, here, locate)}{came})"
         again = where(self.acquire_site, here, locate)
         if self.handed_back is not None:  # `self._flusher = Flusher(self._lock)`: say why it is the same lock
@@ -228,11 +228,7 @@ def _handed_back(program: Program, fn: FunctionSummary, edge: Edge, callee_key: 
     helper = program.class_of_path(fn, LockPath(path.base, path.attrs[:-1], path.scope))
     if lock_id is None or helper is None:
         return None
-    return _short(lock_id), program.classes[helper].name, built
-
-
-def _short(lock_id: str) -> str:
-    return ".".join(lock_id.split(".")[-2:])
+    return short_lock(lock_id), program.classes[helper].name, built
 
 
 def _receiver_flow(program: Program, fn: FunctionSummary, event: Call, why: CallWhy) -> Optional[Tuple[str, str, Site]]:

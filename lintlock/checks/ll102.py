@@ -8,7 +8,7 @@ from typing import Dict, Iterator, List, NamedTuple, Optional, Set, Tuple
 from ..link import HeldLock, Program
 from ..model import Acquire, Call, Diagnostic, FunctionSummary, LockPath, RuleCode, Site
 from ..program.locks import LockScope
-from .common import Locate, where
+from .common import Locate, short_lock, where
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class OrderWitness:
     def describe(self, here: str, locate: Locate) -> str:
         handed = self.held.handed
         came = f"; handed to {handed.to}() at {where(handed.passed_at, here, locate)}" if handed is not None else ""
-        text = f"{self.function} holds {_short_lock(self.first)} ({where(self.held.site, here, locate)}{came}) and takes {_short_lock(self.second)}"
+        text = f"{self.function} holds {short_lock(self.first)} ({where(self.held.site, here, locate)}{came}) and takes {short_lock(self.second)}"
         if self.chain:
             text += f" through {locate(self.site).text} -> " + " -> ".join(self.chain)
         if self.flow is not None:
@@ -47,17 +47,13 @@ class Taken(NamedTuple):
     flow: Optional[Site] = None
 
 
-def _short_lock(lock_id: str) -> str:
-    return ".".join(lock_id.split(".")[-2:])
-
-
 @dataclass(frozen=True)
 class LockOrderMessage:
     here: OrderWitness
     other: OrderWitness
 
     def render(self, here: str, locate: Locate) -> str:
-        a, b = _short_lock(self.here.first), _short_lock(self.here.second)
+        a, b = short_lock(self.here.first), short_lock(self.here.second)
         return (
             f"lock-order inversion between {a} and {b} (taken in the other order at {where(self.other.site, here, locate)}): "
             f"path 1: {self.here.describe(here, locate)}; "
@@ -72,7 +68,7 @@ class LockOrderInversion:
     def check(self, program: Program) -> Iterator[Diagnostic]:
         for here, other in inversions(order_witnesses(program)):
             report, partner = sorted((here, other), key=lambda w: (w.site.path, w.site.site))
-            first, second = _short_lock(report.first), _short_lock(report.second)
+            first, second = short_lock(report.first), short_lock(report.second)
             related: Tuple[Tuple[Site, str], ...] = (
                 (report.held.site, f"{first} acquired here"),
                 (report.acquire_site, f"{second} acquired while holding {first}"),
@@ -81,7 +77,7 @@ class LockOrderInversion:
                 (partner.acquire_site, f"{first} acquired while holding {second}"),
             )
             related += tuple((w.flow, f"{w.chain[0]} stored here") for w in (report, partner) if w.flow is not None)
-            related += tuple((w.held.handed.passed_at, f"{_short_lock(w.first)} handed over here") for w in (report, partner) if w.held.handed is not None)
+            related += tuple((w.held.handed.passed_at, f"{short_lock(w.first)} handed over here") for w in (report, partner) if w.held.handed is not None)
             yield Diagnostic(self.code, report.site, LockOrderMessage(report, partner), related, lock=first, chain=report.chain)
 
 

@@ -14,7 +14,7 @@ from ..link import HeldLock, Program
 from ..model import Acquire, Args, Await, Call, Diagnostic, FunctionSummary, LockPath, RuleCode, Site, Value
 from ..program.calls import Edge, Receiver
 from ..program.locks import Key, LockScope
-from .common import Locate, where
+from .common import Locate, short_lock, where
 
 Use = Tuple[str, Call]  # (function, event)
 
@@ -32,7 +32,7 @@ class BlockedWakerMessage:
     leaving: bool = False  # the wait is leaving `with pool:` (its __exit__ shuts the pool down)
 
     def render(self, here: str, locate: Locate) -> str:
-        lock = ".".join(self.lock_id.split(".")[-2:])
+        lock = short_lock(self.lock_id)
         at = where(self.waker_site, here, locate)
         waker = self.waker if self.passed is None else f"{self.waker} (handed over at {where(self.passed, here, locate)})"
         needs = f"{waker} takes {lock} on its way (at {at})" if self.runs_to_end else f"{waker} does that only while holding {lock} (at {at})"
