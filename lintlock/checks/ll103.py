@@ -30,11 +30,16 @@ class BlockedWakerMessage:
     runs_to_end: bool = False  # the waker is a thread target / submitted call that must finish
     passed: Optional[Site] = None  # value flow found the waker: where it was handed over
     leaving: bool = False  # the wait is leaving `with pool:` (its __exit__ shuts the pool down)
+    joins_itself: bool = False  # `self.join()`: the waker is this thread object's own run()
+    started: Optional[Site] = None  # where the work was started (`self.start()`), for messages
 
     def render(self, here: str, locate: Locate) -> str:
         lock = short_lock(self.lock_id)
         at = where(self.waker_site, here, locate)
         waker = self.waker if self.passed is None else f"{self.waker} (handed over at {where(self.passed, here, locate)})"
+        if self.joins_itself:
+            started = f", started at {where(self.started, here, locate)}" if self.started is not None else ""
+            waker = f"{self.waker} (it joins itself: this thread object's own run(){started})"
         needs = f"{waker} takes {lock} on its way (at {at})" if self.runs_to_end else f"{waker} does that only while holding {lock} (at {at})"
         subject = f"leaving `with {locate(self.wait).text}`" if self.leaving else locate(self.wait).text
         return (
@@ -67,6 +72,8 @@ class BlockingWaitUnderLock:
                     )
                     if found.passed is not None:
                         related += ((found.passed, f"{found.waker} handed over here"),)
+                    if found.started is not None:  # where messages name it: locate() finds only the related sites
+                        related += ((found.started, "the thread started here"),)
                     yield Diagnostic(self.code, site, found, related, lock=found.held.text)
 
     @staticmethod
@@ -99,7 +106,7 @@ class BlockingWaitUnderLock:
             return self._polling(program, fn, event, held, writes, site)
         wait = _method_wait(program, table, fn, event)
         if wait is None:
-            return None
+            return _joins_itself(program, table, fn, event, held, site)
         spec, value, timed, made = wait
         candidates = _not_released(program, fn, spec, event, held)
         if not candidates:
@@ -160,6 +167,50 @@ class BlockingWaitUnderLock:
         return None
 
 
+def _joins_itself(program: Program, table, fn: FunctionSummary, event: Call, held: Dict[str, HeldLock], site: Site) -> Optional[BlockedWakerMessage]:
+    """`self.join()` in a `threading.Thread` subclass (another thread stopping it): it waits for this very
+    object's run() to end, so a lock held here that run() takes (that of `self`: the same object) is never
+    released. Every run() that `self` may have (the class's and its subclasses') must take it."""
+    own = _own_runs(program, table, fn, event)
+    if own is None:
+        return None
+    spec, runs = own
+    works = [Work(run, receiver=event.target.receiver, handed_in=fn.qualname) for run in runs]
+    found = _runs_callees(program, fn, works, spec, held, site)
+    return replace(found, started=_started(program, fn.cls), joins_itself=True) if found is not None and fn.cls else None
+
+
+def _own_runs(program: Program, table, fn: FunctionSummary, event: Call) -> Optional[Tuple[WaitSpec, List[str]]]:
+    """(Thread.join, the run() methods `self` may have) for an untimed `self.join()` in a Thread subclass."""
+    target, cls = event.target, fn.cls
+    me = program.self_param(fn)
+    if target.name != "join" or cls is None or me is None or target.receiver != LockPath(me):
+        return None
+    classes = [cls] + program.flow.subclasses(cls)
+    spec = _wait_spec(program, table, cls, "join")
+    if spec is None or spec.wakers != ("target",) or any(program.lookup(c, "join") for c in classes):
+        return None  # not a thread, or a join() of the tree's own
+    runs = sorted({run for run in (program.lookup(c, "run") for c in classes) if run is not None})
+    if _timed(spec, event) or not runs:
+        return None  # a timed join returns; no run() of the tree's: threading.Thread.run runs the target
+    return spec, runs
+
+
+def _timed(spec: WaitSpec, event: Call) -> bool:
+    """The wait is given a timeout (not None): it returns."""
+    passed, literal = event.args.literal(*spec.timeout) if spec.timeout else (False, None)
+    return passed and literal != "None"
+
+
+def _started(program: Program, cls: str) -> Optional[Site]:
+    """Where a method of cls starts its own thread (`self.start()`), for messages."""
+    for method, me in program.index.bound_methods(cls):
+        for event in method.events:
+            if isinstance(event, Call) and event.target.name == "start" and event.target.receiver == LockPath(me):
+                return Site(program.path_of[method.qualname], event.site)
+    return None
+
+
 def _wait_spec(program: Program, table, type_name: str, method: str) -> Optional[WaitSpec]:
     """The wait a method call makes: by its class, or by the class outside the tree that an
     in-tree class derives from (`class Poller(threading.Thread)`: `poller.join()`)."""
@@ -218,8 +269,7 @@ def _method_wait(program: Program, table, fn: FunctionSummary, event: Call) -> O
         return None  # `Thread(...).join()`: a thread never started, join() raises instead of waiting
     if not spec.wakers or _never_waits(spec, value, event):
         return None  # no wakers: what ends the wait does not run in this process (a process pool's work)
-    passed, literal = event.args.literal(*spec.timeout) if spec.timeout else (False, None)
-    return spec, value, passed and literal != "None", target.result_of
+    return spec, value, _timed(spec, event), target.result_of
 
 
 def _submit_making(program: Program, fn: FunctionSummary, target, value: Optional[Value]) -> Optional[Call]:

@@ -1,0 +1,28 @@
+"""LL103 on work handed to other threads and waited for: the messages say what was waited for
+and where it was started (the cases and their expected lines are in testdata/)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lintlock.pipeline import run
+
+TESTDATA = Path(__file__).resolve().parent.parent / "testdata"
+
+
+def _messages(case, folder="valueflow"):
+    """(line, code, message) of the findings in one testdata case, analysed alone."""
+    return [(f.line, f.code, f.message) for f in run([str(TESTDATA / folder / case)]).findings]
+
+
+def test_thread_subclass_joining_itself_names_its_own_run_and_where_it_started():
+    found = _messages("thread_joins_itself.py")
+    assert [(line, code) for line, code, _ in found] == [(24, "LL103"), (52, "LL103"), (72, "LL103")]
+    assert found[0][2] == (
+        "self.join() blocks while holding self._lock (acquired at line 22) until the thread finishes; "
+        "but Poller.run (it joins itself: this thread object's own run(), started at line 13) takes Poller._lock "
+        "on its way (at line 17), so it waits for this thread to release it: neither ever proceeds"
+    )
+    # no self.start() in the class: nothing said about where it started
+    assert "but ReentrantPoller.run (it joins itself: this thread object's own run()) takes ReentrantPoller._lock" in found[1][2]
+    assert "but Sleeper.run (it joins itself: this thread object's own run()) takes Sleeper._cond on its way (at line 64)" in found[2][2]
