@@ -26,3 +26,16 @@ def test_thread_subclass_joining_itself_names_its_own_run_and_where_it_started()
     # no self.start() in the class: nothing said about where it started
     assert "but ReentrantPoller.run (it joins itself: this thread object's own run()) takes ReentrantPoller._lock" in found[1][2]
     assert "but Sleeper.run (it joins itself: this thread object's own run()) takes Sleeper._cond on its way (at line 64)" in found[2][2]
+
+
+def test_coroutine_sent_to_another_loop_says_where_it_was_sent():
+    found = _messages("coroutine_threadsafe.py")
+    assert [(line, code) for line, code, _ in found] == [(27, "LL103"), (32, "LL103"), (38, "LL103"), (76, "LL103")]
+    assert found[1][2] == (
+        "future.result() blocks while holding self._lock (acquired at line 30) until the coroutine returns on its event "
+        "loop's thread; but Bridge._refresh (sent to the event loop at line 31) takes Bridge._lock on its way (at line 15), "
+        "so it waits for this thread to release it: neither ever proceeds"
+    )
+    # made before the lock, kept in a name: still the coroutine sent
+    assert "but Bridge._refresh (sent to the event loop at line 37) takes Bridge._lock" in found[2][2]
+    assert "but register (sent to the event loop at line 76) takes coroutine_threadsafe._registry_lock on its way (at line 70)" in found[3][2]

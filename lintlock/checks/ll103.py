@@ -32,11 +32,12 @@ class BlockedWakerMessage:
     leaving: bool = False  # the wait is leaving `with pool:` (its __exit__ shuts the pool down)
     joins_itself: bool = False  # `self.join()`: the waker is this thread object's own run()
     started: Optional[Site] = None  # where the work was started (`self.start()`), for messages
+    handed: str = "handed over"  # how the work at `passed` was handed over, for messages
 
     def render(self, here: str, locate: Locate) -> str:
         lock = short_lock(self.lock_id)
         at = where(self.waker_site, here, locate)
-        waker = self.waker if self.passed is None else f"{self.waker} (handed over at {where(self.passed, here, locate)})"
+        waker = self.waker if self.passed is None else f"{self.waker} ({self.handed} at {where(self.passed, here, locate)})"
         if self.joins_itself:
             started = f", started at {where(self.started, here, locate)}" if self.started is not None else ""
             waker = f"{self.waker} (it joins itself: this thread object's own run(){started})"
@@ -71,7 +72,7 @@ class BlockingWaitUnderLock:
                         (found.waker_site, f"{found.waker} needs {found.held.text} here"),
                     )
                     if found.passed is not None:
-                        related += ((found.passed, f"{found.waker} handed over here"),)
+                        related += ((found.passed, f"{found.waker} {found.handed} here"),)
                     if found.started is not None:  # where messages name it: locate() finds only the related sites
                         related += ((found.started, "the thread started here"),)
                     yield Diagnostic(self.code, site, found, related, lock=found.held.text)
@@ -121,6 +122,8 @@ class BlockingWaitUnderLock:
             return _runs_callees(program, fn, mapped, spec, candidates, site) if event.runs != "call" else None
         if spec.wakers == ("pending",):
             return _pending(program, fn, event, candidates, calls, site)
+        if spec.wakers == ("coroutine",):
+            return _runs_coroutine(program, fn, spec, _submit_making(program, fn, event.target, value), candidates, site)
         return self._woken_by_calls(program, fn, spec, event, candidates, calls, site)
 
     def _woken_by_calls(
@@ -342,7 +345,27 @@ class Work:
     handed_in: str = ""  # the function in whose frame receiver and args are named ("": none)
 
 
-_WHAT_ENDS = {"target": "the thread finishes", "submitted": "the submitted call returns", "mapped": "each mapped call returns"}
+_WHAT_ENDS = {
+    "target": "the thread finishes",
+    "submitted": "the submitted call returns",
+    "mapped": "each mapped call returns",
+    "coroutine": "the coroutine returns on its event loop's thread",
+}
+
+
+def _runs_coroutine(program: Program, fn: FunctionSummary, spec: WaitSpec, sent: Optional[Call], candidates, site: Site) -> Optional[BlockedWakerMessage]:
+    """`asyncio.run_coroutine_threadsafe(self._co(), loop).result()`: the loop's thread runs `_co` to its end
+    first (the call that made the coroutine is `sent.made`: lintlock.summarize.spawned)."""
+    made = program.event_at(fn, sent.made) if sent is not None and sent.made >= 0 else None
+    if sent is None or not isinstance(made, Call):
+        return None
+    receiver = made.target.receiver if made.target.kind == "method" else None
+    edges = program.callees(fn, replace(made, awaited=True))  # as the loop runs it: awaited there
+    works = [
+        Work(e.callee, Site(program.path_of[fn.qualname], sent.site), receiver, made.args, fn.qualname) for e in edges if program.functions[e.callee].is_async
+    ]
+    found = _runs_callees(program, fn, works, spec, candidates, site) if len(works) == len(edges) else None
+    return replace(found, handed="sent to the event loop") if found is not None else None
 
 
 def _runs_function(

@@ -269,7 +269,8 @@ class Expressions:
         args = call_args(node, frame, self.names)
         if target.kind == "method" and target.receiver is not None and target.receiver.scope == "global":
             target = Target("global", f"{target.receiver.base}." + ".".join(target.receiver.attrs + (target.name,)))
-        return self.emit_call(node, target, args, frame, held, awaited=awaited)
+        made = self.spawned.sent(node, frame) if target.kind == "global" else -1
+        return self.emit_call(node, target, args, frame, held, awaited=awaited, made=made)
 
     def emit_call(
         self,
@@ -280,13 +281,15 @@ class Expressions:
         held: HeldSet,
         awaited: bool = False,
         site: Optional[int] = None,
+        made: int = -1,
     ) -> int:
         if site is None:
             site = self.sites.number(node)
         loop = frame.loops[-1] if frame.loops else ()
         runs: CallRuns = "consumed" if id(node) in self.consumed else "call"
         done = target.receiver is not None and target.receiver in frame.finished  # `if future.done():`
-        event = Call(site=site, target=target, args=args, held=held, awaited=awaited, loop=loop, free=tuple(frame.free), runs=runs, done=done)
+        # made: the coroutine `asyncio.run_coroutine_threadsafe(coro, loop)` sends (Spawned.sent)
+        event = Call(site=site, target=target, args=args, held=held, awaited=awaited, loop=loop, free=tuple(frame.free), runs=runs, done=done, made=made)
         frame.events.append(event)
         frame.last_call = (id(node), event)
         if type(node) is cst.Call:

@@ -42,6 +42,9 @@ EXECUTORS = THREAD_POOLS | frozenset({"concurrent.futures.ProcessPoolExecutor", 
 _TIMEOUTS = frozenset({"asyncio.timeout", "asyncio.timeout_at", "async_timeout.timeout", "async_timeout.timeout_at"})
 # task groups whose exit (`async with ... as tg:`) awaits the tasks made by `tg.create_task(coro)`
 TASK_GROUPS = frozenset({"asyncio.TaskGroup", "asyncio.taskgroups.TaskGroup"})
+# calls that run the coroutine passed first on another thread's event loop, returning a concurrent future
+# (its `.result()` waits for the coroutine to return there: lintlock.checks.ll103)
+_SENDS_COROUTINE = frozenset({"asyncio.run_coroutine_threadsafe", "asyncio.tasks.run_coroutine_threadsafe"})
 _CONTAINERS = (cst.List, cst.Tuple, cst.Set)
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp)
 _ADDS = frozenset({"append", "add", "appendleft", "insert"})
@@ -112,6 +115,15 @@ class Spawned:
         if event is not None and isinstance(func, cst.Attribute) and func.attr.value == "submit":
             return Work(futures=(event,))
         return Work(coroutines=(event,)) if event is not None else Work()
+
+    def sent(self, node: cst.Call, frame: Frame) -> int:
+        """`asyncio.run_coroutine_threadsafe(self._co(), loop)`: the site of the call that made the coroutine
+        it sends to the loop (written inline or kept in a name); -1 when it is not such a call."""
+        first = node.args[0] if node.args and node.args[0].keyword is None and not node.args[0].star else None
+        if first is None or self.names.qualify(node.func, frame) not in _SENDS_COROUTINE:
+            return -1
+        coroutines = self.of(first.value, frame).coroutines
+        return coroutines[0].site if len(coroutines) == 1 else -1
 
     def _coroutines(self, arg: cst.Arg, frame: Frame) -> Work:
         if arg.star:
