@@ -137,8 +137,8 @@ print(len(loaded.sources), mention, len(loaded.summaries))
 """
 
 
-def print_parsed(folder: Path, measured: Path, baseline: str) -> None:
-    for label, path in (("", str(measured)), ("baseline ", baseline)) if baseline else (("", str(measured)),):
+def print_parsed(folder: Path, measured: Path, baselines: list) -> None:
+    for label, path in [("", str(measured))] + [(f"{_baseline_label(b)}: ", b) for b in baselines]:
         env = dict(os.environ, PYTHONPATH=path)
         command = [sys.executable, "-c", PARSED, str(folder)]
         files, mention, parsed = subprocess.run(command, capture_output=True, text=True, check=True, env=env, cwd=tempfile.gettempdir()).stdout.split()
@@ -160,7 +160,8 @@ def all_cores() -> int:
 def commands_at(scale: int, folder: Path, root: Path, args, anchor: list) -> dict:
     """What to measure on the corpus copied `scale` times: everything at 1x, cold runs at larger scales."""
     lintlock = [sys.executable, "-m", "lintlock", "--exit-zero", "-q"]
-    cold = {f"cold -j{j}": lintlock + ["-j", str(j), "--no-cache", str(folder)] for j in sorted({1, args.jobs, 4, all_cores()})}
+    counts = {1, args.jobs, 4, all_cores()} | ({8} if all_cores() >= 8 else set())
+    cold = {f"cold -j{j}": lintlock + ["-j", str(j), "--no-cache", str(folder)] for j in sorted(counts)}
     if scale != 1:
         return {"cold": lintlock + ["-j", str(args.jobs), "--no-cache", str(folder)]}
     listing = root / "files.txt"
@@ -178,9 +179,16 @@ def commands_at(scale: int, folder: Path, root: Path, args, anchor: list) -> dic
     commands["flake8 all"] = flake8 + ["-j", str(all_cores()), str(folder)]
     if anchor:
         commands["thread-safety"] = anchor + [str(folder)]
-    if args.baseline:  # another lintlock (a checkout's folder): before and after in one run
-        commands["baseline cold"] = ["env", f"PYTHONPATH={args.baseline}"] + commands["cold"]
+    for baseline in args.baseline or ():  # another lintlock (a checkout's folder): before and after in one run
+        label = _baseline_label(baseline)
+        commands[f"{label} cold"] = ["env", f"PYTHONPATH={baseline}"] + commands["cold"]
+        if all_cores() > args.jobs:
+            commands[f"{label} cold -j{all_cores()}"] = ["env", f"PYTHONPATH={baseline}"] + commands[f"cold -j{all_cores()}"]
     return commands
+
+
+def _baseline_label(folder: str) -> str:
+    return f"baseline {Path(folder).name.lstrip('.')}"
 
 
 def ratios(one: dict, results: dict, jobs: int) -> list:
@@ -197,8 +205,10 @@ def ratios(one: dict, results: dict, jobs: int) -> list:
         ("full / libcst floor", "full", "floor", "<= 1.3"),
         ("warm / cold", "warm", "cold", "<= 0.05"),
         ("one file edited / cold", "edited", "cold", "(no target)"),
-        ("cold / baseline cold", "cold", "baseline cold", "(before/after)"),
     ]
+    for name in sorted(n for n in seconds if n.startswith("baseline ")):
+        mine = f"cold -j{name.split(' -j')[1]}" if " -j" in name else "cold"
+        wanted.append((f"{mine} / {name}", mine, name, "(before/after)"))
     rows = [(label, seconds[top] / seconds[bottom], target) for label, top, bottom, target in wanted if seconds.get(top) and seconds.get(bottom)]
     cold = {int(name.split("-j")[1]): value for name, value in seconds.items() if name.startswith("cold -j") and value}
     for count in sorted(c for c in cold if c > 1 and 1 in cold):
@@ -216,8 +226,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--scales", default="1,4")
     parser.add_argument("--anchors", action="store_true", help="also measure thread-safety 0.4.0 (installed from PyPI into its own venv)")
-    parser.add_argument("--only", metavar="NAMES", help="measure only these (comma separated: cold, warm, edited, full, floor, flake8, 'baseline cold'...)")
-    parser.add_argument("--baseline", metavar="FOLDER", help="also measure the lintlock package in FOLDER (first on PYTHONPATH), cold")
+    parser.add_argument(
+        "--only", metavar="NAMES", help="measure only these (comma separated: cold, warm, edited, full, floor, flake8, 'baseline prevf cold'...)"
+    )
+    parser.add_argument(
+        "--baseline",
+        metavar="FOLDER",
+        action="append",
+        help="also measure the lintlock package in FOLDER (first on PYTHONPATH), cold at --jobs and at all cores; repeatable",
+    )
     args = parser.parse_args()
     scales = sorted({1} | {int(s) for s in args.scales.split(",")})
     with tempfile.TemporaryDirectory(prefix="lintlock-bench-") as temporary:
@@ -244,15 +261,15 @@ def main() -> None:
             results[scale] = medians
             print(f"\ncorpus x{scale}: {len(paths)} files, {lines} lines, -j {args.jobs} unless named, median of {args.repeat}, {all_cores()} cores")
             for name, (seconds, peak) in medians.items():
-                print(f"  {name:<14} {seconds:8.2f} s  {peak:7.0f} MB peak")
+                print(f"  {name:<28} {seconds:8.2f} s  {peak:7.0f} MB peak")
             if scale == 1:
-                print_parsed(folder, measured, args.baseline)
+                print_parsed(folder, measured, args.baseline or [])
         one = results[1]
         print("\nratio                                  measured  target")
         for label, value, target in ratios(one, results, args.jobs):
-            print(f"  {label:<36} {value:8.3f}  {target}")
+            print(f"  {label:<48} {value:8.3f}  {target}")
         if "cold" in one:
-            print(f"  {'peak memory, 1x cold':<36} {one['cold'][1]:6.0f} MB  <= 500 MB")
+            print(f"  {'peak memory, 1x cold':<48} {one['cold'][1]:6.0f} MB  <= 500 MB")
 
 
 if __name__ == "__main__":
