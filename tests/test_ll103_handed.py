@@ -39,3 +39,16 @@ def test_coroutine_sent_to_another_loop_says_where_it_was_sent():
     # made before the lock, kept in a name: still the coroutine sent
     assert "but Bridge._refresh (sent to the event loop at line 37) takes Bridge._lock" in found[2][2]
     assert "but register (sent to the event loop at line 76) takes coroutine_threadsafe._registry_lock on its way (at line 70)" in found[3][2]
+
+
+def test_multiprocessing_thread_pool_waits_for_the_work_a_process_pool_does_not():
+    found = _messages("thread_pool_apply.py")
+    assert [(line, code) for line, code, _ in found] == [(26, "LL103"), (30, "LL103"), (34, "LL103"), (39, "LL103"), (43, "LL103"), (85, "LL103")]
+    assert found[0][2] == (
+        "self._pool.apply(self._load) blocks while holding self._lock (acquired at line 25) until the pool's threads have "
+        "run the call; but Index._load takes Index._lock on its way (at line 18), so it waits for this thread to release it: "
+        "neither ever proceeds"
+    )
+    assert "pending.get() blocks while holding self._lock (acquired at line 37) until the submitted call returns; " in found[3][2]
+    assert "but Index._load (handed over at line 38) takes Index._lock" in found[3][2]
+    assert "until each mapped call returns; but Index._load takes Index._lock" in found[4][2]

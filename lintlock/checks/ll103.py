@@ -117,9 +117,11 @@ class BlockingWaitUnderLock:
         if spec.wakers in (("target",), ("submitted",)):
             found = _runs_function(program, fn, spec, value, made, event.target.receiver, candidates, site)
             return replace(found, leaving=True) if found is not None and event.target.name == "__exit__" else found
-        if spec.wakers == ("mapped",):  # map() only submits: its results are waited for where they are iterated
+        if spec.wakers in (("mapped",), ("applied",)):
+            if spec.wakers == ("mapped",) and event.runs == "call":
+                return None  # map() only submits: its results are waited for where they are iterated
             mapped = _handed(program, fn, event.args.positional[0] if event.args.positional else None, event.site, "0", named_at=False)
-            return _runs_callees(program, fn, mapped, spec, candidates, site) if event.runs != "call" else None
+            return _runs_callees(program, fn, mapped, spec, candidates, site)
         if spec.wakers == ("pending",):
             return _pending(program, fn, event, candidates, calls, site)
         if spec.wakers == ("coroutine",):
@@ -263,8 +265,8 @@ def _method_wait(program: Program, table, fn: FunctionSummary, event: Call) -> O
         type_name, value = program.type_of(fn, target.receiver)
     else:
         type_name, value = _returned(program, fn, target.result_of)
-    if type_name == ".submit":
-        type_name = _future_type(program, table, fn, _submit_making(program, fn, target, value))
+    if type_name is not None and type_name.startswith("."):  # what `pool.submit(f)` or `pool.apply_async(f)` returned
+        type_name = _future_type(program, table, fn, _submit_making(program, fn, target, value), type_name)
     # leaving `with pool:` waits for each call submitted in the block as its result() would (lintlock.summarize.spawned)
     method = "result" if target.name == "__exit__" and target.receiver is None else target.name
     spec = _wait_spec(program, table, type_name, method) if type_name else None
@@ -285,18 +287,20 @@ def _submit_making(program: Program, fn: FunctionSummary, target, value: Optiona
     return _call_making(program, fn, value)
 
 
-def _future_type(program: Program, table, fn: FunctionSummary, submit: Optional[Call]) -> str:
-    """What `pool.submit(f)` returns, by the kind of pool (`concurrent.futures.ProcessPoolExecutor.submit`:
-    rules/blocking.toml says which pools run the work in this process); `.submit` when the pool's
-    kind is unknown (a parameter, a pool the table does not list)."""
+def _future_type(program: Program, table, fn: FunctionSummary, submit: Optional[Call], made_by: str = ".submit") -> str:
+    """What `pool.submit(f)` (`made_by`: the method, `.submit`) returns, by the kind of pool
+    (`concurrent.futures.ProcessPoolExecutor.submit`, `multiprocessing.pool.ThreadPool.apply_async`:
+    rules/blocking.toml says which pools run the work in this process); `made_by` itself when the pool's
+    kind is unknown (a parameter, a pool the table does not list: `.submit` is taken for a thread pool's,
+    `.apply_async` for nothing known, as most such pools are `multiprocessing.Pool`'s processes)."""
     receiver = submit.target.receiver if submit is not None and submit.target.kind == "method" else None
     pool = program.type_of(fn, receiver)[0] if receiver is not None else None
     if pool is None or pool.startswith("."):
-        return ".submit"
+        return made_by
     for kind in [pool] + (program.outside_bases(pool) if pool in program.classes else []):
-        if table.wait_for(kind + ".submit", "result") is not None:
-            return kind + ".submit"
-    return ".submit"
+        if any(table.wait_for(kind + made_by, method) is not None for method in ("result", "get")):
+            return kind + made_by
+    return made_by
 
 
 def _never_waits(spec: WaitSpec, value: Optional[Value], event: Call) -> bool:
@@ -349,6 +353,7 @@ _WHAT_ENDS = {
     "target": "the thread finishes",
     "submitted": "the submitted call returns",
     "mapped": "each mapped call returns",
+    "applied": "the pool's threads have run the call",
     "coroutine": "the coroutine returns on its event loop's thread",
 }
 

@@ -37,7 +37,17 @@ _FUTURE_WAITS = frozenset({"concurrent.futures.wait", "concurrent.futures.as_com
 THREAD_POOLS = frozenset({"concurrent.futures.ThreadPoolExecutor", "concurrent.futures.thread.ThreadPoolExecutor"})
 # executors whose __enter__ returns the pool itself: `with ProcessPoolExecutor() as pool:` gives `pool` its type
 # (LL103 tells a thread pool's futures from a process pool's by it, rules/blocking.toml)
-EXECUTORS = THREAD_POOLS | frozenset({"concurrent.futures.ProcessPoolExecutor", "concurrent.futures.process.ProcessPoolExecutor"})
+EXECUTORS = THREAD_POOLS | frozenset(
+    {
+        "concurrent.futures.ProcessPoolExecutor",
+        "concurrent.futures.process.ProcessPoolExecutor",
+        # multiprocessing's pools: leaving `with` terminates them (waits for nothing); typed for apply() / map()
+        "multiprocessing.pool.ThreadPool",
+        "multiprocessing.dummy.Pool",
+        "multiprocessing.Pool",
+        "multiprocessing.pool.Pool",
+    }
+)
 # an await inside `async with asyncio.timeout(delay):` ends at the deadline (as wait_for(aw, delay) does)
 _TIMEOUTS = frozenset({"asyncio.timeout", "asyncio.timeout_at", "async_timeout.timeout", "async_timeout.timeout_at"})
 # task groups whose exit (`async with ... as tg:`) awaits the tasks made by `tg.create_task(coro)`
