@@ -107,6 +107,9 @@ class BlockingWaitUnderLock:
             return self._polling(program, fn, event, held, writes, site)
         wait = _method_wait(program, table, fn, event)
         if wait is None:
+            stored = _stored_collection(program, fn, event)
+            if stored is not None:
+                return _waits_stored(program, fn, stored[0], held, calls, site, stored[1])
             return _joins_itself(program, table, fn, event, held, site)
         spec, value, timed, made = wait
         candidates = _not_released(program, fn, spec, event, held)
@@ -118,10 +121,7 @@ class BlockingWaitUnderLock:
             found = _runs_function(program, fn, spec, value, made, event.target.receiver, candidates, site)
             return replace(found, leaving=True) if found is not None and event.target.name == "__exit__" else found
         if spec.wakers in (("mapped",), ("applied",)):
-            if spec.wakers == ("mapped",) and event.runs == "call":
-                return None  # map() only submits: its results are waited for where they are iterated
-            mapped = _handed(program, fn, event.args.positional[0] if event.args.positional else None, event.site, "0", named_at=False)
-            return _runs_callees(program, fn, mapped, spec, candidates, site)
+            return _runs_passed(program, fn, spec, event, candidates, site)
         if spec.wakers == ("pending",):
             return _pending(program, fn, event, candidates, calls, site)
         if spec.wakers == ("coroutine",):
@@ -358,6 +358,14 @@ _WHAT_ENDS = {
 }
 
 
+def _runs_passed(program: Program, fn: FunctionSummary, spec: WaitSpec, event: Call, candidates, site: Site) -> Optional[BlockedWakerMessage]:
+    """`pool.apply(f)`, `pool.map(f, xs)` (as its results are iterated here, for an executor): f runs first."""
+    if spec.wakers == ("mapped",) and event.runs == "call":
+        return None  # map() only submits: its results are waited for where they are iterated
+    mapped = _handed(program, fn, event.args.positional[0] if event.args.positional else None, event.site, "0", named_at=False)
+    return _runs_callees(program, fn, mapped, spec, candidates, site)
+
+
 def _runs_coroutine(program: Program, fn: FunctionSummary, spec: WaitSpec, sent: Optional[Call], candidates, site: Site) -> Optional[BlockedWakerMessage]:
     """`asyncio.run_coroutine_threadsafe(self._co(), loop).result()`: the loop's thread runs `_co` to its end
     first (the call that made the coroutine is `sent.made`: lintlock.summarize.spawned)."""
@@ -525,6 +533,79 @@ def _pending(program: Program, fn: FunctionSummary, event: Call, candidates: Dic
         found = _runs_callees(program, fn, works, spec, candidates, site)
         if found is not None:
             return found
+    return None
+
+
+# waits for every future of the collection passed first (as_completed: as its results are iterated)
+_FUTURE_WAITS = frozenset({"concurrent.futures.wait", "concurrent.futures.as_completed"})
+# container methods that keep their last positional argument (`self._futures.append(pool.submit(f))`)
+_KEEPS = ("append", "add", "appendleft", "insert")
+
+
+def _stored_collection(program: Program, fn: FunctionSummary, event: Call) -> Optional[Tuple[LockPath, bool]]:
+    """(the attribute of fn's own object whose futures a call waits for, whether the wait may stop at the first
+    done): `wait(self._futures)` (all of them, no timeout), iterating `as_completed(self._futures)` here (it may),
+    `f.result()` in `for f in self._futures:`."""
+    target, args = event.target, event.args
+    if target.kind == "global":
+        collection, first_done = _waited_collection(program, event)
+    elif target.kind == "method" and target.name in ("result", "exception") and not (args.positional or args.keywords or args.starred):
+        collection, first_done = _iterated(fn, target.receiver), False
+    else:
+        return None
+    if collection is None or collection.key is not None or not collection.attrs or not _named_here(program, fn, collection):
+        return None
+    return collection, first_done
+
+
+def _waited_collection(program: Program, event: Call) -> Tuple[Optional[LockPath], bool]:
+    """What `wait(fs)` (until all are done) or `as_completed(fs)` iterated here waits for; and whether
+    it may stop at the first one done (as_completed)."""
+    waits = program.resolve(event.target.name) if event.args.positional else None
+    first_done = waits is not None and waits.endswith("as_completed")
+    if waits in _FUTURE_WAITS and (event.runs == "consumed" or not first_done) and _waits_for_all(event.args):
+        return event.args.positional[0], first_done
+    return None, False
+
+
+def _iterated(fn: FunctionSummary, element: Optional[LockPath]) -> Optional[LockPath]:
+    """The one collection a local is the loop variable of (`for f in self._futures:`), when nothing else binds it."""
+    if element is None or element.scope != "local" or element.attrs or element.base in dict(fn.local_values):
+        return None
+    sources = {f.source for f in fn.flows if f.kind == "iterate" and f.dest == LockPath(element.base)}
+    return sources.pop() if len(sources) == 1 else None
+
+
+def _waits_for_all(args: Args) -> bool:
+    """`wait(fs)` until every future is done: no timeout, return_when ALL_COMPLETED (the default)."""
+    if len(args.positional) > 1 or args.starred or any(name == "timeout" and value != "None" for name, value in args.keyword_literals):
+        return False
+    return all(path is not None and path.text().endswith("ALL_COMPLETED") for name, path in args.keywords if name == "return_when")
+
+
+def _waits_stored(program: Program, fn: FunctionSummary, collection: LockPath, candidates, calls, site: Site, one_call: bool) -> Optional[BlockedWakerMessage]:
+    """The futures kept in `collection` (`self._futures.append(pool.submit(self._work))` in any method of the
+    object: the summary's `made` names the submit) are waited for: one whose work takes a held lock never
+    ends. Not those waited for where they were submitted (done by then), nor a process pool's.
+    `one_call`: only when every future kept there is of one submit call."""
+    field = program.field_id(fn, collection)
+    table = program.knowledge.blocking
+    kept = sorted((use for method in _KEEPS for use in calls.get((field, method), [])), key=lambda use: (use[0], use[1].site))
+    if one_call and len(kept) != 1:
+        return None
+    for adder, add in kept:
+        caller = program.functions[adder]
+        submit = program.event_at(caller, add.made) if add.made >= 0 else None
+        if not isinstance(submit, Call) or not _named_here(program, caller, add.target.receiver) or _collected(program, caller, submit):
+            continue  # not a future of this object's own collection, or done already
+        spec = table.wait_for(_future_type(program, table, caller, submit), "result")
+        if spec is None or not spec.wakers or program.callees(caller, submit):
+            continue  # a process pool's, or a submit() of the tree's own
+        path = submit.args.positional[0] if submit.args.positional else None
+        works = _handed(program, caller, path, submit.site, "0", args=_submitted_args(submit))
+        found = _runs_callees(program, fn, works, spec, candidates, site)
+        if found is not None:
+            return replace(found, handed=f"kept in {collection.text()}, submitted")
     return None
 
 

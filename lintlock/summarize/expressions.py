@@ -269,7 +269,7 @@ class Expressions:
         args = call_args(node, frame, self.names)
         if target.kind == "method" and target.receiver is not None and target.receiver.scope == "global":
             target = Target("global", f"{target.receiver.base}." + ".".join(target.receiver.attrs + (target.name,)))
-        made = self.spawned.sent(node, frame) if target.kind == "global" else -1
+        made = self.spawned.handed_on(node, frame) if node.args else -1
         return self.emit_call(node, target, args, frame, held, awaited=awaited, made=made)
 
     def emit_call(
@@ -288,7 +288,8 @@ class Expressions:
         loop = frame.loops[-1] if frame.loops else ()
         runs: CallRuns = "consumed" if id(node) in self.consumed else "call"
         done = target.receiver is not None and target.receiver in frame.finished  # `if future.done():`
-        # made: the coroutine `asyncio.run_coroutine_threadsafe(coro, loop)` sends (Spawned.sent)
+        # made: the coroutine `asyncio.run_coroutine_threadsafe(coro, loop)` sends, the future
+        # `self._futures.append(pool.submit(f))` keeps (Spawned.handed_on)
         event = Call(site=site, target=target, args=args, held=held, awaited=awaited, loop=loop, free=tuple(frame.free), runs=runs, done=done, made=made)
         frame.events.append(event)
         frame.last_call = (id(node), event)

@@ -126,13 +126,21 @@ class Spawned:
             return Work(futures=(event,))
         return Work(coroutines=(event,)) if event is not None else Work()
 
-    def sent(self, node: cst.Call, frame: Frame) -> int:
-        """`asyncio.run_coroutine_threadsafe(self._co(), loop)`: the site of the call that made the coroutine
-        it sends to the loop (written inline or kept in a name); -1 when it is not such a call."""
-        first = node.args[0] if node.args and node.args[0].keyword is None and not node.args[0].star else None
-        if first is None or self.names.qualify(node.func, frame) not in _SENDS_COROUTINE:
-            return -1
-        coroutines = self.of(first.value, frame).coroutines
+    def handed_on(self, node: cst.Call, frame: Frame) -> int:
+        """The site of the call that made the work `node` hands on, kept in its event's `made` (-1: none):
+        `asyncio.run_coroutine_threadsafe(self._co(), loop)` sends a coroutine to the loop;
+        `self._futures.append(pool.submit(f))` keeps a future in an attribute, for a wait in another
+        method (lintlock.checks.ll103). Written inline or kept in a name; exactly one."""
+        positional = [a for a in node.args if a.keyword is None and not a.star]
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in _ADDS and positional:
+            kept = self.names.path(func.value, frame)
+            futures = self.of(positional[-1].value, frame).futures if kept is not None and kept.attrs else ()
+            return futures[0].site if len(futures) == 1 else -1
+        last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        if last != "run_coroutine_threadsafe" or not positional or positional[0] is not node.args[0] or self.names.qualify(func, frame) not in _SENDS_COROUTINE:
+            return -1  # (the name first: most calls are not this one)
+        coroutines = self.of(positional[0].value, frame).coroutines
         return coroutines[0].site if len(coroutines) == 1 else -1
 
     def _coroutines(self, arg: cst.Arg, frame: Frame) -> Work:
