@@ -49,6 +49,8 @@ _PLAIN = rb"(?<!\w)(?:[rRbBuU]|[rR][bB]|[bB][rR])?"
 _TOKEN_STARTS = rb"#'\"rRbBuUfF"  # the bytes a comment or a string (prefix included) starts with
 _MUTATORS = b"append|appendleft|add|insert|extend|update|setdefault"
 _PROSE = re.compile(rb"[A-Za-z_]\s+[A-Za-z_]")  # words with spaces between: a message, not an annotation
+# what no annotation the summarizer reads (`Optional["threading.Lock"]`) says: a call, an operator
+_NOT_ANNOTATION = re.compile(rb"[^\w\s.,\[\]|'\"\\\x80-\xff]")
 
 
 # identifier boundaries: UTF-8 bytes of non-ASCII letters (>= 0x80) belong to the identifier
@@ -124,7 +126,8 @@ class Vocabulary:
         return False
 
     def _names_in(self, text: bytes, prose_counts: bool) -> bool:
-        return (prose_counts or _PROSE.search(text) is None) and self.trigger.search(text) is not None
+        could_be_annotation = _PROSE.search(text) is None and _NOT_ANNOTATION.search(text) is None
+        return (prose_counts or could_be_annotation) and self.trigger.search(text) is not None
 
 
 def learned_names(program: Program) -> Set[Learned]:

@@ -41,6 +41,7 @@ def findings(root: Path, full: bool) -> list:
         "def f(mu: 'Optional[Lock]'):\n    pass\n",
         'name = f"{threading.Lock()}"\n',  # an f-string holds code
         '"""docstring"""\nx = "# not a comment"; y = Lock()\n',
+        'def f(mu: "Optional[\\"threading.Lock\\"]"):\n    pass\n',  # an escaped quote in an annotation
     ],
 )
 def test_lock_vocabulary_in_code_matches(code):
@@ -58,6 +59,8 @@ def test_lock_vocabulary_in_code_matches(code):
         'raise ValueError("the Lock is not held")\n',  # prose, not an annotation
         "x = 'it''s' # Lock\n",
         "acquired = reacquire = 1\n",
+        # a one-line string that no annotation could be: a call (pydoc_data/topics.py's 757 KB of help text)
+        'text = (\'the methods "keys()", \'\n        \'"clear()", "acquire()", "Lock()", \')\n',
     ],
 )
 def test_words_outside_code_or_inside_identifiers_do_not_match(code):
