@@ -12,7 +12,9 @@ both give the same findings.
 
 from __future__ import annotations
 
+import ast
 import re
+import warnings
 from dataclasses import dataclass
 from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Set, Tuple
 
@@ -128,6 +130,31 @@ class Vocabulary:
     def _names_in(self, text: bytes, prose_counts: bool) -> bool:
         could_be_annotation = _PROSE.search(text) is None and _NOT_ANNOTATION.search(text) is None
         return (prose_counts or could_be_annotation) and self.trigger.search(text) is not None
+
+
+# a line starting a def, class, import or decorator: not a module of data (most files: at once)
+_DEFINES = re.compile(rb"^[ \t]*(?:@|(?:async|def|class|import|from)[ \t\\])", re.MULTILINE)
+# what a module of literal data (`topics = {"assert": "..."}`) is made of: nothing callable, no
+# import, no call, no attribute: none of its names can hold a function, a lock or an in-tree object
+# (no annotation either: `x: "threading.Lock" = None` types a global as a lock)
+_DATA_NODES: Tuple[type, ...] = (ast.Module, ast.Expr, ast.Assign, ast.Name, ast.Load, ast.Store, ast.Constant)
+_DATA_NODES += (ast.Dict, ast.List, ast.Tuple, ast.Set, ast.UnaryOp, ast.BinOp, ast.operator, ast.unaryop)
+
+
+def only_data(data: bytes) -> bool:
+    """The module binds names to literal data only (generated tables, help texts): no function it
+    defines can be called, no value it holds can lock, so nothing it says can change a finding.
+    CPython's parser decides (several times cheaper than libcst), and only for the rare file in
+    which no line starts a def, class or import; a file it cannot parse is not data."""
+    if _DEFINES.search(data) is not None:
+        return False
+    try:
+        with warnings.catch_warnings():  # an invalid escape in a string is not the user's concern here
+            warnings.simplefilter("ignore")
+            tree = ast.parse(data)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return all(isinstance(node, _DATA_NODES) for node in ast.walk(tree))
 
 
 def learned_names(program: Program) -> Set[Learned]:

@@ -210,6 +210,7 @@ class _Parser:
         self.results: Dict[str, Result] = {}
         self.syntax: Optional[SyntaxChecks] = None  # started by on_demand
         self.identifiers: Dict[str, FrozenSet[bytes]] = {}  # of the files scanned for vocabulary
+        self.data: Set[str] = set()  # files asked for that hold literal data only: never parsed on demand
         self.program: Optional[Program] = None  # linked from self.results
 
     def parse(self, chosen: Iterable[str]) -> Program:
@@ -227,7 +228,7 @@ class _Parser:
         """The files not parsed yet whose code says the vocabulary (their identifiers worked out once)."""
         found = set()
         for path, data in self.sources.items():
-            if path in self.results:
+            if path in self.results or path in self.data:
                 continue
             if path not in self.identifiers:
                 self.identifiers[path] = demand.identifiers(data)
@@ -238,7 +239,7 @@ class _Parser:
     def on_demand(self, factories: List[str], targets: Iterable[str] = ()) -> Program:
         """Files with lock vocabulary, then what code under a lock reaches, until nothing more is needed.
         The syntax of the other targets is checked meanwhile, in the worker pool (if there is one)."""
-        program = self.parse(self.unparsed(demand.Vocabulary(factories)))
+        program = self.parse(self._code(self.unparsed(demand.Vocabulary(factories))))
         self.syntax = self.store.start_syntax_checks([(p, self.sources[p]) for p in sorted(targets) if p in self.sources and p not in self.results])
         locking = set(self.results)  # files that take locks: their decorators and seeds matter
         words: set = set()
@@ -248,7 +249,8 @@ class _Parser:
             relevant = demand.reached(program, demand.held_callees(program, seeds) | demand.thread_targets(program, locking))
             unloaded = {f.module: p for p, f in self.files.items() if p in self.sources and p not in self.results}
             modules = demand.needed_modules(program, relevant, unloaded) | demand.needed_modules(program, seeds, unloaded, held_only=True)
-            needed = {unloaded[m] for m in modules | demand.decorator_modules(program, locking, unloaded)}
+            # a module of data is still where its names are defined: asked for, then left out
+            needed = {unloaded[m] for m in modules | demand.decorator_modules(program, locking, unloaded)} - self.data
             # names that take a lock without saying "Lock" (self._mu, @synchronized): files using them lock too
             grown = words | demand.learned_names(program)
             more = set()
@@ -256,10 +258,16 @@ class _Parser:
                 # the files left matched none of the names known so far: scan them for the new ones
                 more = self.unparsed(demand.Vocabulary(factories, grown - words, base=False))
                 words = grown
-            if not more and not needed:
+            asked = self._code(more | needed)
+            if not asked:
                 return program
-            program = self.parse(more | needed)
+            program = self.parse(asked)
             locking |= more
+
+    def _code(self, asked: Set[str]) -> Set[str]:
+        """The files asked for but those of literal data only (demand.only_data), which are set aside."""
+        self.data.update(p for p in asked if demand.only_data(self.sources[p]))
+        return asked - self.data
 
     def syntax_errors_too(self, targets: Iterable[str]) -> Program:
         """Targets never parsed: still report syntax errors in them (CPython's parser is much

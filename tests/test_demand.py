@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from lintlock.config import Settings
-from lintlock.demand import ASSIGNED, ATTRIBUTE, STORED, Learned, Vocabulary, identifiers
+from lintlock.demand import ASSIGNED, ATTRIBUTE, STORED, Learned, Vocabulary, identifiers, only_data
 from lintlock.pipeline import load, run
 
 LOCKING = "import threading\n\nLOCK = threading.Lock()\n\n\ndef work():\n    with LOCK:\n        return 1\n"
@@ -332,3 +332,42 @@ def test_a_file_calling_a_function_whose_callers_decide_its_lock_is_parsed(tmp_p
         (tmp_path / "pkg" / name).write_text(text)
     found = {full: [(os.path.basename(f.path), f.line, f.code) for f in run([str(tmp_path)], Settings(full=full)).findings] for full in (False, True)}
     assert found == {False: expected, True: expected}
+
+
+def test_a_module_of_literal_data_asked_for_is_not_parsed(tmp_path):
+    """A name under a lock in a module of data (`tables.CODES.get`, a generated table): nothing it
+    defines can be called or lock, so it is left to CPython's parser; a table beside a function is parsed."""
+    locking = (
+        "import threading\n\nfrom pkg import helpers, tables\n\nLOCK = threading.Lock()\n\n\n"
+        "def work(key):\n    with LOCK:\n        helpers.lookup(key)\n        return tables.CODES.get(key)\n\n\n"
+        "def take():\n    with LOCK:\n        return 1\n"
+    )
+    table = '"""Generated."""\nCODES = {' + ", ".join(f'"k{i}": ("Lock", -{i}, "acquire()")' for i in range(300)) + "}\nSIZE = 300\n"
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/locking.py": locking,
+        "pkg/tables.py": table,
+        "pkg/helpers.py": "from pkg import locking\n\nCODES = {'a': 1}\n\n\ndef lookup(key):\n    return locking.take()\n",
+    }
+    assert parsed(tmp_path, files) == {"pkg/locking.py", "pkg/helpers.py"}
+    found = findings(tmp_path, full=False)
+    assert found == findings(tmp_path, full=True)
+    assert [(path, line, code) for path, line, code, _ in found] == [("pkg/locking.py", 10, "LL101")]
+
+
+@pytest.mark.parametrize(
+    "code, expected",
+    [
+        ('"""Help texts."""\ntopics = {"assert": "The assert statement\\n"\n          "def f(): pass\\n"}\n', True),
+        ("SIZES = [1, -2, 3 + 4]\nNAMES = ('a', 'b')\nBOTH = SIZES, NAMES\n", True),
+        ('MU: "threading.Lock" = None\n', False),  # an annotation can type a global as a lock
+        ("CODES = {'a': 1}\n\n\ndef lookup(key):\n    return CODES[key]\n", False),
+        ("import threading\nLOCKS = {}\n", False),
+        ("HANDLER = print\nTABLE = dict(a=1)\n", False),  # a call: not literal data
+        ("TABLE = {'a': (lambda: 1)}\n", False),
+        ("ALIAS = other.LOCK\n", False),
+        ("x = {'a': 1\n", False),  # does not parse: libcst reports it
+    ],
+)
+def test_only_data_is_literal_assignments(code, expected):
+    assert only_data(code.encode()) is expected
