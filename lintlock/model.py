@@ -152,7 +152,10 @@ class Call:
     # coroutine, kept in a name or a collection (`task = asyncio.create_task(self._co())`), is
     # awaited here (`await task`, `gather(*coros)`), which runs only a coroutine function's body
     runs: CallRuns = "call"
-    made: int = -1  # "awaits": the site of the call that made the coroutine
+    # the site of the call that made the work this call runs or hands on: "awaits", the coroutine awaited;
+    # `asyncio.run_coroutine_threadsafe(coro, loop)`, the coroutine sent; `self._futures.append(pool.submit(f))`,
+    # the submit whose future is kept (lintlock.summarize.spawned.Spawned.handed_on)
+    made: int = -1
     done: bool = False  # the receiver is known to be finished here (`if future.done(): future.result()`)
 
 
