@@ -54,7 +54,7 @@ class BlockingWaitUnderLock:
 
     def check(self, program: Program) -> Iterator[Diagnostic]:
         table = program.knowledge.blocking
-        writes, calls = self._uses(program)
+        writes, calls, kept = self._uses(program)
         for _name, fn, path in program.each_function():
             reported = set()  # sites: a wait for several futures (`wait(fs)`) is one event per future
             for event in fn.events:
@@ -64,7 +64,7 @@ class BlockingWaitUnderLock:
                 if not held:
                     continue
                 site = Site(path, event.site)
-                found = self._check_call(program, table, fn, event, held, writes, calls, site)
+                found = self._check_call(program, table, fn, event, held, writes, calls, kept, site)
                 if found is not None:
                     reported.add(event.site)
                     related: Tuple[Tuple[Site, str], ...] = (
@@ -78,15 +78,22 @@ class BlockingWaitUnderLock:
                     yield Diagnostic(self.code, site, found, related, lock=found.held.text)
 
     @staticmethod
-    def _uses(program: Program) -> Tuple[Dict[str, List[Use]], Dict[Tuple[str, str], List[Use]]]:
-        """Where every field is written (`self._done = ...`) and its methods called (`self._evt.set()`)."""
+    def _uses(program: Program) -> Tuple[Dict[str, List[Use]], Dict[Tuple[str, str], List[Use]], Dict[str, List[Use]]]:
+        """Where every field is written (`self._done = ...`) and its methods called (`self._evt.set()`); and
+        where futures are kept in it (`self._futures = [pool.submit(f) ...]`, `self._futures.append(pool.submit(f))`:
+        the event's `made` names the submit)."""
         writes: Dict[str, List[Use]] = {}
         calls: Dict[Tuple[str, str], List[Use]] = {}
+        kept: Dict[str, List[Use]] = {}
         for name, fn, _ in program.each_function():
             for event in fn.events:
                 if not isinstance(event, Call) or event.target.receiver is None:
                     continue
                 receiver = event.target.receiver
+                collection = _kept_in(event)
+                field = program.field_id(fn, collection) if collection is not None else None
+                if field is not None:
+                    kept.setdefault(field, []).append((name, event))
                 if event.target.kind == "attr" and event.target.writes:
                     if fn.name == "__init__":
                         continue  # construction happens before any other thread can wait
@@ -97,10 +104,10 @@ class BlockingWaitUnderLock:
                     field = program.field_id(fn, receiver)
                     if field is not None:
                         calls.setdefault((field, event.target.name), []).append((name, event))
-        return writes, calls
+        return writes, calls, kept
 
     def _check_call(
-        self, program: Program, table, fn: FunctionSummary, event: Call, held: Dict[str, HeldLock], writes, calls, site: Site
+        self, program: Program, table, fn: FunctionSummary, event: Call, held: Dict[str, HeldLock], writes, calls, kept, site: Site
     ) -> Optional[BlockedWakerMessage]:
         target = event.target
         if target.kind == "global" and program.resolve(target.name) in table.sleeps:
@@ -109,7 +116,7 @@ class BlockingWaitUnderLock:
         if wait is None:
             stored = _stored_collection(program, fn, event)
             if stored is not None:
-                return _waits_stored(program, fn, stored[0], held, calls, site, stored[1])
+                return _waits_stored(program, fn, stored[0], held, kept.get(program.field_id(fn, stored[0]), []), site, stored[1])
             return _joins_itself(program, table, fn, event, held, site)
         spec, value, timed, made = wait
         candidates = _not_released(program, fn, spec, event, held)
@@ -583,20 +590,20 @@ def _waits_for_all(args: Args) -> bool:
     return all(path is not None and path.text().endswith("ALL_COMPLETED") for name, path in args.keywords if name == "return_when")
 
 
-def _waits_stored(program: Program, fn: FunctionSummary, collection: LockPath, candidates, calls, site: Site, one_call: bool) -> Optional[BlockedWakerMessage]:
-    """The futures kept in `collection` (`self._futures.append(pool.submit(self._work))` in any method of the
-    object: the summary's `made` names the submit) are waited for: one whose work takes a held lock never
-    ends. Not those waited for where they were submitted (done by then), nor a process pool's.
-    `one_call`: only when every future kept there is of one submit call."""
-    field = program.field_id(fn, collection)
+def _waits_stored(
+    program: Program, fn: FunctionSummary, collection: LockPath, candidates, kept: List[Use], site: Site, one_call: bool
+) -> Optional[BlockedWakerMessage]:
+    """The futures kept in `collection` (`kept`: `self._futures.append(pool.submit(self._work))`,
+    `self._futures = [pool.submit(...) ...]` in any method of the object) are waited for: one whose work
+    takes a held lock never ends. Not those waited for where they were submitted (done by then), nor a
+    process pool's. `one_call`: only when every future kept there is of one submit call."""
     table = program.knowledge.blocking
-    kept = sorted((use for method in _KEEPS for use in calls.get((field, method), [])), key=lambda use: (use[0], use[1].site))
     if one_call and len(kept) != 1:
         return None
-    for adder, add in kept:
-        caller = program.functions[adder]
-        submit = program.event_at(caller, add.made) if add.made >= 0 else None
-        if not isinstance(submit, Call) or not _named_here(program, caller, add.target.receiver) or _collected(program, caller, submit):
+    for keeper, keep in sorted(kept, key=lambda use: (use[0], use[1].site)):
+        caller = program.functions[keeper]
+        submit = program.event_at(caller, keep.made)
+        if not isinstance(submit, Call) or not _named_here(program, caller, _kept_in(keep)) or _collected(program, caller, submit):
             continue  # not a future of this object's own collection, or done already
         spec = table.wait_for(_future_type(program, table, caller, submit), "result")
         if spec is None or not spec.wakers or program.callees(caller, submit):
@@ -607,6 +614,16 @@ def _waits_stored(program: Program, fn: FunctionSummary, collection: LockPath, c
         if found is not None:
             return replace(found, handed=f"kept in {collection.text()}, submitted")
     return None
+
+
+def _kept_in(event: Call) -> Optional[LockPath]:
+    """The collection an event keeps futures in (`self._futures` of `self._futures = [pool.submit(f) ...]` or
+    `self._futures.append(pool.submit(f))`: its `made` names the submit); None: it keeps none."""
+    target = event.target
+    receiver = target.receiver
+    if receiver is None or event.made < 0 or event.runs != "call" or not (target.writes or target.name in _KEEPS):
+        return None
+    return LockPath(receiver.base, receiver.attrs + (target.name,), receiver.scope) if target.writes else receiver
 
 
 def _collected(program: Program, fn: FunctionSummary, submit: Call) -> bool:

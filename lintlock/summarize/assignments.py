@@ -105,7 +105,8 @@ class Assignments:
         if frame.cls is not None and obj.scope == "local" and obj.base == frame.self_name and not obj.attrs:
             self._declare_instance_attribute(target.attr.value, value, annotation, frame)
         if obj.scope == "local":
-            self.expressions.emit_call(target, Target("attr", target.attr.value, obj, writes=True), Args(), frame, held)
+            made = self.expressions.spawned.kept(value, frame) if value is not None else -1  # `self._futures = [pool.submit(f) ...]`
+            self.expressions.emit_call(target, Target("attr", target.attr.value, obj, writes=True), Args(), frame, held, made=made)
         self.expressions.facts.store(target, value, frame)
         return held
 

@@ -135,13 +135,22 @@ class Spawned:
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value in _ADDS and positional:
             kept = self.names.path(func.value, frame)
-            futures = self.of(positional[-1].value, frame).futures if kept is not None and kept.attrs else ()
-            return futures[0].site if len(futures) == 1 else -1
-        last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
-        if last != "run_coroutine_threadsafe" or not positional or positional[0] is not node.args[0] or self.names.qualify(func, frame) not in _SENDS_COROUTINE:
-            return -1  # (the name first: most calls are not this one)
+            return self.kept(positional[-1].value, frame) if kept is not None and kept.attrs else -1
+        if not positional or positional[0] is not node.args[0] or not self._sends(func, frame):
+            return -1
         coroutines = self.of(positional[0].value, frame).coroutines
         return coroutines[0].site if len(coroutines) == 1 else -1
+
+    def _sends(self, func: cst.BaseExpression, frame: Frame) -> bool:
+        """`asyncio.run_coroutine_threadsafe` (its name first: most calls are not this one)."""
+        last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        return last == "run_coroutine_threadsafe" and self.names.qualify(func, frame) in _SENDS_COROUTINE
+
+    def kept(self, value: cst.BaseExpression, frame: Frame) -> int:
+        """The site of the one submit call whose futures `value` holds (`pool.submit(f)`, `[pool.submit(f, x) for x in xs]`,
+        a local holding them), as an attribute keeps them; -1: none, or several."""
+        sites = {future.site for future in self.of(value, frame).futures}
+        return sites.pop() if len(sites) == 1 else -1
 
     def _coroutines(self, arg: cst.Arg, frame: Frame) -> Work:
         if arg.star:

@@ -114,3 +114,30 @@ class Quiet:
             wait(self._futures)
             wait(self._done)
             wait(self._remote)
+
+
+class Assigned:
+    """A list of futures assigned to the attribute (in __init__ too), waited for in another method."""
+
+    def __init__(self, items):
+        self._lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(2)
+        self._futures = [self._pool.submit(self._work, n) for n in items]
+        self._free = []
+
+    def _work(self, n=0):
+        with self._lock:
+            return n
+
+    def _quick(self, n=0):
+        return n
+
+    def restart(self, items):
+        futures = [self._pool.submit(self._work, n) for n in items]
+        self._futures = futures
+        self._free = [self._pool.submit(self._quick, n) for n in items]
+
+    def drain(self):
+        with self._lock:
+            wait(self._futures)  # error: LL103
+            wait(self._free)
