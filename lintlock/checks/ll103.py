@@ -496,7 +496,8 @@ def _handed_over(program: Program, fn: FunctionSummary, spec: WaitSpec, value: V
     submitting = program.event_at(fn, made) if made >= 0 else None
     if slot == "0" and isinstance(submitting, Call) and program.callees(fn, submitting):
         return []  # a submit() of the tree's own: what it runs, and when, is its business
-    args = _submitted_args(submitting) if slot == "0" and isinstance(submitting, Call) else _NO_ARGS
+    # what `pool.submit(f, *args)` calls f with (`pool.map(f, xs)`: the elements of xs, not followed)
+    args = _submitted_args(submitting) if slot == "0" and isinstance(submitting, Call) and submitting.target.name == "submit" else _NO_ARGS
     return _handed(program, fn, path, made, slot, args=args)
 
 

@@ -313,9 +313,15 @@ class Spawned:
             frame.events.append(Call(site=site, target=target, args=Args(), held=held, loop=_loop(frame), free=tuple(frame.free)))
 
     def submitted_to(self, pool: LockPath, frame: Frame, since: int = 0) -> Tuple[Call, ...]:
-        """The calls this function submitted to `pool` so far (`pool.submit(f, ...)`), from its event `since` on."""
-        submits = (e for e in frame.events[since:] if isinstance(e, Call) and e.target.kind == "method" and e.target.name == "submit")
+        """The calls this function submitted to `pool` so far (`pool.submit(f, ...)`, and `pool.map(f, xs)`
+        whose results were not iterated where it was called: map() submits every call at once), from its
+        event `since` on."""
+        submits = (e for e in frame.events[since:] if isinstance(e, Call) and e.target.kind == "method" and _submits(e))
         return tuple(e for e in submits if e.target.receiver == pool and e.site not in self._done)
+
+
+def _submits(event: Call) -> bool:
+    return event.target.name == "submit" or (event.target.name == "map" and event.runs == "call")
 
 
 def finished_in(test: cst.BaseExpression, frame: Frame, names: Names) -> List[LockPath]:
