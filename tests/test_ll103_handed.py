@@ -70,9 +70,12 @@ def test_futures_kept_in_an_attribute_and_waited_as_a_collection():
 
 def test_pool_map_is_waited_for_by_leaving_the_pool_or_its_shutdown():
     found = _messages("executor_map_exit.py", folder="ll103")
-    assert [(line, code) for line, code, _ in found] == [(20, "LL103"), (27, "LL103"), (45, "LL103")]
+    assert [(line, code) for line, code, _ in found] == [(20, "LL103"), (27, "LL103"), (45, "LL103"), (75, "LL103")]
     assert found[0][2].startswith(
         "leaving `with ThreadPoolExecutor(2) as pool` blocks while holding self._lock (acquired at line 19) until the submitted "
         "call returns; but Batch._work (handed over at line 21) takes Batch._lock on its way (at line 12)"
     )
     assert "but Batch._work (handed over at line 44) takes Batch._lock" in found[2][2]
+    # a pool kept in an attribute, mapped on in another method (not where its results are iterated)
+    assert found[3][0] == 75
+    assert "but Service._work (handed over at line 68) takes Service._lock" in found[3][2]

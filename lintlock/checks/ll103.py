@@ -529,13 +529,14 @@ def _pending(program: Program, fn: FunctionSummary, event: Call, candidates: Dic
     if field is None or receiver is None:
         return None  # a local pool: its submits in this function are waited for in its summary (summarize.spawned)
     table = program.knowledge.blocking
-    for submitter, submit in calls.get((field, "submit"), []):
+    mapped = [use for use in calls.get((field, "map"), []) if use[1].runs == "call"]  # results not iterated there
+    for submitter, submit in calls.get((field, "submit"), []) + mapped:
         caller = program.functions[submitter]
-        spec = table.wait_for(_future_type(program, table, caller, submit), "result")
+        spec = table.wait_for(_future_type(program, table, caller, submit, "." + submit.target.name), "result")
         if spec is None or not spec.wakers or _collected(program, caller, submit):
             continue  # its result is waited for where it is submitted: done before any shutdown
         path = submit.args.positional[0] if submit.args.positional else None
-        works = _handed(program, caller, path, submit.site, "0", args=_submitted_args(submit))
+        works = _handed(program, caller, path, submit.site, "0", args=_submitted_args(submit) if submit.target.name == "submit" else _NO_ARGS)
         if not (_named_here(program, fn, receiver) and _named_here(program, caller, submit.target.receiver)):
             works = [Work(work.callee, work.passed) for work in works]  # another object's pool: its work's objects are not ours
         found = _runs_callees(program, fn, works, spec, candidates, site)

@@ -50,3 +50,31 @@ class Batch:
             with self._lock:
                 results = pool.map(self._work, items)
         return list(results)
+
+
+class Service:
+    """A pool kept in an attribute: its shutdown() waits for what any method mapped on it."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(2)
+        self._results = None
+
+    def _work(self, n=0):
+        with self._lock:
+            return n
+
+    def start(self, items):
+        self._results = self._pool.map(self._work, items)
+
+    def start_iterated(self, items):
+        return list(self._pool.map(self._work, items))
+
+    def stop(self):
+        with self._lock:
+            self._pool.shutdown()  # error: LL103
+
+    def stop_later(self):
+        with self._lock:
+            pool = self._pool
+        pool.shutdown()
