@@ -496,13 +496,14 @@ def _handed_over(program: Program, fn: FunctionSummary, spec: WaitSpec, value: V
     submitting = program.event_at(fn, made) if made >= 0 else None
     if slot == "0" and isinstance(submitting, Call) and program.callees(fn, submitting):
         return []  # a submit() of the tree's own: what it runs, and when, is its business
-    # what `pool.submit(f, *args)` calls f with (`pool.map(f, xs)`: the elements of xs, not followed)
-    args = _submitted_args(submitting) if slot == "0" and isinstance(submitting, Call) and submitting.target.name == "submit" else _NO_ARGS
+    args = _submitted_args(submitting) if slot == "0" and isinstance(submitting, Call) else _NO_ARGS
     return _handed(program, fn, path, made, slot, args=args)
 
 
 def _submitted_args(submit: Call) -> Args:
-    """What `pool.submit(f, *args, **kwargs)` calls f with."""
+    """What `pool.submit(f, *args, **kwargs)` calls f with (`pool.map(f, xs)`: the elements of xs, not followed)."""
+    if submit.target.name != "submit":
+        return _NO_ARGS
     args = submit.args
     return Args(args.positional[1:], args.keywords, args.starred)
 
@@ -536,7 +537,7 @@ def _pending(program: Program, fn: FunctionSummary, event: Call, candidates: Dic
         if spec is None or not spec.wakers or _collected(program, caller, submit):
             continue  # its result is waited for where it is submitted: done before any shutdown
         path = submit.args.positional[0] if submit.args.positional else None
-        works = _handed(program, caller, path, submit.site, "0", args=_submitted_args(submit) if submit.target.name == "submit" else _NO_ARGS)
+        works = _handed(program, caller, path, submit.site, "0", args=_submitted_args(submit))
         if not (_named_here(program, fn, receiver) and _named_here(program, caller, submit.target.receiver)):
             works = [Work(work.callee, work.passed) for work in works]  # another object's pool: its work's objects are not ours
         found = _runs_callees(program, fn, works, spec, candidates, site)
