@@ -19,7 +19,7 @@ When unsure whether two locks are the same object, lintlock does not claim they 
 
 from __future__ import annotations
 
-from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from .knowledge import Knowledge, LockKind, knowledge_for
 from .model import Acquire, Call, Event, FunctionSummary, Held, LockPath, ModuleSummary, Site, Value
@@ -170,12 +170,22 @@ class Program:
 
     # -- reachability (program/reach.py) ---------------------------------------
 
+    def reach_of(self, name: str) -> Mapping[Key, Hop]:
+        """The locks a function may acquire when called, by key in its frame (worked out on demand)."""
+        return self.reachability.locks_of(name)
+
+    def class_reach_of(self, name: str) -> Mapping[str, Hop]:
+        """The locks a function may acquire when called, by class-level identity."""
+        return self.reachability.class_locks_of(name)
+
     @property
     def reach(self) -> Dict[str, Dict[Key, Hop]]:
+        """`reach_of` every function: works out the whole program (rules ask `reach_of`)."""
         return self.reachability.reach
 
     @property
     def class_reach(self) -> Dict[str, Dict[str, Hop]]:
+        """`class_reach_of` every function: works out the whole program."""
         return self.reachability.class_reach
 
     def chain(self, fn_name: str, key: Key) -> List[Tuple[str, Hop]]:
@@ -194,6 +204,11 @@ class Program:
         return self.reachability.held_ids(fn, held)
 
     # -- locks passed as arguments (program/passed.py) ---------------------------
+
+    def may_pass(self, call: Call) -> bool:
+        """Whether a call can hand its callee an object of the caller's other than as its receiver,
+        decided without resolving it (else `taken_through` and `orders_through` find nothing)."""
+        return self.passed.may_pass(call)
 
     def taken_through(self, fn: FunctionSummary, edge: Edge) -> List[PassedLock]:
         """The locks a call takes through the objects it passes (`transfer(self._a, self._b)`),

@@ -175,7 +175,7 @@ class SelfDeadlock:
     @staticmethod
     def _call(program: Program, fn: FunctionSummary, event: Call, held) -> Optional[SelfDeadlockMessage]:
         for edge in program.callees(fn, event, overrides=True):
-            reach = program.reach.get(edge.callee, {})
+            reach = program.reach_of(edge.callee)
             for callee_key in reach:
                 key = program.map_key(fn, edge, callee_key)
                 if key not in held:
@@ -252,7 +252,7 @@ def _split_fields(program: Program, fn: FunctionSummary, event: Call, key: Key, 
     for edge in program.callees(fn, event, overrides=True):
         if edge.why != "direct":
             continue  # a stored function or an override: renaming the call would change what it runs
-        for callee_key in program.reach.get(edge.callee, {}):
+        for callee_key in program.reach_of(edge.callee):
             if program.map_key(fn, edge, callee_key) == key:
                 hops = program.chain(edge.callee, callee_key)
                 if _made_by_property(program.functions[edge.callee]) and len(hops) > 1:

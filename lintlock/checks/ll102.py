@@ -181,7 +181,7 @@ def _taken(program: Program, fn: FunctionSummary, event, path: str) -> List[Take
     taken = []
     for edge in edges:
         flow = edge.origin if edge.why == "value flow" else None
-        for lock_id in program.class_reach.get(edge.callee, {}):
+        for lock_id in program.class_reach_of(edge.callee):
             hops = program.class_chain(edge.callee, lock_id)
             last_fn, last_hop = hops[-1]
             names = tuple(program.short_name(f) for f, _ in hops)
@@ -195,7 +195,9 @@ def _record_passed(
     found: Dict[Tuple[str, str], OrderWitness], program: Program, name: str, fn: FunctionSummary, event: Call, held: Dict[str, HeldLock], site: Site
 ) -> None:
     """The callee holds one lock it was passed and takes another (`transfer(self._a, self._b)`): an
-    order at this call, whatever the caller holds."""
+    order at this call, whatever the caller holds. Only calls that can pass an object are resolved."""
+    if not program.may_pass(event):
+        return
     for edge in program.callees(fn, event):
         for order in program.orders_through(fn, edge):
             if order.first in held or order.second in held:

@@ -1,11 +1,17 @@
 """Reachability: which locks a function may acquire when called (bottom-up over the
 strongly connected components of the call graph), how (the chain of calls), and which
-locks are held at an event (`with`, acquire(), context-manager helpers, decorators)."""
+locks are held at an event (`with`, acquire(), context-manager helpers, decorators).
+
+Worked out on demand, for the functions asked about and all they reach: the rules ask about
+the callees of calls made under a lock (and of calls passing locks), so the calls of the rest
+of the program are never resolved. A function's tables depend only on the call graph below
+it, so they are the same whichever function was asked about first."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
+from types import MappingProxyType
+from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from ..model import Acquire, Args, Call, FunctionSummary, Held, LockPath, Site
 from .calls import Calls, Edge, Receiver
@@ -40,6 +46,7 @@ _ENTER_ACQUIRE = _ENTER + ("acquire",)  # what `obj.acquire()` may run (__enter_
 
 ReachTable = Dict[str, Dict[Key, Hop]]
 ClassReachTable = Dict[str, Dict[str, Hop]]
+_NOTHING: Mapping = MappingProxyType({})  # what a name that is no function reaches
 
 
 class Reach:
@@ -47,24 +54,47 @@ class Reach:
         self.index = index
         self.locks = locks
         self.calls = calls
-        self._reach: Optional[ReachTable] = None
+        self._reach: ReachTable = {}  # the functions worked out so far, and all they reach
         self._class_reach: ClassReachTable = {}
         self._acquire_edges: Dict[str, List[Edge]] = {}
 
+    def locks_of(self, name: str) -> Mapping[Key, Hop]:
+        """The locks a function may acquire when called, by key in its own frame (same object,
+        for LL101), each with its first hop; nothing for a name that is no function."""
+        self._ensure(name)
+        return self._reach.get(name, _NOTHING)
+
+    def class_locks_of(self, name: str) -> Mapping[str, Hop]:
+        """The locks a function may acquire when called, by class-level identity (LL102, LL103)."""
+        self._ensure(name)
+        return self._class_reach.get(name, _NOTHING)
+
     @property
     def reach(self) -> ReachTable:
-        """Locks by key in each function's own frame (same object, for LL101)."""
-        if self._reach is None:
-            self._reach = {}
-            for component in components(sorted(self.index.functions), lambda name: [e.callee for e in self._edges(name)]):
-                self._component_reach(component, self._reach)
+        """`locks_of` of every function (works out the whole program: for tools and tests)."""
+        self._ensure_all(sorted(self.index.functions))
         return self._reach
 
     @property
     def class_reach(self) -> ClassReachTable:
-        """Locks by class-level identity, through any call (for LL102/LL103)."""
-        _ = self.reach  # computes the class table too
+        """`class_locks_of` of every function (works out the whole program)."""
+        self._ensure_all(sorted(self.index.functions))
         return self._class_reach
+
+    def _ensure(self, name: str) -> None:
+        if name not in self._reach and name in self.index.functions:
+            self._ensure_all([name])
+
+    def _ensure_all(self, names: List[str]) -> None:
+        """Work out names and all they reach, bottom-up over the components of the call graph
+        below them. What is worked out already reaches only what is worked out already, so it is
+        left out of the graph walked (it is in no component with what is not)."""
+        roots = [name for name in names if name not in self._reach]
+        for component in components(roots, self._successors):
+            self._component_reach(component, self._reach)
+
+    def _successors(self, name: str) -> List[str]:
+        return [edge.callee for edge in self.edges(name) if edge.callee not in self._reach]
 
     def _component_reach(self, component: List[str], reach: ReachTable) -> None:
         for name in component:
@@ -73,10 +103,10 @@ class Reach:
         while changed:
             changed = False
             for name in component:
-                for edge in self._edges(name):
+                for edge in self.edges(name):
                     changed |= self._through(self.index.functions[name], edge, reach)
 
-    def _edges(self, name: str) -> List[Edge]:
+    def edges(self, name: str) -> List[Edge]:
         """The calls of a function, and `obj.acquire()` where obj's class is in the tree: a
         wrapper whose acquire() takes an inner lock (`with obj:` calls __enter__, a call already)."""
         edges = self._acquire_edges.get(name)
@@ -127,7 +157,7 @@ class Reach:
         changed = False
         mine = reach[fn.qualname]
         free = self.locks.free_keys(fn, self.index.event_at(fn, edge.site))
-        for key in list(reach.get(edge.callee, {})):
+        for key in list(reach.get(edge.callee, {})):  # the callee is in this component or below it: worked out
             mapped = self.calls.map_key(fn, edge, key)
             if mapped is not None and mapped not in mine and mapped not in free:
                 mine[mapped] = Hop(edge.site, edge.callee, key)
@@ -141,11 +171,13 @@ class Reach:
 
     def chain(self, fn_name: str, key: Key) -> List[Tuple[str, Hop]]:
         """The hops from fn to the acquisition of key: [(function, hop), ...]."""
-        return _hops(self.reach, fn_name, key)
+        self._ensure(fn_name)  # and so every function on the way
+        return _hops(self._reach, fn_name, key)
 
     def class_chain(self, fn_name: str, lock_id: str) -> List[Tuple[str, Hop]]:
         """The hops from fn to an acquisition of the class-level lock (LL102, LL103)."""
-        return _hops(self.class_reach, fn_name, lock_id)
+        self._ensure(fn_name)
+        return _hops(self._class_reach, fn_name, lock_id)
 
     # -- held locks -------------------------------------------------------
 
@@ -263,7 +295,7 @@ def _hops(table: Dict[str, Dict], fn_name: str, key: object) -> List[Tuple[str, 
     return hops
 
 
-def components(roots: List[str], successors_of) -> List[List[str]]:
+def components(roots: List[str], successors_of: Callable[[str], List[str]]) -> List[List[str]]:
     """Strongly connected components, callees before callers (iterative Tarjan)."""
     index: Dict[str, int] = {}
     low: Dict[str, int] = {}
