@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Set, Tuple
 
 from .link import Program
-from .model import Acquire, Call, Decorator, Flow, FunctionSummary, LockPath, Value
+from .model import Acquire, Call, Decorator, Flow, FunctionSummary, Held, LockPath, Value
 
 # The identifiers a file that creates or takes a lock says (as whole identifiers:
 # `FooSemaphoreBar` or `block` say nothing).
@@ -157,18 +157,61 @@ def only_data(data: bytes) -> bool:
     return all(isinstance(node, _DATA_NODES) for node in ast.walk(tree))
 
 
-def learned_names(program: Program) -> Set[Learned]:
+class Holding:
+    """Whether the locks an event is made under (its `held` entries) can be any, read as the rules'
+    held_locks reads them: a lock or an object named (`with self._mu:`) can be; `with helper():`
+    holds what a @contextmanager helper holds at its yield, so a call that resolves by name to no
+    such helper, or to nothing in the project (`open()`), holds nothing: no finding starts under
+    it, on demand or with --full. Anything else (a call value flow resolves, a name in a module not
+    parsed yet) may hold one. `tree`: every module of the project, parsed or not (None: all are)."""
+
+    def __init__(self, program: Program, tree: Optional[FrozenSet[str]] = None) -> None:
+        self.program, self.tree = program, tree
+        self._helpers: Dict[Tuple[str, int], bool] = {}
+
+    def any(self, fn: FunctionSummary, held: Iterable[Held]) -> bool:
+        return any(entry.via_call is None or self._helper_may_hold(fn, entry.via_call) for entry in held)
+
+    def _helper_may_hold(self, fn: FunctionSummary, site: int) -> bool:
+        key = (fn.qualname, site)
+        known = self._helpers.get(key)
+        if known is None:
+            known = self._helpers[key] = self._may_hold(fn, site)
+        return known
+
+    def _may_hold(self, fn: FunctionSummary, site: int) -> bool:
+        program = self.program
+        call = program.event_at(fn, site)
+        if not isinstance(call, Call):
+            return False  # what held_locks makes of it too
+        if call.target.kind not in ("global", "local"):
+            return True  # a method: its receiver's class may be known only with more code
+        edges = program.callees(fn, call)
+        if edges:
+            return any(edge.why != "direct" or program.is_context_manager(program.functions[edge.callee]) for edge in edges)
+        if call.target.kind == "local":
+            return True  # a parameter or a value: only value flow, with more code, can tell
+        resolved = program.resolve(call.target.name)
+        return resolved not in program.classes and self._in_tree(resolved)  # a class is no @contextmanager
+
+    def _in_tree(self, name: str) -> bool:
+        parts = name.split(".")
+        return self.tree is None or any(".".join(parts[:end]) in self.tree for end in range(1, len(parts) + 1))
+
+
+def learned_names(program: Program, holding: Optional[Holding] = None) -> Set[Learned]:
     """Names through which other files can take a lock without saying "Lock": the
     attributes and globals that hold locks (`self._mu`), in-tree lock factories,
     decorators, context managers and acquire helpers that lock for their caller, classes
     whose `__enter__` locks, the attributes of the lock table's classes (`handler.lock`),
     and the callbacks of value flow (callback_names), the constructors and functions whose
     locks their callers decide (decided_by_callers)."""
+    holding = holding or Holding(program)
     names = _lock_holders(program)
-    names.update(Learned(_said_as(fn)) for fn in program.functions.values() if _locks_for_caller(program, fn))
+    names.update(Learned(_said_as(fn)) for fn in program.functions.values() if _locks_for_caller(program, fn, holding))
     kinds = program.knowledge.kinds
     names.update(Learned(n.rpartition(".")[2], ATTRIBUTE) for n in kinds if n.rpartition(".")[0] in kinds)
-    return names | callback_names(program) | decided_by_callers(program)
+    return names | callback_names(program, holding) | decided_by_callers(program)
 
 
 def decided_by_callers(program: Program) -> Set[Learned]:
@@ -222,7 +265,7 @@ def _lock_holders(program: Program) -> Set[Learned]:
     return names
 
 
-def _locks_for_caller(program: Program, fn: FunctionSummary) -> bool:
+def _locks_for_caller(program: Program, fn: FunctionSummary, holding: Holding) -> bool:
     """A lock factory, an acquire helper, a locking context manager or decorator."""
     if fn.returns_value is not None and program.is_lock_value(fn.returns_value):
         return True
@@ -232,7 +275,9 @@ def _locks_for_caller(program: Program, fn: FunctionSummary) -> bool:
     if fn.yield_held and program.is_context_manager(fn):
         return True
     wrapper = program.functions.get(fn.returns_local) if fn.returns_local else None
-    return wrapper is not None and any(isinstance(e, Call) and e.held and e.target.kind == "local" and e.target.name in fn.params for e in wrapper.events)
+    return wrapper is not None and any(
+        isinstance(e, Call) and e.target.kind == "local" and e.target.name in fn.params and holding.any(wrapper, e.held) for e in wrapper.events
+    )
 
 
 def _dunder(name: str) -> bool:
@@ -248,7 +293,7 @@ def _said_as(fn: FunctionSummary) -> str:
 Holder = Tuple[Optional[str], str]
 
 
-def callback_names(program: Program) -> Set[Learned]:
+def callback_names(program: Program, holding: Optional[Holding] = None) -> Set[Learned]:
     """Value flow: a file that registers a callback matters even when it says nothing about locks.
     The attributes whose functions are called (or iterated and called) while a lock is held, as a
     file that registers into them says them (`obj.on_event = fn`, `obj._callbacks.append(fn)`), and
@@ -256,8 +301,9 @@ def callback_names(program: Program) -> Set[Learned]:
     (`subscribe(fn)`; a class, for its constructor)."""
     callables: Set[Holder] = set()
     containers: Set[Holder] = set()
+    holding = holding or Holding(program)
     for fn in program.functions.values():
-        called, iterated = _called_under_lock(program, fn)
+        called, iterated = _called_under_lock(program, fn, holding)
         callables |= called
         containers |= iterated
     names = {Learned(attr, ASSIGNED) for _, attr in callables} | {Learned(attr, STORED) for _, attr in containers}
@@ -286,11 +332,11 @@ def _related(program: Program, one: str, other: str) -> bool:
     return one in program.mro(other) or other in program.mro(one)
 
 
-def _called_under_lock(program: Program, fn: FunctionSummary) -> Tuple[Set[Holder], Set[Holder]]:
+def _called_under_lock(program: Program, fn: FunctionSummary, holding: Holding) -> Tuple[Set[Holder], Set[Holder]]:
     """(attributes holding a function, attributes holding functions) that fn calls while holding
     a lock: `self.on_event(...)`; `self._handlers[name](...)`, `for cb in self._callbacks: cb()`."""
     callables: Set[Holder] = set()
-    locked = [e for e in fn.events if isinstance(e, Call) and e.held]
+    locked = [e for e in fn.events if isinstance(e, Call) and e.held and holding.any(fn, e.held)]
     containers = _iterated_under_lock(program, fn, {e.target.name for e in locked if e.target.kind == "local"})
     for call in locked:
         receiver = call.target.receiver
@@ -334,10 +380,10 @@ def _value_names(values: Iterable[Value]) -> List[str]:
     return [name for value in values for name in ("" if value.method else value.callee or "", value.annotation or "")]
 
 
-def _names(program: Program, fn: FunctionSummary, held_only: bool = False) -> List[str]:
+def _names(program: Program, fn: FunctionSummary, held_only: Optional[Holding] = None) -> List[str]:
     """Qualified names the analysis of fn may need to resolve (held_only: of the calls made
     while holding a lock, and the types that resolve any call)."""
-    names = [e.target.name for e in fn.events if isinstance(e, Call) and e.target.kind == "global" and (e.held or not held_only)]
+    names = [e.target.name for e in fn.events if isinstance(e, Call) and e.target.kind == "global" and (not held_only or held_only.any(fn, e.held))]
     names += _value_names(v for _, v in fn.local_values)
     names += [t for _, t in fn.param_types] + list(filter(None, map(Decorator.global_name, fn.decorators)))
     cls = program.classes.get(fn.cls) if fn.cls else None
@@ -346,14 +392,15 @@ def _names(program: Program, fn: FunctionSummary, held_only: bool = False) -> Li
     return [n for n in names if n and not n.startswith((".", "<", "builtins."))]
 
 
-def seeds(program: Program, paths: Iterable[str]) -> Set[str]:
+def seeds(program: Program, paths: Iterable[str], holding: Optional[Holding] = None) -> Set[str]:
     """Functions (in these files) that hold a lock somewhere, or lock for their caller: what they
     call while holding it can matter (held_callees), not everything they call."""
     wanted = set(paths)
+    holding = holding or Holding(program)
     return {
         name
         for name, fn in program.functions.items()
-        if program.path_of[name] in wanted and (fn.yield_held or fn.exit_held or any(getattr(event, "held", ()) for event in fn.events))
+        if program.path_of[name] in wanted and (fn.yield_held or fn.exit_held or any(holding.any(fn, getattr(event, "held", ())) for event in fn.events))
     }
 
 
@@ -371,16 +418,17 @@ def thread_targets(program: Program, paths: Iterable[str]) -> Set[str]:
     return found
 
 
-def held_callees(program: Program, functions: Iterable[str]) -> Set[str]:
+def held_callees(program: Program, functions: Iterable[str], holding: Optional[Holding] = None) -> Set[str]:
     """What these functions call while holding a lock."""
     found: Set[str] = set()
+    holding = holding or Holding(program)
     for name in functions:
         fn = program.functions.get(name)
         if fn is None:
             continue
         # only the calls made under a lock are resolved: each round links a new program
         for event in fn.events:
-            if isinstance(event, Call) and getattr(program.event_at(fn, event.site), "held", None):
+            if isinstance(event, Call) and event.held and holding.any(fn, event.held):
                 found.update(e.callee for e in program.callees(fn, event))
     return found
 
@@ -410,8 +458,9 @@ def decorator_modules(program: Program, paths: Iterable[str], unloaded: Dict[str
     return modules
 
 
-def needed_modules(program: Program, functions: Iterable[str], unloaded: Dict[str, str], held_only: bool = False) -> Set[str]:
-    """Modules among `unloaded` (module -> path) that the given functions refer to."""
+def needed_modules(program: Program, functions: Iterable[str], unloaded: Dict[str, str], held_only: Optional[Holding] = None) -> Set[str]:
+    """Modules among `unloaded` (module -> path) that the given functions refer to (held_only: the
+    calls they make while holding a lock, as `held_only` reads the held entries, and the types)."""
     wanted: Set[str] = set()
     for name in functions:
         fn = program.functions.get(name)

@@ -371,3 +371,51 @@ def test_a_module_of_literal_data_asked_for_is_not_parsed(tmp_path):
 )
 def test_only_data_is_literal_assignments(code, expected):
     assert only_data(code.encode()) is expected
+
+
+HELD_BY_HELPERS = (
+    "import contextlib\nimport threading\n\nfrom pkg import audit, helpers, quiet_work\n\nLOCK = threading.Lock()\n\n\n"
+    "class Quiet:\n    def __enter__(self):\n        return self\n\n    def __exit__(self, *exc):\n        return False\n\n\n"
+    "@contextlib.contextmanager\ndef locked():\n    with LOCK:\n        yield\n\n\n"
+    "def work(path):\n    with open(path) as fh:\n        audit.record(fh)\n    with Quiet():\n        quiet_work.step()\n"
+    "    with locked():\n        helpers.step()\n\n\n"
+    "def take():\n    with LOCK:\n        return 1\n"
+)
+
+
+def test_a_with_that_holds_no_lock_makes_nothing_it_runs_matter(tmp_path):
+    """`with open(...)` (nothing in the project) and `with Quiet()` (a class, no @contextmanager) hold
+    no lock, as the rules read them: what runs in their body is not parsed for them. `with locked()`,
+    a @contextmanager holding LOCK at its yield, does: helpers.step() reaches take(), an LL101."""
+    calls_take = "from pkg import locking\n\n\ndef {name}(*args):\n    return locking.take()\n"
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/locking.py": HELD_BY_HELPERS,
+        "pkg/audit.py": calls_take.format(name="record"),
+        "pkg/quiet_work.py": calls_take.format(name="step"),
+        "pkg/helpers.py": calls_take.format(name="step"),
+    }
+    assert parsed(tmp_path, files) == {"pkg/locking.py", "pkg/helpers.py"}
+    found = findings(tmp_path, full=False)
+    assert found == findings(tmp_path, full=True)
+    assert [(path, line, code) for path, line, code, _ in found] == [("pkg/locking.py", 29, "LL101")]
+
+
+def test_a_with_of_a_helper_not_parsed_yet_may_hold_a_lock(tmp_path):
+    """`with guards.held():` in a module asked for by nothing yet: it may be a @contextmanager that
+    locks, so what runs in its body is parsed (and here it is one: an LL101 through it)."""
+    locking = (
+        "import threading\n\nfrom pkg import guards, helpers\n\nLOCK = threading.Lock()\n\n\n"
+        "def work():\n    with guards.held():\n        helpers.step()\n\n\n"
+        "def take():\n    with LOCK:\n        return 1\n"
+    )
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/locking.py": locking,
+        "pkg/guards.py": "import contextlib\n\nfrom pkg import locking\n\n\n@contextlib.contextmanager\ndef held():\n    with locking.LOCK:\n        yield\n",
+        "pkg/helpers.py": "from pkg import locking\n\n\ndef step():\n    return locking.take()\n",
+    }
+    assert {"pkg/locking.py", "pkg/helpers.py"} <= parsed(tmp_path, files)
+    found = findings(tmp_path, full=False)
+    assert found == findings(tmp_path, full=True)
+    assert [(path, line, code) for path, line, code, _ in found] == [("pkg/locking.py", 10, "LL101")]
