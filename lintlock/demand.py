@@ -162,12 +162,16 @@ class Holding:
     held_locks reads them: a lock or an object named (`with self._mu:`) can be; `with helper():`
     holds what a @contextmanager helper holds at its yield, so a call that resolves by name to no
     such helper, or to nothing in the project (`open()`), holds nothing: no finding starts under
-    it, on demand or with --full. Anything else (a call value flow resolves, a name in a module not
-    parsed yet) may hold one. `tree`: every module of the project, parsed or not (None: all are)."""
+    it, on demand or with --full. A call value flow resolves, or a method, may hold one.
 
-    def __init__(self, program: Program, tree: Optional[FrozenSet[str]] = None) -> None:
-        self.program, self.tree = program, tree
-        self._helpers: Dict[Tuple[str, int], bool] = {}
+    `unloaded` (module -> path, the files not parsed yet): a helper named in one of them is not
+    known yet: it counts as holding nothing for now and its module is `pending`, to be parsed
+    before the closure ends (then the entry is decided). None: such a helper may hold one."""
+
+    def __init__(self, program: Program, unloaded: Optional[Mapping[str, str]] = None) -> None:
+        self.program, self.unloaded = program, unloaded
+        self.pending: Set[str] = set()
+        self._helpers: Dict[Tuple[str, int], Tuple[bool, Optional[str]]] = {}
 
     def any(self, fn: FunctionSummary, held: Iterable[Held]) -> bool:
         return any(entry.via_call is None or self._helper_may_hold(fn, entry.via_call) for entry in held)
@@ -176,27 +180,37 @@ class Holding:
         key = (fn.qualname, site)
         known = self._helpers.get(key)
         if known is None:
+            self._helpers[key] = (True, None)  # a helper entering itself, meanwhile: may hold
             known = self._helpers[key] = self._may_hold(fn, site)
-        return known
+        may_hold, pending = known
+        if pending is not None:
+            self.pending.add(pending)
+        return may_hold
 
-    def _may_hold(self, fn: FunctionSummary, site: int) -> bool:
+    def _yields_held(self, helper: FunctionSummary) -> bool:
+        """A @contextmanager holding a lock at its yield."""
+        return self.program.is_context_manager(helper) and self.any(helper, helper.yield_held)
+
+    def _may_hold(self, fn: FunctionSummary, site: int) -> Tuple[bool, Optional[str]]:
+        """(may hold a lock, the module to parse before it is known)."""
         program = self.program
         call = program.event_at(fn, site)
         if not isinstance(call, Call):
-            return False  # what held_locks makes of it too
+            return False, None  # what held_locks makes of it too
         if call.target.kind not in ("global", "local"):
-            return True  # a method: its receiver's class may be known only with more code
+            return True, None  # a method: its receiver's class may be known only with more code
         edges = program.callees(fn, call)
         if edges:
-            return any(edge.why != "direct" or program.is_context_manager(program.functions[edge.callee]) for edge in edges)
+            return any(edge.why != "direct" or self._yields_held(program.functions[edge.callee]) for edge in edges), None
         if call.target.kind == "local":
-            return True  # a parameter or a value: only value flow, with more code, can tell
+            return True, None  # a parameter or a value: only value flow, with more code, can tell
         resolved = program.resolve(call.target.name)
-        return resolved not in program.classes and self._in_tree(resolved)  # a class is no @contextmanager
-
-    def _in_tree(self, name: str) -> bool:
-        parts = name.split(".")
-        return self.tree is None or any(".".join(parts[:end]) in self.tree for end in range(1, len(parts) + 1))
+        if resolved in program.classes:
+            return False, None  # a class is no @contextmanager
+        if self.unloaded is None:
+            return True, None
+        # in a module parsed (or that cannot be), or outside the project: what --full finds too
+        return False, _module_of(resolved, self.unloaded, program.modules)
 
 
 def learned_names(program: Program, holding: Optional[Holding] = None) -> Set[Learned]:
@@ -362,7 +376,7 @@ def _holder(program: Program, fn: FunctionSummary, path: LockPath) -> Holder:
     return program.static_class_of_path(fn, LockPath(path.base, path.attrs[:-1], path.scope)), path.attrs[-1]
 
 
-def _module_of(name: str, modules: Dict[str, str], loaded: Optional[Mapping[str, object]] = None) -> Optional[str]:
+def _module_of(name: str, modules: Mapping[str, str], loaded: Optional[Mapping[str, object]] = None) -> Optional[str]:
     """The module (among `modules`, the ones not parsed yet) that a qualified name is defined
     in: its longest prefix that names a module at all. A name in a parsed module needs nothing,
     not even its package's `__init__`."""

@@ -242,19 +242,19 @@ class _Parser:
         program = self.parse(self._code(self.unparsed(demand.Vocabulary(factories))))
         self.syntax = self.store.start_syntax_checks([(p, self.sources[p]) for p in sorted(targets) if p in self.sources and p not in self.results])
         locking = set(self.results)  # files that take locks: their decorators and seeds matter
-        tree = frozenset(f.module for f in self.files.values())
         words: set = set()
         while True:
             # what runs under a lock (what is called while holding one, threads started), and all it calls on
-            holding = demand.Holding(program, tree)
+            unloaded = {f.module: p for p, f in self.files.items() if p in self.sources and p not in self.results}
+            holding = demand.Holding(program, unloaded)
             seeds = demand.seeds(program, locking, holding)
             relevant = demand.reached(program, demand.held_callees(program, seeds, holding) | demand.thread_targets(program, locking))
-            unloaded = {f.module: p for p, f in self.files.items() if p in self.sources and p not in self.results}
             modules = demand.needed_modules(program, relevant, unloaded) | demand.needed_modules(program, seeds, unloaded, held_only=holding)
-            # a module of data is still where its names are defined: asked for, then left out
-            needed = {unloaded[m] for m in modules | demand.decorator_modules(program, locking, unloaded)} - self.data
             # names that take a lock without saying "Lock" (self._mu, @synchronized): files using them lock too
             grown = words | demand.learned_names(program, holding)
+            # and the modules of the `with helper():` not known yet (a module of data is left out)
+            modules |= demand.decorator_modules(program, locking, unloaded) | holding.pending
+            needed = {unloaded[m] for m in modules} - self.data
             more = set()
             if grown != words:
                 # the files left matched none of the names known so far: scan them for the new ones

@@ -401,9 +401,19 @@ def test_a_with_that_holds_no_lock_makes_nothing_it_runs_matter(tmp_path):
     assert [(path, line, code) for path, line, code, _ in found] == [("pkg/locking.py", 29, "LL101")]
 
 
-def test_a_with_of_a_helper_not_parsed_yet_may_hold_a_lock(tmp_path):
-    """`with guards.held():` in a module asked for by nothing yet: it may be a @contextmanager that
-    locks, so what runs in its body is parsed (and here it is one: an LL101 through it)."""
+@pytest.mark.parametrize(
+    "guard, expected",
+    [
+        # a @contextmanager holding LOCK at its yield: what runs in the body matters (an LL101 through it)
+        ("@contextlib.contextmanager\ndef held():\n    with locking.LOCK:\n        yield\n", [("pkg/locking.py", 10, "LL101")]),
+        # a @contextmanager holding nothing, a class: the body holds no lock
+        ("@contextlib.contextmanager\ndef held():\n    yield\n", []),
+        ("class held:\n    def __enter__(self):\n        return self\n\n    def __exit__(self, *exc):\n        return False\n", []),
+    ],
+)
+def test_a_with_of_a_helper_not_parsed_yet_is_decided_once_its_module_is(tmp_path, guard, expected):
+    """`with guards.held():` in a module nothing else asks for: its module is parsed to tell whether
+    it holds a lock; only if it does is what runs in its body parsed."""
     locking = (
         "import threading\n\nfrom pkg import guards, helpers\n\nLOCK = threading.Lock()\n\n\n"
         "def work():\n    with guards.held():\n        helpers.step()\n\n\n"
@@ -412,10 +422,10 @@ def test_a_with_of_a_helper_not_parsed_yet_may_hold_a_lock(tmp_path):
     files = {
         "pkg/__init__.py": "",
         "pkg/locking.py": locking,
-        "pkg/guards.py": "import contextlib\n\nfrom pkg import locking\n\n\n@contextlib.contextmanager\ndef held():\n    with locking.LOCK:\n        yield\n",
+        "pkg/guards.py": "import contextlib\n\nfrom pkg import locking\n\n\n" + guard,
         "pkg/helpers.py": "from pkg import locking\n\n\ndef step():\n    return locking.take()\n",
     }
-    assert {"pkg/locking.py", "pkg/helpers.py"} <= parsed(tmp_path, files)
+    assert parsed(tmp_path, files) == {"pkg/locking.py", "pkg/guards.py"} | ({"pkg/helpers.py"} if expected else set())
     found = findings(tmp_path, full=False)
     assert found == findings(tmp_path, full=True)
-    assert [(path, line, code) for path, line, code, _ in found] == [("pkg/locking.py", 10, "LL101")]
+    assert [(path, line, code) for path, line, code, _ in found] == expected
