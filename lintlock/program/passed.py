@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
-from ..model import Acquire, Call, FunctionSummary, Site
+from ..model import Acquire, Args, Call, FunctionSummary, Site
 from .calls import Calls, Edge
 from .index import Index
 from .locks import Key, Locks
@@ -71,7 +71,7 @@ class PassedLocks:
         passes one, or its receiver may become the first argument of a decorator's wrapper (a
         decorated method) or the first plain parameter of a method whose first one is starred."""
         args = call.args
-        if any(arg is not None for arg in args.positional) or any(arg is not None for _, arg in args.keywords):
+        if _passes_objects(args):
             return True
         members = self._receiver_takers
         if members is None:
@@ -285,3 +285,13 @@ def _names(call: Call, holder: str) -> bool:
         return True
     objects = list(call.args.positional) + [obj for _, obj in call.args.keywords]
     return any(obj is not None and obj.scope == "local" and obj.base == holder for obj in objects)
+
+
+def _passes_objects(args: Args) -> bool:
+    """An argument names an object (a constant, `None` or `0.5`, names none: it holds no lock)."""
+    constants = args.literals
+    for position, obj in enumerate(args.positional):
+        if obj is not None and (position >= len(constants) or constants[position] is None):
+            return True
+    constant_keywords = dict(args.keyword_literals)
+    return any(obj is not None and constant_keywords.get(name) is None for name, obj in args.keywords)

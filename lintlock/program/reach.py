@@ -231,6 +231,8 @@ class Reach:
     def entry_held(self, fn: FunctionSummary) -> List[HeldLock]:
         """Locks a decorator's wrapper holds while it runs the decorated body."""
         result: List[HeldLock] = []
+        if not fn.decorators:
+            return result  # most functions: the rules ask at every event
         for deco, wrapper_name in zip(fn.decorators, map(self.index.wrapper_of, fn.decorators)):
             wrapper = self.index.functions[wrapper_name] if wrapper_name is not None else None
             decorator = self.index.functions.get(wrapper.parent or "") if wrapper is not None else None
@@ -265,6 +267,8 @@ class Reach:
     def held_ids(self, fn: FunctionSummary, held: Sequence[Held]) -> Dict[str, HeldLock]:
         """Known locks held, by class-level identity."""
         result: Dict[str, HeldLock] = {}
+        if not held and not fn.decorators:
+            return result  # nothing held, and no decorator's wrapper holds anything around fn
         for lock in self.entry_held(fn) + self.held_locks(fn, held):
             info = self.locks.lock_info(fn, lock.key)
             if info.kind is None:
