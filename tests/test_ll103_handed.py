@@ -56,16 +56,16 @@ def test_multiprocessing_thread_pool_waits_for_the_work_a_process_pool_does_not(
 
 def test_futures_kept_in_an_attribute_and_waited_as_a_collection():
     found = _messages("futures_kept.py")
-    assert [(line, code) for line, code, _ in found] == [(28, "LL103"), (33, "LL103"), (74, "LL103"), (142, "LL103")]
+    assert [(line, code) for line, code, _ in found] == [(28, "LL103"), (33, "LL103"), (52, "LL103"), (78, "LL103"), (146, "LL103")]
     assert found[0][2] == (
         "wait(self._futures) blocks while holding self._lock (acquired at line 27) until the submitted call returns; "
         "but Batch._work (kept in self._futures, submitted at line 20) takes Batch._lock on its way (at line 16), "
         "so it waits for this thread to release it: neither ever proceeds"
     )
     assert "future.result() blocks while holding self._lock (acquired at line 31)" in found[1][2]
-    assert "but Completed._work (kept in self._futures, submitted at line 68) takes Completed._lock" in found[2][2]
+    assert "but Completed._work (kept in self._futures, submitted at line 72) takes Completed._lock" in found[3][2]
     # a list of futures assigned to the attribute, in __init__
-    assert "but Assigned._work (kept in self._futures, submitted at line 125) takes Assigned._lock" in found[3][2]
+    assert "but Assigned._work (kept in self._futures, submitted at line 129) takes Assigned._lock" in found[4][2]
 
 
 def test_pool_map_is_waited_for_by_leaving_the_pool_or_its_shutdown():

@@ -47,6 +47,10 @@ class Batch:
         with self._lock:
             wait(self._futures, return_when=FIRST_COMPLETED)
 
+    def drain_all(self):
+        with self._lock:
+            wait(self._futures, return_when=concurrent.futures.ALL_COMPLETED)  # error: LL103
+
 
 class Completed:
     """as_completed iterated under the lock: when every future runs the same call (a loop may stop at the first done)."""
