@@ -420,7 +420,7 @@ def _runs_callees(program: Program, fn: FunctionSummary, works: List[Work], spec
     if not works:
         return None
     for lock_id, lock in candidates.items():
-        if all(lock_id in program.class_reach.get(work.callee, {}) and _same_lock(program, fn, work, lock_id, lock) for work in works):
+        if all(lock_id in program.class_reach_of(work.callee) and _same_lock(program, fn, work, lock_id, lock) for work in works):
             callee, passed = works[0].callee, works[0].passed
             last_fn, last_hop = program.class_chain(callee, lock_id)[-1]
             what = _WHAT_ENDS[spec.wakers[0]]
@@ -441,7 +441,7 @@ def _same_lock(program: Program, waiter: FunctionSummary, work: Work, lock_id: s
         return False
     edge = Edge(work.callee, program.calls.bind(program.functions[work.callee], Receiver(work.receiver), work.args), -1)
     held_key = _own(program, waiter, program.lock_info(waiter, held.key).key)
-    for key in program.reach.get(work.callee, {}):
+    for key in program.reach_of(work.callee):
         mapped = program.map_key(frame, edge, key)
         if mapped is not None and _own(program, frame, program.lock_info(frame, _back_to_self(program, frame, mapped)).key) == held_key:
             return True
