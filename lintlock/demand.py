@@ -162,7 +162,8 @@ class Holding:
     held_locks reads them: a lock or an object named (`with self._mu:`) can be; `with helper():`
     holds what a @contextmanager helper holds at its yield, so a call that resolves by name to no
     such helper, or to nothing in the project (`open()`), holds nothing: no finding starts under
-    it, on demand or with --full. A call value flow resolves, or a method, may hold one.
+    it, on demand or with --full; nor under `sem.acquire()` with no `sem.release()` in the same
+    function (a signal to another thread). A call value flow resolves, or a method, may hold one.
 
     `unloaded` (module -> path, the files not parsed yet): a helper named in one of them is not
     known yet: it counts as holding nothing for now and its module is `pending`, to be parsed
@@ -174,7 +175,12 @@ class Holding:
         self._helpers: Dict[Tuple[str, int], Tuple[bool, Optional[str]]] = {}
 
     def any(self, fn: FunctionSummary, held: Iterable[Held]) -> bool:
-        return any(entry.via_call is None or self._helper_may_hold(fn, entry.via_call) for entry in held)
+        return any(self._may_be_held(fn, entry) for entry in held)
+
+    def _may_be_held(self, fn: FunctionSummary, entry: Held) -> bool:
+        if entry.how == "acquire" and entry.lock not in fn.released and not _keeps_for_caller(fn):
+            return False  # acquire() with no release() here: a signal handed to another thread
+        return entry.via_call is None or self._helper_may_hold(fn, entry.via_call)
 
     def _helper_may_hold(self, fn: FunctionSummary, site: int) -> bool:
         key = (fn.qualname, site)
@@ -211,6 +217,11 @@ class Holding:
             return True, None
         # in a module parsed (or that cannot be), or outside the project: what --full finds too
         return False, _module_of(resolved, self.unloaded, program.modules)
+
+
+def _keeps_for_caller(fn: FunctionSummary) -> bool:
+    """A lock wrapper's __enter__ or acquire(): the lock it takes stays held for its caller."""
+    return fn.name in ("__enter__", "__aenter__") or (fn.name == "acquire" and fn.cls is not None)
 
 
 def learned_names(program: Program, holding: Optional[Holding] = None) -> Set[Learned]:

@@ -429,3 +429,18 @@ def test_a_with_of_a_helper_not_parsed_yet_is_decided_once_its_module_is(tmp_pat
     found = findings(tmp_path, full=False)
     assert found == findings(tmp_path, full=True)
     assert [(path, line, code) for path, line, code, _ in found] == expected
+
+
+@pytest.mark.parametrize("released, expected", [(False, set()), (True, {"pkg/helpers.py"})])
+def test_a_call_after_an_acquire_released_elsewhere_holds_no_lock(tmp_path, released, expected):
+    """`self._ready.acquire()` with no release() in the function: a signal handed to another thread,
+    which the rules never count as held; what is called after it matters only if it is released."""
+    release = "        self._ready.release()\n" if released else ""
+    locking = (
+        "import threading\n\nfrom pkg import helpers\n\n\nclass Waiter:\n    def __init__(self):\n"
+        "        self._ready = threading.Semaphore(0)\n\n    def wait(self):\n        self._ready.acquire()\n"
+        "        helpers.step()\n" + release + "\n    def signal(self):\n        self._ready.release()\n"
+    )
+    files = {"pkg/__init__.py": "", "pkg/locking.py": locking, "pkg/helpers.py": "def step():\n    return 1\n"}
+    assert parsed(tmp_path, files) == {"pkg/locking.py"} | expected
+    assert findings(tmp_path, full=False) == findings(tmp_path, full=True)
