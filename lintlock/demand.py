@@ -236,7 +236,21 @@ def learned_names(program: Program, holding: Optional[Holding] = None) -> Set[Le
     names.update(Learned(_said_as(fn)) for fn in program.functions.values() if _locks_for_caller(program, fn, holding))
     kinds = program.knowledge.kinds
     names.update(Learned(n.rpartition(".")[2], ATTRIBUTE) for n in kinds if n.rpartition(".")[0] in kinds)
-    return names | callback_names(program, holding) | decided_by_callers(program)
+    return names | callback_names(program, holding) | decided_by_callers(program) | self_joiners(program, holding)
+
+
+def self_joiners(program: Program, holding: Holding) -> Set[Learned]:
+    """Thread classes that join themselves under a lock (`self.join()` in `stop()`): LL103 asks whether every
+    run() `self` may have takes that lock, so a file defining a subclass (it names the class) matters, and
+    so do its subclasses' (the names of the subclasses found so far)."""
+    names: Set[Learned] = set()
+    for fn in program.functions.values():
+        me = program.self_param(fn)
+        if fn.cls is None or me is None:
+            continue
+        if any(isinstance(e, Call) and e.target.name == "join" and e.target.receiver == LockPath(me) and e.held and holding.any(fn, e.held) for e in fn.events):
+            names.update(Learned(program.short_name(c).rpartition(".")[2]) for c in [fn.cls] + program.flow.subclasses(fn.cls))
+    return names
 
 
 def decided_by_callers(program: Program) -> Set[Learned]:
@@ -363,6 +377,7 @@ def _called_under_lock(program: Program, fn: FunctionSummary, holding: Holding) 
     callables: Set[Holder] = set()
     locked = [e for e in fn.events if isinstance(e, Call) and e.held and holding.any(fn, e.held)]
     containers = _iterated_under_lock(program, fn, {e.target.name for e in locked if e.target.kind == "local"})
+    containers |= _waited_under_lock(program, fn, locked)
     for call in locked:
         receiver = call.target.receiver
         if receiver is None:
@@ -372,6 +387,28 @@ def _called_under_lock(program: Program, fn: FunctionSummary, holding: Holding) 
         elif call.target.kind == "element" and receiver.attrs:
             containers.add(_holder(program, fn, receiver))
     return callables, containers
+
+
+# waits for every future of the collection passed first (lintlock.checks.ll103)
+_FUTURE_WAITS = frozenset({"concurrent.futures.wait", "concurrent.futures.as_completed"})
+
+
+def _waited_under_lock(program: Program, fn: FunctionSummary, locked: List[Call]) -> Set[Holder]:
+    """The containers whose futures are waited for under a lock (LL103: a file that keeps futures in them
+    matters, `self._futures.append(pool.submit(self._work))`): `wait(self._futures)`, `as_completed(...)`,
+    `for f in self._futures: f.result()`."""
+    found: Set[Holder] = set()
+    for call in locked:
+        target = call.target
+        path: Optional[LockPath] = None
+        if target.kind == "global" and call.args.positional and program.resolve(target.name) in _FUTURE_WAITS:
+            path = call.args.positional[0]
+        elif target.kind == "method" and target.name in ("result", "exception") and target.receiver is not None and not target.receiver.attrs:
+            element = LockPath(target.receiver.base)
+            path = next((f.source for f in fn.flows if f.kind == "iterate" and f.dest == element), None)
+        if path is not None and path.attrs:
+            found.add(_holder(program, fn, path))
+    return found
 
 
 def _iterated_under_lock(program: Program, fn: FunctionSummary, locked_locals: Set[str]) -> Set[Holder]:
