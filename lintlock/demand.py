@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Set, Tuple
 
 from .link import Program
-from .model import Acquire, Call, Decorator, Flow, FunctionSummary, Held, LockPath, Value
+from .model import Acquire, Call, Decorator, Flow, FunctionSummary, Held, LockPath, Target, Value
 
 # The identifiers a file that creates or takes a lock says (as whole identifiers:
 # `FooSemaphoreBar` or `block` say nothing).
@@ -203,13 +203,11 @@ class Holding:
         call = program.event_at(fn, site)
         if not isinstance(call, Call):
             return False, None  # what held_locks makes of it too
-        if call.target.kind not in ("global", "local"):
-            return True, None  # a method: its receiver's class may be known only with more code
-        edges = program.callees(fn, call)
+        if call.target.kind not in ("global", "local") or (call.target.kind == "local" and call.target.name not in program.functions):
+            return True, None  # a method, a parameter or a value: only value flow, with more code, can tell
+        edges = program.callees(fn, call)  # by name (value flow is not solved for it)
         if edges:
             return any(edge.why != "direct" or self._yields_held(program.functions[edge.callee]) for edge in edges), None
-        if call.target.kind == "local":
-            return True, None  # a parameter or a value: only value flow, with more code, can tell
         resolved = program.resolve(call.target.name)
         if resolved in program.classes:
             return False, None  # a class is no @contextmanager
@@ -480,8 +478,8 @@ def thread_targets(program: Program, paths: Iterable[str]) -> Set[str]:
     return found
 
 
-def held_callees(program: Program, functions: Iterable[str], holding: Optional[Holding] = None) -> Set[str]:
-    """What these functions call while holding a lock."""
+def held_callees(program: Program, functions: Iterable[str], holding: Optional[Holding] = None, by_names: bool = False) -> Set[str]:
+    """What these functions call while holding a lock (by_names: as far as names tell, named_callees)."""
     found: Set[str] = set()
     holding = holding or Holding(program)
     for name in functions:
@@ -491,8 +489,21 @@ def held_callees(program: Program, functions: Iterable[str], holding: Optional[H
         # only the calls made under a lock are resolved: each round links a new program
         for event in fn.events:
             if isinstance(event, Call) and event.held and holding.any(fn, event.held):
-                found.update(e.callee for e in program.callees(fn, event))
+                found.update(named_callees(program, fn, event) if by_names else (e.callee for e in program.callees(fn, event)))
     return found
+
+
+def named_callees(program: Program, fn: FunctionSummary, call: Call) -> List[str]:
+    """What a call runs as far as names and declared types tell, without value flow (whose solving
+    is most of a round's cost): a function, a class's constructor, a method of the receiver's
+    declared class, and their decorators' wrappers. What value flow adds is asked for once the
+    names need nothing more (Parser.on_demand), so the closure ends where it did."""
+    found = _named_target(program, fn, call.target) if call.runs == "call" else None
+    callee = program.functions.get(found) if found else None
+    if callee is None or (callee.is_async and not call.awaited) or callee.kind == "property":
+        return []
+    runs_body = not callee.is_generator or program.is_context_manager(callee)
+    return ([callee.qualname] if runs_body else []) + program.wrappers(callee)
 
 
 def _thread_targets(program: Program, cls: str, values: Iterable[Value]) -> Set[str]:
@@ -541,14 +552,36 @@ def needed_modules(program: Program, functions: Iterable[str], unloaded: Dict[st
     return wanted
 
 
-def reached(program: Program, functions: Iterable[str]) -> Set[str]:
-    """The functions and everything they call, transitively (what the program resolves so far)."""
+def _named_target(program: Program, fn: FunctionSummary, target: Target) -> Optional[str]:
+    if target.kind == "local":
+        return target.name
+    if target.kind == "global":
+        resolved = program.resolve(target.name)
+        return program.lookup(resolved, "__init__") if resolved in program.classes else resolved
+    if target.kind == "super":
+        return program.lookup(fn.cls, target.name, start_after=fn.cls) if fn.cls else None
+    if target.kind in ("method", "dunder"):
+        cls = program.static_class_of_path(fn, target.receiver)
+        return program.lookup(cls, target.name) if cls is not None else None
+    return None
+
+
+def reached(program: Program, functions: Iterable[str], by_names: bool = False) -> Set[str]:
+    """The functions and everything they call, transitively (what the program resolves so far;
+    by_names: as far as names tell, named_callees)."""
     found = set(functions)
     frontier = list(found)
     while frontier:
         name = frontier.pop()
-        for edge in program.edges_of(name) if name in program.functions else ():
-            if edge.callee not in found:
-                found.add(edge.callee)
-                frontier.append(edge.callee)
+        fn = program.functions.get(name)
+        if fn is None:
+            continue
+        if by_names:
+            callees = [callee for event in fn.events if isinstance(event, Call) for callee in named_callees(program, fn, event)]
+        else:
+            callees = [edge.callee for edge in program.edges_of(name)]
+        for callee in callees:
+            if callee not in found:
+                found.add(callee)
+                frontier.append(callee)
     return found

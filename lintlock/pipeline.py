@@ -243,12 +243,16 @@ class _Parser:
         self.syntax = self.store.start_syntax_checks([(p, self.sources[p]) for p in sorted(targets) if p in self.sources and p not in self.results])
         locking = set(self.results)  # files that take locks: their decorators and seeds matter
         words: set = set()
+        # calls are resolved by names until they need nothing more, then once with value flow (solved
+        # for the program the rules get too, when that needs nothing more either): one solve, not one a round
+        by_names = True
         while True:
             # what runs under a lock (what is called while holding one, threads started), and all it calls on
             unloaded = {f.module: p for p, f in self.files.items() if p in self.sources and p not in self.results}
             holding = demand.Holding(program, unloaded)
             seeds = demand.seeds(program, locking, holding)
-            relevant = demand.reached(program, demand.held_callees(program, seeds, holding) | demand.thread_targets(program, locking))
+            held = demand.held_callees(program, seeds, holding, by_names)
+            relevant = demand.reached(program, held | demand.thread_targets(program, locking), by_names)
             modules = demand.needed_modules(program, relevant, unloaded) | demand.needed_modules(program, seeds, unloaded, held_only=holding)
             # names that take a lock without saying "Lock" (self._mu, @synchronized): files using them lock too
             grown = words | demand.learned_names(program, holding)
@@ -261,10 +265,12 @@ class _Parser:
                 more = self.unparsed(demand.Vocabulary(factories, grown - words, base=False))
                 words = grown
             asked = self._code(more | needed)
-            if not asked:
+            if not asked and not by_names:
                 return program
-            program = self.parse(asked)
-            locking |= more
+            by_names = bool(asked)
+            if asked:
+                program = self.parse(asked)
+                locking |= more
 
     def _code(self, asked: Set[str]) -> Set[str]:
         """The files asked for but those of literal data only (demand.only_data), which are set aside."""

@@ -444,3 +444,25 @@ def test_a_call_after_an_acquire_released_elsewhere_holds_no_lock(tmp_path, rele
     files = {"pkg/__init__.py": "", "pkg/locking.py": locking, "pkg/helpers.py": "def step():\n    return 1\n"}
     assert parsed(tmp_path, files) == {"pkg/locking.py"} | expected
     assert findings(tmp_path, full=False) == findings(tmp_path, full=True)
+
+
+def test_what_only_value_flow_resolves_under_a_lock_is_followed_too(tmp_path):
+    """Rounds resolve calls by names until those need nothing more, then once with value flow:
+    `self._handler()` runs on_event only by value flow, and on_event's callee's module is parsed."""
+    locking = (
+        "import threading\n\nfrom pkg import deeper\n\nLOCK = threading.Lock()\n\n\n"
+        "class Bus:\n    def __init__(self, handler):\n        self._handler = handler\n\n"
+        "    def fire(self):\n        with LOCK:\n            self._handler()\n\n\n"
+        "def on_event():\n    deeper.again()\n\n\ndef build():\n    return Bus(on_event)\n\n\n"
+        "def take():\n    with LOCK:\n        return 1\n"
+    )
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/locking.py": locking,
+        "pkg/deeper.py": "from pkg import locking\n\n\ndef again():\n    return locking.take()\n",
+        "pkg/unrelated.py": "from pkg import locking\n\n\ndef other():\n    return locking.build()\n",
+    }
+    assert parsed(tmp_path, files) == {"pkg/locking.py", "pkg/deeper.py"}
+    found = findings(tmp_path, full=False)
+    assert found == findings(tmp_path, full=True)
+    assert [(path, line, code) for path, line, code, _ in found] == [("pkg/locking.py", 14, "LL101")]
