@@ -11,7 +11,7 @@ from typing import Dict, Iterator, List, Optional, Tuple
 
 from ..knowledge import WaitSpec
 from ..link import HeldLock, Program
-from ..model import Acquire, Args, Await, Call, Diagnostic, FunctionSummary, LockPath, RuleCode, Site, Value
+from ..model import Acquire, Args, Await, Call, Diagnostic, Flow, FunctionSummary, LockPath, RuleCode, Site, Value
 from ..program.calls import Edge, Receiver
 from ..program.locks import Key, LockScope
 from .common import Locate, short_lock, where
@@ -33,10 +33,15 @@ class BlockedWakerMessage:
     joins_itself: bool = False  # `self.join()`: the waker is this thread object's own run()
     started: Optional[Site] = None  # where the work was started (`self.start()`), for messages
     handed: str = "handed over"  # how the work at `passed` was handed over, for messages
+    kept: Optional[Site] = None  # where the waited object was kept in a field (`self._pending[key] = fut`)
+    kept_in: str = ""  # that field, as written
+    completes: Optional[Site] = None  # the waker's call, when the lock is held where it takes the object, not there
 
     def render(self, here: str, locate: Locate) -> str:
         lock = short_lock(self.lock_id)
         at = where(self.waker_site, here, locate)
+        if self.kept is not None:
+            return self._render_kept(here, locate, lock, at)
         waker = self.waker if self.passed is None else f"{self.waker} ({self.handed} at {where(self.passed, here, locate)})"
         if self.joins_itself:
             started = f", started at {where(self.started, here, locate)}" if self.started is not None else ""
@@ -48,6 +53,18 @@ class BlockedWakerMessage:
             f"until {self.waiting_for}; but {needs}, so it waits for this thread to release it: neither ever proceeds"
         )
 
+    def _render_kept(self, here: str, locate: Locate, lock: str, at: str) -> str:
+        """An object kept in a field and woken through it (`self._pending[key] = fut`, `fut.result()`)."""
+        kept = f" (it is kept in {self.kept_in} at {where(self.kept, here, locate)})" if self.kept is not None else ""
+        if self.completes is None:
+            needs = f"{self.waker} does that only while holding {lock} (at {at})"
+        else:
+            needs = f"{self.waker} (which does that at {where(self.completes, here, locate)}) takes it from {self.kept_in} only while holding {lock} (at {at})"
+        return (
+            f"{locate(self.wait).text} blocks while holding {self.held.text} (acquired at {where(self.held.site, here, locate)}) "
+            f"until {self.waiting_for}{kept}; but {needs}, so it waits for this thread to release it: neither ever proceeds"
+        )
+
 
 class BlockingWaitUnderLock:
     code: RuleCode = "LL103"
@@ -55,6 +72,7 @@ class BlockingWaitUnderLock:
     def check(self, program: Program) -> Iterator[Diagnostic]:
         table = program.knowledge.blocking
         writes, calls, kept = self._uses(program)
+        taken = _taken_wakers(program, table)
         for _name, fn, path in program.each_function():
             reported = set()  # sites: a wait for several futures (`wait(fs)`) is one event per future
             for event in fn.events:
@@ -64,13 +82,17 @@ class BlockingWaitUnderLock:
                 if not held:
                     continue
                 site = Site(path, event.site)
-                found = self._check_call(program, table, fn, event, held, writes, calls, kept, site)
+                found = self._check_call(program, table, fn, event, held, writes, (calls, taken), kept, site)
                 if found is not None:
                     reported.add(event.site)
                     related: Tuple[Tuple[Site, str], ...] = (
                         (found.held.site, f"{found.held.text} acquired here"),
                         (found.waker_site, f"{found.waker} needs {found.held.text} here"),
                     )
+                    if found.kept is not None:
+                        related += ((found.kept, f"kept in {found.kept_in} here"),)
+                    if found.completes is not None:
+                        related += ((found.completes, f"{found.waker} wakes it here"),)
                     if found.passed is not None:
                         related += ((found.passed, f"{found.waker} {found.handed} here"),)
                     if found.started is not None:  # where messages name it: locate() finds only the related sites
@@ -107,8 +129,9 @@ class BlockingWaitUnderLock:
         return writes, calls, kept
 
     def _check_call(
-        self, program: Program, table, fn: FunctionSummary, event: Call, held: Dict[str, HeldLock], writes, calls, kept, site: Site
+        self, program: Program, table, fn: FunctionSummary, event: Call, held: Dict[str, HeldLock], writes, wakers, kept, site: Site
     ) -> Optional[BlockedWakerMessage]:
+        calls, _taken = wakers
         target = event.target
         if target.kind == "global" and program.resolve(target.name) in table.sleeps:
             return self._polling(program, fn, event, held, writes, site)
@@ -133,15 +156,21 @@ class BlockingWaitUnderLock:
             return _pending(program, fn, event, candidates, calls, site)
         if spec.wakers == ("coroutine",):
             return _runs_coroutine(program, fn, spec, _submit_making(program, fn, event.target, value), candidates, site)
-        return self._woken_by_calls(program, fn, spec, event, candidates, calls, site)
+        return self._woken_by_calls(program, fn, spec, event, candidates, wakers, site)
 
     def _woken_by_calls(
-        self, program: Program, fn: FunctionSummary, spec: WaitSpec, event: Call, candidates, calls, site: Site
+        self, program: Program, fn: FunctionSummary, spec: WaitSpec, event: Call, candidates, wakers, site: Site
     ) -> Optional[BlockedWakerMessage]:
-        """Event.wait / Queue.get...: every call of a waker (set, put) is made under a held lock."""
+        """Event.wait / Queue.get / Future.result...: every call of a waker (set, put, set_result) is made
+        under a held lock (of a local kept in a field: _woken_through_field)."""
+        calls, taken = wakers
         receiver = event.target.receiver
-        if receiver is None:
-            return None  # a method of what a call returned (`threading.Event().wait()`): no one else names it
+        if receiver is None or _unknown_wakers(program, fn, spec, taken):
+            # a method of what a call returned (`threading.Event().wait()`): no one else names it; or a waker
+            # called in this class on an object of unknown origin (a parameter), which may be this one
+            return None
+        if receiver.scope == "local" and not receiver.attrs:
+            return _woken_through_field(program, fn, spec, receiver, candidates, calls, taken, site)
         field = program.field_id(fn, receiver)
         uses = [use for waker in spec.wakers for use in calls.get((field, waker), [])] if field else []
         found = self._all_under(program, uses, candidates)
@@ -177,6 +206,173 @@ class BlockingWaitUnderLock:
                     held[lock_id], lock_id, site, f"{read.text()} changes", program.short_name(writer), Site(program.path_of[writer], write.site)
                 )
         return None
+
+
+# methods that give one element of a collection (`fut = self._pending.pop(key)`, `self._pending[key]`)
+_TAKES = frozenset({"pop", "get", "popleft", "setdefault", "__getitem__"})
+
+
+@dataclass(frozen=True)
+class Taken:
+    """A waker called on an object taken from a field's collection (`self._pending.pop(key).set_result(v)`,
+    `for fut in self._pending.values(): fut.set_exception(e)`)."""
+
+    fn: str
+    call: Call
+    read: Optional[Call] = None  # the call that took it from the collection (None: a loop over it)
+
+
+@dataclass(frozen=True)
+class TakenWakers:
+    """Waker calls (`set_result`, `set`, `put`...) on objects a function did not name by a field."""
+
+    taken: Dict[Tuple[str, str], List[Taken]]  # (field, waker) -> calls on an element taken from that field
+    unknown: Dict[Tuple[str, str], int]  # (class, waker) -> calls in that class's methods on objects of unknown origin
+
+
+def _taken_wakers(program: Program, table) -> TakenWakers:
+    """Where a waker is called on an object taken from a collection kept in a field, or on one of unknown
+    origin (a parameter, an unpacked tuple), by the class whose method does it."""
+    names = {name for spec in table.waits for name in spec.wakers if name not in _WHAT_ENDS and name != "pending"}
+    taken: Dict[Tuple[str, str], List[Taken]] = {}
+    unknown: Dict[Tuple[str, str], int] = {}
+    for name, fn, _ in program.each_function():
+        local_values = None
+        for event in fn.events:
+            if not isinstance(event, Call) or not _wakes_unnamed(event, names):
+                continue
+            if local_values is None:
+                local_values = dict(fn.local_values)
+            origin = _origin(program, fn, event, local_values)
+            if origin is None:
+                continue  # made here (`f = Future()`): not an object another thread waits on
+            field, read = origin
+            if field:
+                taken.setdefault((field, event.target.name), []).append(Taken(name, event, read))
+            else:
+                key = (_class_of(program, fn), event.target.name)
+                unknown[key] = unknown.get(key, 0) + 1
+    return TakenWakers(taken, unknown)
+
+
+def _wakes_unnamed(event: Call, names) -> bool:
+    """A call of a waker method on a local or on what a call returned (a field's: BlockingWaitUnderLock._uses)."""
+    if event.target.kind != "method" or event.target.name not in names:
+        return False
+    receiver = event.target.receiver
+    return receiver is None or (receiver.scope == "local" and not receiver.attrs)
+
+
+def _origin(program: Program, fn: FunctionSummary, event: Call, local_values: Dict[str, Value]) -> Optional[Tuple[str, Optional[Call]]]:
+    """(the field whose collection the receiver of a waker call was taken from, the call that took it);
+    ("", None): not known; None: an object made in fn itself."""
+    receiver = event.target.receiver
+    if receiver is None:  # `self._pending.pop(key).set_result(v)`
+        return _taken_by(program, fn, program.event_at(fn, event.target.result_of))
+    value = local_values.get(receiver.base)
+    if value is None:
+        source = _iterated(fn, receiver)
+        field = program.field_id(fn, source) if source is not None and source.attrs and source.key is None else None
+        return (field or ""), None
+    if value.callee is not None and not value.method:
+        made = receiver.base not in fn.params and _constructs(program, value.callee)
+        return None if made else ("", None)
+    return _taken_by(program, fn, _event_making(fn, value))
+
+
+def _constructs(program: Program, callee: str) -> bool:
+    """`callee(...)` makes a new object: a class of the tree, or one rules/blocking.toml names."""
+    resolved = program.resolve(callee)
+    return resolved in program.classes or any(resolved in spec.types for spec in program.knowledge.blocking.waits)
+
+
+def _taken_by(program: Program, fn: FunctionSummary, read) -> Tuple[str, Optional[Call]]:
+    """The field a call takes an element of (`self._pending.pop(key)`, `self._pending[key]`)."""
+    if not isinstance(read, Call) or read.target.name not in _TAKES or read.target.receiver is None:
+        return "", None
+    collection = read.target.receiver
+    field = program.field_id(fn, collection) if collection.attrs and collection.key is None else None
+    return (field, read) if field else ("", None)
+
+
+def _event_making(fn: FunctionSummary, value: Value) -> Optional[Call]:
+    """The call whose result a local was assigned: the last event before the assignment, when the value
+    names that method (`fut = self._pending.pop(k)`) or names no call (`fut = self._pending[k]`)."""
+    before = [e for e in fn.events if isinstance(e, (Acquire, Await, Call)) and e.site < value.site]
+    last = max(before, key=lambda e: e.site, default=None)
+    if not isinstance(last, Call) or last.target.kind not in ("method", "dunder"):
+        return None
+    named = value.callee if value.method else None
+    return last if named == last.target.name or (named is None and last.target.name == "__getitem__") else None
+
+
+def _class_of(program: Program, fn: FunctionSummary) -> str:
+    """The class whose method fn is, or is nested in ("": none)."""
+    while fn.cls is None and fn.parent is not None and fn.parent in program.functions:
+        fn = program.functions[fn.parent]
+    return fn.cls or ""
+
+
+def _unknown_wakers(program: Program, fn: FunctionSummary, spec: WaitSpec, taken: TakenWakers) -> bool:
+    """Some method of the waiter's class calls a waker of the wait on an object of unknown origin."""
+    cls = _class_of(program, fn)
+    return bool(cls) and any(taken.unknown.get((cls, waker)) for waker in spec.wakers)
+
+
+def _kept_field(program: Program, fn: FunctionSummary, local: LockPath) -> Optional[Tuple[Flow, str]]:
+    """(the flow that keeps it, the field) of a local object fn keeps in one field of its own object, as the
+    attribute (`self._fut = fut`) or in its collection (`self._pending[key] = fut`), and hands nowhere else."""
+    keeps = [f for f in fn.flows if f.source == local]
+    if len(keeps) != 1 or keeps[0].kind not in ("store", "insert") or keeps[0].dest is None:
+        return None
+    keep, dest = keeps[0], keeps[0].dest
+    if dest is None or dest.key is not None or not _named_here(program, fn, dest):
+        return None
+    for event in fn.events:  # passed on to a call (not the append that keeps it): it may be completed there
+        if isinstance(event, Call) and event.site != keep.site and local in event.args.positional + tuple(p for _, p in event.args.keywords):
+            return None
+    field = program.field_id(fn, dest)
+    return (keep, field) if field else None
+
+
+def _woken_through_field(
+    program: Program, fn: FunctionSummary, spec: WaitSpec, local: LockPath, candidates, calls, taken: TakenWakers, site: Site
+) -> Optional[BlockedWakerMessage]:
+    """`fut = Future()` kept in `self._pending[key]` (or `self._fut`) and waited for here: every waker of it
+    (`set_result`) called on an element taken from that collection (or on the field) runs under a held lock,
+    at the call or where the element is taken (`with self._lock: fut = self._pending.pop(key)`)."""
+    kept = _kept_field(program, fn, local)
+    if kept is None:
+        return None
+    keep, field = kept
+    if keep.kind == "store":
+        uses = [Taken(f, e) for waker in spec.wakers for f, e in calls.get((field, waker), [])]
+    else:
+        uses = [use for waker in spec.wakers for use in taken.taken.get((field, waker), [])]
+    for lock_id in candidates:
+        if uses and all(lock_id in _held_by(program, use) for use in uses):
+            use = min(uses, key=lambda u: (u.fn, u.call.site))
+            completer = program.functions[use.fn]
+            at_call = lock_id in program.held_ids(completer, use.call.held)
+            path = program.path_of[use.fn]
+            return BlockedWakerMessage(
+                held=candidates[lock_id],
+                lock_id=lock_id,
+                wait=site,
+                waiting_for=f"{local.text()}.{'/'.join(spec.wakers)}() is called",
+                waker=program.short_name(use.fn),
+                waker_site=Site(path, use.call.site if at_call or use.read is None else use.read.site),
+                kept=Site(program.path_of[fn.qualname], keep.site),
+                kept_in=keep.dest.text() if keep.dest is not None else "",
+                completes=None if at_call else Site(path, use.call.site),
+            )
+    return None
+
+
+def _held_by(program: Program, use: Taken) -> Dict[str, HeldLock]:
+    """The locks held where a waker is called, or where the object it is called on was taken."""
+    fn = program.functions[use.fn]
+    return program.held_ids(fn, use.call.held + (use.read.held if use.read is not None else ()))
 
 
 def _joins_itself(program: Program, table, fn: FunctionSummary, event: Call, held: Dict[str, HeldLock], site: Site) -> Optional[BlockedWakerMessage]:
