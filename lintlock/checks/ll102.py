@@ -101,7 +101,7 @@ def order_witnesses(program: Program) -> Dict[Tuple[str, str], OrderWitness]:
         for event in fn.events:
             if not (isinstance(event, Acquire) and event.blocking) and not isinstance(event, Call):
                 continue
-            held = program.held_ids(fn, event.held)
+            held = program.held_ids(fn, event.held) if event.held or fn.decorators else {}  # most events: nothing held
             site = Site(path, event.site)
             if isinstance(event, Call):
                 _record_passed(found, program, name, fn, event, held, site)

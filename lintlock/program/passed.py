@@ -71,7 +71,7 @@ class PassedLocks:
         passes one, or its receiver may become the first argument of a decorator's wrapper (a
         decorated method) or the first plain parameter of a method whose first one is starred."""
         args = call.args
-        if _passes_objects(args):
+        if (args.positional or args.keywords) and _passes_objects(args):
             return True
         members = self._receiver_takers
         if members is None:
@@ -293,5 +293,7 @@ def _passes_objects(args: Args) -> bool:
     for position, obj in enumerate(args.positional):
         if obj is not None and (position >= len(constants) or constants[position] is None):
             return True
+    if not args.keywords:
+        return False
     constant_keywords = dict(args.keyword_literals)
     return any(obj is not None and constant_keywords.get(name) is None for name, obj in args.keywords)
