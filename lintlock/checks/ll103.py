@@ -351,7 +351,7 @@ def _woken_through_field(
         uses = [use for waker in spec.wakers for use in taken.taken.get((field, waker), [])]
     for lock_id in candidates:
         if uses and all(lock_id in _held_by(program, use) for use in uses):
-            use = min(uses, key=lambda u: (u.fn, u.call.site))
+            use = min(uses, key=lambda u: (program.path_of[u.fn], u.call.site))  # the first in the source
             completer = program.functions[use.fn]
             at_call = lock_id in program.held_ids(completer, use.call.held)
             path = program.path_of[use.fn]

@@ -1,0 +1,90 @@
+"""LL103 on an object the waiter makes, keeps in a field of its object and waits for, which another thread
+wakes through that field (`fut = Future()`, `self._pending[key] = fut`, `fut.result()`; the reader thread
+pops it and calls `set_result`): the messages say where it is kept and where the completer needs the lock."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from lintlock.pipeline import run
+
+TESTDATA = Path(__file__).resolve().parent.parent / "testdata"
+
+
+def _messages(path):
+    """(line, code, message) of the findings of one file, analysed alone."""
+    return [(f.line, f.code, f.message) for f in run([str(path)]).findings]
+
+
+def _write(tmp_path, source):
+    path = tmp_path / "case.py"
+    path.write_text(textwrap.dedent(source), encoding="utf-8")
+    return path
+
+
+def test_future_kept_in_a_collection_names_where_it_is_kept_and_where_the_completer_takes_it():
+    found = _messages(TESTDATA / "ll103" / "future_completed.py")
+    assert [(line, code) for line, code, _ in found] == [(22, "LL103"), (29, "LL103"), (74, "LL103"), (84, "LL103")]
+    assert found[0][2] == (
+        "fut.result() blocks while holding self._lock (acquired at line 19) until fut.set_result/set_exception() is called "
+        "(it is kept in self._pending at line 20); but Client._on_reply (which does that at line 51) takes it from "
+        "self._pending only while holding Client._lock (at line 50), so it waits for this thread to release it: "
+        "neither ever proceeds"
+    )
+    # a future kept in an attribute: woken through it, as an Event is
+    assert found[2][2] == (
+        "self._fut.result() blocks while holding self._lock (acquired at line 73) until self._fut.set_result/set_exception() "
+        "is called; but Waiters.ready does that only while holding Waiters._lock (at line 78), so it waits for this "
+        "thread to release it: neither ever proceeds"
+    )
+    # completed in one expression under the lock: the call itself holds it
+    assert "(it is kept in self._waiters at line 83); but Waiters.next_turn does that only while holding Waiters._lock (at line 88)" in found[3][2]
+
+
+_EVENTS = """\
+    import threading
+
+
+    class Waiters:
+        def __init__(self):
+            self._lock = threading.Lock()
+            self._waiting = {}
+
+        def wait_for(self, key):
+            ready = threading.Event()
+            with self._lock:
+                self._waiting[key] = ready
+                ready.wait()
+
+        def wake(self, key):
+            with self._lock:
+                ready = self._waiting.pop(key)
+            ready.set()
+    """
+
+
+def test_any_waited_object_kept_in_a_collection_is_followed_an_event_too(tmp_path):
+    found = _messages(_write(tmp_path, _EVENTS))
+    assert [(line, code) for line, code, _ in found] == [(13, "LL103")]
+    assert "until ready.set() is called (it is kept in self._waiting at line 12); but Waiters.wake (which does that at line 18)" in found[0][2]
+
+
+def test_a_waker_called_in_the_class_on_an_object_of_unknown_origin_keeps_it_quiet(tmp_path):
+    # set() on an event given as a parameter: it may be the one waited for, woken without the lock
+    source = _EVENTS + "\n        def wake_given(self, ready):\n            ready.set()\n"
+    assert _messages(_write(tmp_path, source)) == []
+
+
+def test_an_element_taken_without_the_lock_can_wake_it(tmp_path):
+    source = _EVENTS.replace("            with self._lock:\n                ready = self._waiting.pop(key)", "            ready = self._waiting.pop(key)")
+    assert "with self._lock:\n                ready = self._waiting.pop" not in source
+    assert _messages(_write(tmp_path, source)) == []
+
+
+def test_waiting_after_the_release_is_quiet(tmp_path):
+    source = _EVENTS.replace(
+        "                self._waiting[key] = ready\n                ready.wait()", "                self._waiting[key] = ready\n            ready.wait()"
+    )
+    assert "\n            ready.wait()" in source
+    assert _messages(_write(tmp_path, source)) == []
