@@ -745,7 +745,7 @@ def _pending(program: Program, fn: FunctionSummary, event: Call, candidates: Dic
 # waits for every future of the collection passed first (as_completed: as its results are iterated)
 _FUTURE_WAITS = frozenset({"concurrent.futures.wait", "concurrent.futures.as_completed"})
 # container methods that keep their last positional argument (`self._futures.append(pool.submit(f))`)
-_KEEPS = ("append", "add", "appendleft", "insert")
+_KEEPS = ("append", "add", "appendleft", "insert", "__setitem__")  # and `self._futures[key] = pool.submit(f)`
 
 
 def _stored_collection(program: Program, fn: FunctionSummary, event: Call) -> Optional[Tuple[LockPath, bool]]:
@@ -754,7 +754,7 @@ def _stored_collection(program: Program, fn: FunctionSummary, event: Call) -> Op
     `f.result()` in `for f in self._futures:`."""
     target, args = event.target, event.args
     if target.kind == "global":
-        collection, first_done = _waited_collection(program, event)
+        collection, first_done = _waited_collection(program, fn, event)
     elif target.kind == "method" and target.name in ("result", "exception") and not (args.positional or args.keywords or args.starred):
         collection, first_done = _iterated(fn, target.receiver), False
     else:
@@ -764,14 +764,27 @@ def _stored_collection(program: Program, fn: FunctionSummary, event: Call) -> Op
     return collection, first_done
 
 
-def _waited_collection(program: Program, event: Call) -> Tuple[Optional[LockPath], bool]:
+def _waited_collection(program: Program, fn: FunctionSummary, event: Call) -> Tuple[Optional[LockPath], bool]:
     """What `wait(fs)` (until all are done) or `as_completed(fs)` iterated here waits for; and whether
     it may stop at the first one done (as_completed)."""
     waits = program.resolve(event.target.name) if event.args.positional else None
     first_done = waits is not None and waits.endswith("as_completed")
     if waits in _FUTURE_WAITS and (event.runs == "consumed" or not first_done) and _waits_for_all(event.args):
-        return event.args.positional[0], first_done
+        return event.args.positional[0] or _values_passed(fn, event), first_done
     return None, False
+
+
+def _values_passed(fn: FunctionSummary, event: Call) -> Optional[LockPath]:
+    """The dict whose values a call is passed alone (`wait(self._futures.values())`): the call just before it
+    is `values()` of that dict (its arguments are walked before the call is recorded)."""
+    if len(event.args.positional) != 1 or event.args.keywords or event.args.starred:
+        return None
+    before = [e for e in fn.events if e.site < event.site]
+    last = max(before, key=lambda e: e.site, default=None)
+    if not isinstance(last, Call) or last.target.kind != "method" or last.target.name != "values" or last.runs != "call":
+        return None
+    args = last.args
+    return last.target.receiver if not (args.positional or args.keywords or args.starred) else None
 
 
 def _iterated(fn: FunctionSummary, element: Optional[LockPath]) -> Optional[LockPath]:

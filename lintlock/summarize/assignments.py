@@ -123,7 +123,10 @@ class Assignments:
 
     def _to_subscript(self, target: cst.Subscript, value, annotation, frame: Frame, held: HeldSet) -> HeldSet:
         held = self.expressions.children(target, frame, held)
-        self.expressions.syntax_call(target, target.value, "dunder", "__setitem__", frame, held)
+        obj = self.names.path(target.value, frame)
+        if obj is not None and obj.scope == "local":  # as syntax_call, with the future it keeps
+            made = self.expressions.spawned.kept(value, frame) if value is not None and obj.attrs else -1  # `self._futures[key] = pool.submit(f)`
+            self.expressions.emit_call(target, Target("dunder", "__setitem__", obj), Args(), frame, held, made=made)
         self.expressions.facts.store_item(target, value, frame)
         return held
 
