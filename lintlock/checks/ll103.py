@@ -7,6 +7,7 @@ The seed's `Wait()`/`Complete()` bug: `wait()` holds the mutex while polling
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Dict, Iterator, List, Optional, Tuple
 
 from ..knowledge import WaitSpec
@@ -66,13 +67,40 @@ class BlockedWakerMessage:
         )
 
 
+class _Uses:
+    """Where each field is written, its methods called, futures kept in it, wakers taken from it: worked out
+    when a wait under a lock first needs them (most programs have few such waits)."""
+
+    def __init__(self, program: Program, table) -> None:
+        self._program, self._table = program, table
+
+    @cached_property
+    def _found(self) -> Tuple[Dict[str, List[Use]], Dict[Tuple[str, str], List[Use]], Dict[str, List[Use]]]:
+        return BlockingWaitUnderLock._uses(self._program)
+
+    @property
+    def writes(self) -> Dict[str, List[Use]]:
+        return self._found[0]
+
+    @property
+    def calls(self) -> Dict[Tuple[str, str], List[Use]]:
+        return self._found[1]
+
+    @property
+    def kept(self) -> Dict[str, List[Use]]:
+        return self._found[2]
+
+    @cached_property
+    def taken(self) -> TakenWakers:
+        return _taken_wakers(self._program, self._table)
+
+
 class BlockingWaitUnderLock:
     code: RuleCode = "LL103"
 
     def check(self, program: Program) -> Iterator[Diagnostic]:
         table = program.knowledge.blocking
-        writes, calls, kept = self._uses(program)
-        taken = _taken_wakers(program, table)
+        uses = _Uses(program, table)  # program-wide indexes, worked out when a wait under a lock first needs them
         for _name, fn, path in program.each_function():
             reported = set()  # sites: a wait for several futures (`wait(fs)`) is one event per future
             for event in fn.events:
@@ -82,7 +110,7 @@ class BlockingWaitUnderLock:
                 if not held:
                     continue
                 site = Site(path, event.site)
-                found = self._check_call(program, table, fn, event, held, writes, (calls, taken), kept, site)
+                found = self._check_call(program, table, fn, event, held, uses, site)
                 if found is not None:
                     reported.add(event.site)
                     related: Tuple[Tuple[Site, str], ...] = (
@@ -129,41 +157,40 @@ class BlockingWaitUnderLock:
         return writes, calls, kept
 
     def _check_call(
-        self, program: Program, table, fn: FunctionSummary, event: Call, held: Dict[str, HeldLock], writes, wakers, kept, site: Site
+        self, program: Program, table, fn: FunctionSummary, event: Call, held: Dict[str, HeldLock], uses: _Uses, site: Site
     ) -> Optional[BlockedWakerMessage]:
-        calls, _taken = wakers
         target = event.target
         if target.kind == "global" and program.resolve(target.name) in table.sleeps:
-            return self._polling(program, fn, event, held, writes, site)
+            return self._polling(program, fn, event, held, uses.writes, site)
         wait = _method_wait(program, table, fn, event)
         if wait is None:
             stored = _stored_collection(program, fn, event)
             if stored is not None:
-                return _waits_stored(program, fn, stored[0], held, kept.get(program.field_id(fn, stored[0]), []), site, stored[1])
+                return _waits_stored(program, fn, stored[0], held, uses.kept.get(program.field_id(fn, stored[0]) or "", []), site, stored[1])
             return _joins_itself(program, table, fn, event, held, site)
         spec, value, timed, made = wait
         candidates = _not_released(program, fn, spec, event, held)
         if not candidates:
             return None
         if timed:
-            return self._polling(program, fn, event, candidates, writes, site)
+            return self._polling(program, fn, event, candidates, uses.writes, site)
         if spec.wakers in (("target",), ("submitted",)):
             found = _runs_function(program, fn, spec, value, made, event.target.receiver, candidates, site)
             return replace(found, leaving=True) if found is not None and event.target.name == "__exit__" else found
         if spec.wakers in (("mapped",), ("applied",)):
             return _runs_passed(program, fn, spec, event, candidates, site)
         if spec.wakers == ("pending",):
-            return _pending(program, fn, event, candidates, calls, site)
+            return _pending(program, fn, event, candidates, uses.calls, site)
         if spec.wakers == ("coroutine",):
             return _runs_coroutine(program, fn, spec, _submit_making(program, fn, event.target, value), candidates, site)
-        return self._woken_by_calls(program, fn, spec, event, candidates, wakers, site)
+        return self._woken_by_calls(program, fn, spec, event, candidates, uses, site)
 
     def _woken_by_calls(
-        self, program: Program, fn: FunctionSummary, spec: WaitSpec, event: Call, candidates, wakers, site: Site
+        self, program: Program, fn: FunctionSummary, spec: WaitSpec, event: Call, candidates, uses: _Uses, site: Site
     ) -> Optional[BlockedWakerMessage]:
         """Event.wait / Queue.get / Future.result...: every call of a waker (set, put, set_result) is made
         under a held lock (of a local kept in a field: _woken_through_field)."""
-        calls, taken = wakers
+        calls, taken = uses.calls, uses.taken
         receiver = event.target.receiver
         if receiver is None or _unknown_wakers(program, fn, spec, taken):
             # a method of what a call returned (`threading.Event().wait()`): no one else names it; or a waker
@@ -172,8 +199,8 @@ class BlockingWaitUnderLock:
         if receiver.scope == "local" and not receiver.attrs:
             return _woken_through_field(program, fn, spec, receiver, candidates, calls, taken, site)
         field = program.field_id(fn, receiver)
-        uses = [use for waker in spec.wakers for use in calls.get((field, waker), [])] if field else []
-        found = self._all_under(program, uses, candidates)
+        wakers = [use for waker in spec.wakers for use in calls.get((field, waker), [])] if field else []
+        found = self._all_under(program, wakers, candidates)
         if found is None:
             return None
         lock_id, (waker_fn, waker_event) = found
