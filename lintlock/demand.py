@@ -506,6 +506,20 @@ def named_callees(program: Program, fn: FunctionSummary, call: Call) -> List[str
     return ([callee.qualname] if runs_body else []) + program.wrappers(callee)
 
 
+def _named_target(program: Program, fn: FunctionSummary, target: Target) -> Optional[str]:
+    if target.kind == "local":
+        return target.name
+    if target.kind == "global":
+        resolved = program.resolve(target.name)
+        return program.lookup(resolved, "__init__") if resolved in program.classes else resolved
+    if target.kind == "super":
+        return program.lookup(fn.cls, target.name, start_after=fn.cls) if fn.cls else None
+    if target.kind in ("method", "dunder"):
+        cls = program.static_class_of_path(fn, target.receiver)
+        return program.lookup(cls, target.name) if cls is not None else None
+    return None
+
+
 def _thread_targets(program: Program, cls: str, values: Iterable[Value]) -> Set[str]:
     """The methods of cls that these values start in a thread: `Thread(target=self.run)`, `pool.submit(self.run)`."""
     found = set()
@@ -550,20 +564,6 @@ def needed_modules(program: Program, functions: Iterable[str], unloaded: Dict[st
             if module is not None:
                 wanted.add(module)
     return wanted
-
-
-def _named_target(program: Program, fn: FunctionSummary, target: Target) -> Optional[str]:
-    if target.kind == "local":
-        return target.name
-    if target.kind == "global":
-        resolved = program.resolve(target.name)
-        return program.lookup(resolved, "__init__") if resolved in program.classes else resolved
-    if target.kind == "super":
-        return program.lookup(fn.cls, target.name, start_after=fn.cls) if fn.cls else None
-    if target.kind in ("method", "dunder"):
-        cls = program.static_class_of_path(fn, target.receiver)
-        return program.lookup(cls, target.name) if cls is not None else None
-    return None
 
 
 def reached(program: Program, functions: Iterable[str], by_names: bool = False) -> Set[str]:
