@@ -99,3 +99,42 @@ def test_futures_kept_in_a_dict_are_waited_for_by_wait_of_its_values_and_a_loop_
         "so it waits for this thread to release it: neither ever proceeds"
     )
     assert all("but Jobs._work (kept in self._futures, submitted at line 20)" in message for _, _, message in found)
+
+
+_CLIENT = """\
+    import threading
+    from concurrent.futures import Future
+
+
+    class Client:
+        def __init__(self):
+            self._lock = threading.Lock()
+            self._pending = {}
+
+        def call(self, key):
+            fut = Future()
+            with self._lock:
+                self._pending[key] = fut
+                return fut.result()
+
+        def on_reply(self, key, value):
+            with self._lock:
+                self._pending.pop(key).set_result(value)
+    """
+
+# completes futures taken from `_pending` of an object of unknown class, without the lock: maybe a Client's
+_UNTYPED_READER = """
+
+    class Reader:
+        def __init__(self, client):
+            self._client = client
+
+        def on_reply(self, key, value):
+            fut = self._client._pending.pop(key)
+            fut.set_result(value)
+    """
+
+
+def test_a_completer_taking_from_a_collection_of_that_name_on_an_object_of_unknown_class_keeps_it_quiet(tmp_path):
+    assert [(line, code) for line, code, _ in _messages(_write(tmp_path, _CLIENT))] == [(14, "LL103")]
+    assert _messages(_write(tmp_path, _CLIENT + _UNTYPED_READER)) == []

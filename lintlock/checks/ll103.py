@@ -255,6 +255,17 @@ class TakenWakers:
 
     taken: Dict[Tuple[str, str], List[Taken]]  # (field, waker) -> calls on an element taken from that field
     unknown: Dict[Tuple[str, str], int]  # (class, waker) -> calls in that class's methods on objects of unknown origin
+    # (attribute, waker) -> calls on an element taken from that attribute of an object of unknown class
+    untyped: Dict[Tuple[str, str], int]
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where the object a waker is called on comes from."""
+
+    field: str = ""  # the field whose collection it was taken from ("": not known)
+    read: Optional[Call] = None  # the call that took it (None: a loop over the collection)
+    attr: str = ""  # field not known: the attribute it was taken from (`client._pending.pop(key)`, client untyped)
 
 
 def _taken_wakers(program: Program, table) -> TakenWakers:
@@ -263,6 +274,7 @@ def _taken_wakers(program: Program, table) -> TakenWakers:
     names = {name for spec in table.waits for name in spec.wakers if name not in _WHAT_ENDS and name != "pending"}
     taken: Dict[Tuple[str, str], List[Taken]] = {}
     unknown: Dict[Tuple[str, str], int] = {}
+    untyped: Dict[Tuple[str, str], int] = {}
     for name, fn, _ in program.each_function():
         local_values = None
         for event in fn.events:
@@ -273,13 +285,14 @@ def _taken_wakers(program: Program, table) -> TakenWakers:
             origin = _origin(program, fn, event, local_values)
             if origin is None:
                 continue  # made here (`f = Future()`): not an object another thread waits on
-            field, read = origin
-            if field:
-                taken.setdefault((field, event.target.name), []).append(Taken(name, event, read))
-            else:
-                key = (_class_of(program, fn), event.target.name)
-                unknown[key] = unknown.get(key, 0) + 1
-    return TakenWakers(taken, unknown)
+            waker = event.target.name
+            if origin.field:
+                taken.setdefault((origin.field, waker), []).append(Taken(name, event, origin.read))
+                continue
+            unknown[(_class_of(program, fn), waker)] = unknown.get((_class_of(program, fn), waker), 0) + 1
+            if origin.attr:
+                untyped[(origin.attr, waker)] = untyped.get((origin.attr, waker), 0) + 1
+    return TakenWakers(taken, unknown, untyped)
 
 
 def _wakes_unnamed(event: Call, names) -> bool:
@@ -290,21 +303,25 @@ def _wakes_unnamed(event: Call, names) -> bool:
     return receiver is None or (receiver.scope == "local" and not receiver.attrs)
 
 
-def _origin(program: Program, fn: FunctionSummary, event: Call, local_values: Dict[str, Value]) -> Optional[Tuple[str, Optional[Call]]]:
-    """(the field whose collection the receiver of a waker call was taken from, the call that took it);
-    ("", None): not known; None: an object made in fn itself."""
+def _origin(program: Program, fn: FunctionSummary, event: Call, local_values: Dict[str, Value]) -> Optional[Origin]:
+    """Where the receiver of a waker call was taken from; None: an object made in fn itself."""
     receiver = event.target.receiver
     if receiver is None:  # `self._pending.pop(key).set_result(v)`
         return _taken_by(program, fn, program.event_at(fn, event.target.result_of))
     value = local_values.get(receiver.base)
     if value is None:
-        source = _iterated(fn, receiver)
-        field = program.field_id(fn, source) if source is not None and source.attrs and source.key is None else None
-        return (field or ""), None
+        return _from_collection(program, fn, _iterated(fn, receiver))
     if value.callee is not None and not value.method:
         made = receiver.base not in fn.params and _constructs(program, value.callee)
-        return None if made else ("", None)
+        return None if made else Origin()
     return _taken_by(program, fn, _event_making(fn, value))
+
+
+def _from_collection(program: Program, fn: FunctionSummary, collection: Optional[LockPath], read: Optional[Call] = None) -> Origin:
+    if collection is None or not collection.attrs or collection.key is not None:
+        return Origin()
+    field = program.field_id(fn, collection)
+    return Origin(field, read) if field else Origin(attr=collection.attrs[-1])
 
 
 def _constructs(program: Program, callee: str) -> bool:
@@ -313,13 +330,11 @@ def _constructs(program: Program, callee: str) -> bool:
     return resolved in program.classes or any(resolved in spec.types for spec in program.knowledge.blocking.waits)
 
 
-def _taken_by(program: Program, fn: FunctionSummary, read) -> Tuple[str, Optional[Call]]:
-    """The field a call takes an element of (`self._pending.pop(key)`, `self._pending[key]`)."""
-    if not isinstance(read, Call) or read.target.name not in _TAKES or read.target.receiver is None:
-        return "", None
-    collection = read.target.receiver
-    field = program.field_id(fn, collection) if collection.attrs and collection.key is None else None
-    return (field, read) if field else ("", None)
+def _taken_by(program: Program, fn: FunctionSummary, read) -> Origin:
+    """The collection a call takes an element of (`self._pending.pop(key)`, `self._pending[key]`)."""
+    if not isinstance(read, Call) or read.target.name not in _TAKES:
+        return Origin()
+    return _from_collection(program, fn, read.target.receiver, read)
 
 
 def _event_making(fn: FunctionSummary, value: Value) -> Optional[Call]:
@@ -372,10 +387,7 @@ def _woken_through_field(
     if kept is None:
         return None
     keep, field = kept
-    if keep.kind == "store":
-        uses = [Taken(f, e) for waker in spec.wakers for f, e in calls.get((field, waker), [])]
-    else:
-        uses = [use for waker in spec.wakers for use in taken.taken.get((field, waker), [])]
+    uses = _wakers_of_kept(spec, keep, field, calls, taken)
     for lock_id in candidates:
         if uses and all(lock_id in _held_by(program, use) for use in uses):
             use = min(uses, key=lambda u: (program.path_of[u.fn], u.call.site))  # the first in the source
@@ -394,6 +406,17 @@ def _woken_through_field(
                 completes=None if at_call else Site(path, use.call.site),
             )
     return None
+
+
+def _wakers_of_kept(spec: WaitSpec, keep: Flow, field: str, calls, taken: TakenWakers) -> List[Taken]:
+    """The waker calls on what `keep` keeps: on the field it is stored in, or on elements taken from the collection
+    it is added to; none when one may be taken from a collection of that name on an object of unknown class."""
+    if keep.kind == "store":
+        return [Taken(f, e) for waker in spec.wakers for f, e in calls.get((field, waker), [])]
+    attr = keep.dest.attrs[-1] if keep.dest is not None and keep.dest.attrs else ""
+    if any(taken.untyped.get((attr, waker)) for waker in spec.wakers):
+        return []  # `client._pending.pop(key).set_result(v)` with client of unknown class: maybe ours, without the lock
+    return [use for waker in spec.wakers for use in taken.taken.get((field, waker), [])]
 
 
 def _held_by(program: Program, use: Taken) -> Dict[str, HeldLock]:
