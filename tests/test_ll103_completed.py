@@ -76,6 +76,17 @@ def test_a_waker_called_in_the_class_on_an_object_of_unknown_origin_keeps_it_qui
     assert _messages(_write(tmp_path, source)) == []
 
 
+def test_a_waker_named_method_on_an_object_of_another_known_type_does_not_keep_it_quiet(tmp_path):
+    # `var.set(...)` on a ContextVar, `seen.get(key)` on a literal dict: neither is a waited object
+    source = (
+        "    import contextvars\n"
+        + _EVENTS
+        + "\n        def tag(self, var: contextvars.ContextVar):\n            var.set(1)\n"
+        + "\n        def clear(self):\n            done = {}\n            done.set(1)\n"
+    )
+    assert [(line, code) for line, code, _ in _messages(_write(tmp_path, source))] == [(14, "LL103")]
+
+
 def test_an_element_taken_without_the_lock_can_wake_it(tmp_path):
     source = _EVENTS.replace("            with self._lock:\n                ready = self._waiting.pop(key)", "            ready = self._waiting.pop(key)")
     assert "with self._lock:\n                ready = self._waiting.pop" not in source

@@ -289,6 +289,8 @@ def _taken_wakers(program: Program, table) -> TakenWakers:
             if origin.field:
                 taken.setdefault((origin.field, waker), []).append(Taken(name, event, origin.read))
                 continue
+            if not _may_be_waited(program, fn, event):
+                continue  # of a known type that no wait of this waker is on (`d: dict`, then `d.get(k)`)
             unknown[(_class_of(program, fn), waker)] = unknown.get((_class_of(program, fn), waker), 0) + 1
             if origin.attr:
                 untyped[(origin.attr, waker)] = untyped.get((origin.attr, waker), 0) + 1
@@ -314,7 +316,10 @@ def _origin(program: Program, fn: FunctionSummary, event: Call, local_values: Di
     if value.callee is not None and not value.method:
         made = receiver.base not in fn.params and _constructs(program, value.callee)
         return None if made else Origin()
-    return _taken_by(program, fn, _event_making(fn, value))
+    read = _event_making(fn, value)
+    if read is None and value.callee is None:
+        return None  # a literal or an expression (`d = {}`): made here
+    return _taken_by(program, fn, read)
 
 
 def _from_collection(program: Program, fn: FunctionSummary, collection: Optional[LockPath], read: Optional[Call] = None) -> Origin:
@@ -322,6 +327,16 @@ def _from_collection(program: Program, fn: FunctionSummary, collection: Optional
         return Origin()
     field = program.field_id(fn, collection)
     return Origin(field, read) if field else Origin(attr=collection.attrs[-1])
+
+
+def _may_be_waited(program: Program, fn: FunctionSummary, event: Call) -> bool:
+    """The receiver of a waker call may be an object some wait is on: its type is not known, or is one of them."""
+    receiver = event.target.receiver
+    type_name = program.type_of(fn, receiver)[0] if receiver is not None else None
+    if type_name is None or type_name.startswith("."):
+        return True
+    kinds = [type_name] + (program.outside_bases(type_name) if type_name in program.classes else [])
+    return any(kind in spec.types and event.target.name in spec.wakers for spec in program.knowledge.blocking.waits for kind in kinds)
 
 
 def _constructs(program: Program, callee: str) -> bool:
