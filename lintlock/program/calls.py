@@ -53,8 +53,9 @@ class Calls:
         self.flow = flow
         self._edges: Dict[str, List[Edge]] = {}
         # the rules ask again about calls edges_of resolved already (and LL101/LL102 about the same
-        # call from several held locks): keyed by the summary's identity, which it keeps alive
-        self._callees: Dict[Tuple[int, Call, bool], Tuple[FunctionSummary, List[Edge]]] = {}
+        # call from several held locks): keyed by the identities of the summary and the call (which
+        # the value keeps alive), never by the call's value: hashing a Call hashes all it holds
+        self._callees: Dict[Tuple[int, int, bool], Tuple[FunctionSummary, Call, List[Edge]]] = {}
 
     # Computed on first use: while lintlock.demand is still deciding which files to
     # parse, only the edges of a few functions are needed.
@@ -72,13 +73,13 @@ class Calls:
         made (never inside `reach`): deeper down, which subclass `self` is depends on the caller,
         and a sibling's override (one BaseThread subclass's on_thread_stop for another's stop())
         is not what runs. Memoized: the rules ask again what reach and demand resolved (the
-        summary is kept in the value and compared by identity, so a key is never reused)."""
-        key = (id(fn), call, overrides)
+        summary and the call are kept in the value and compared by identity, so a key is never reused)."""
+        key = (id(fn), id(call), overrides)
         known = self._callees.get(key)
-        if known is not None and known[0] is fn:
-            return known[1]
+        if known is not None and known[0] is fn and known[1] is call:
+            return known[2]
         edges = self._callees_of(fn, call) if not overrides else self.callees(fn, call) + self._overrides_of(fn, call)
-        self._callees[key] = (fn, edges)
+        self._callees[key] = (fn, call, edges)
         return edges
 
     def _callees_of(self, fn: FunctionSummary, call: Call) -> List[Edge]:

@@ -30,6 +30,9 @@ class Index:
         self._mro: Dict[str, Tuple[str, ...]] = {}
         self._resolved: Dict[str, str] = {}
         self._events_by_site: Dict[str, Dict[int, Event]] = {}
+        # static_class_of_path's answers, asked again and again (by value flow for each fact it
+        # applies): keyed by the summary's identity, which the value keeps alive
+        self._static_classes: Dict[Tuple[int, str, Tuple[str, ...]], Tuple[FunctionSummary, Optional[str]]] = {}
 
     def _add_module(self, summary: ModuleSummary) -> None:
         for fn in summary.functions:
@@ -221,12 +224,17 @@ class Index:
         """The in-tree class of the object a path names, by what its declarations say."""
         if path is None or path.scope != "local":
             return None
+        key = (id(fn), path.base, path.attrs)
+        known = self._static_classes.get(key)
+        if known is not None and known[0] is fn:
+            return known[1]
         cls = self._class_of_local(fn, path.base)
         for attr in path.attrs:
             if cls is None:
-                return None
+                break
             instance, class_values, _ = self.attr_values(cls, attr)
             cls = self.single_class(instance + class_values)
+        self._static_classes[key] = (fn, cls)
         return cls
 
     def single_class(self, values: Sequence[Value]) -> Optional[str]:

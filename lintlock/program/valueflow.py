@@ -60,21 +60,26 @@ class Resolved:
     origin: Optional[Site] = None
 
 
-class Points:
-    """What a path holds, read from the points-to table: a function's locals (a captured name is
-    the enclosing function's), attributes by the class declaring them along the MRO, elements,
-    globals, bound methods read through their object."""
+PathKey = Tuple[int, str, Tuple[str, ...], str, Optional[str]]  # (id of the function's summary, the path's fields)
+Plan = Tuple[FrozenSet[Pointee], Tuple[Var, ...], Tuple[Var, ...]]  # values, variables read, variables read through the holder
+
+
+def _path_key(fn: FunctionSummary, path: LockPath) -> PathKey:
+    return (id(fn), path.base, path.attrs, path.scope, path.key)
+
+
+class Declared:
+    """What the definitions alone say about a path, without the points-to table: whose local a
+    name is, which class declares an attribute, the values a declaration makes, and, when that
+    decides it, which variables a path reads (`plan`: asked again by the solver and the queries,
+    so kept, by the summary's identity; the value keeps the summary alive: a key is never reused)."""
 
     def __init__(self, program: Program) -> None:
         self.program = program
-        self.table: Dict[Var, Set[Pointee]] = {}
-        self.reads: Optional[Set[Var]] = None  # while solving: the variables the fact being applied reads
+        self.index = program.index
         self._declared: Dict[str, FrozenSet[str]] = {}
-
-    def read(self, var: Var) -> Set[Pointee]:
-        if self.reads is not None:
-            self.reads.add(var)
-        return self.table.get(var, set())
+        self._attribute_vars: Dict[Tuple[str, str], Var] = {}
+        self._plans: Dict[PathKey, Tuple[FunctionSummary, Optional[Plan]]] = {}
 
     def owner(self, fn: FunctionSummary, name: str) -> Tuple[str, str]:
         """(function, name): the function whose local `name` is (a captured name is the enclosing one's)."""
@@ -101,52 +106,15 @@ class Points:
             found = self._declared[cls] = frozenset(names)
         return found
 
-    def _attribute_var(self, cls: str, attr: str) -> Var:
-        for klass in self.program.mro(cls):
-            if attr in self._declared_in(klass):
-                return ("A", klass, attr)
-        return ("A", cls, attr)
-
-    def classes_of(self, fn: FunctionSummary, path: LockPath) -> Set[str]:
-        """The in-tree classes of the object a path names: its static type, else its instances by value flow."""
-        static = self.program.static_class_of_path(fn, path)
-        if static is not None:
-            return {static}
-        return {v.name for v in self.of_path(fn, path) if v.kind == "inst"}
-
-    def vars(self, fn: FunctionSummary, path: LockPath) -> List[Var]:
-        if not path.attrs:
-            if path.scope == "global":
-                return [("G", self.program.resolve(path.base))]
-            return [("L",) + self.owner(fn, path.base)]
-        prefix = LockPath(path.base, path.attrs[:-1], path.scope)
-        if path.scope == "global" and len(path.attrs) == 1 and self.program.resolve(path.base) in self.program.modules:
-            return [("G", self.program.resolve(f"{path.base}.{path.attrs[0]}"))]
-        return [self._attribute_var(cls, path.attrs[-1]) for cls in sorted(self.classes_of(fn, prefix))]
-
-    def of_path(self, fn: FunctionSummary, path: LockPath) -> Set[Pointee]:
-        """The abstract values a path may hold in fn (bound methods bound to what the path's prefix names)."""
-        if path.scope == "global":
-            found = self._global_values(path)
-            if found is not None:
-                return found
-            found = set()
-        elif not path.attrs:
-            local = dict(fn.local_defs).get(path.base)
-            if local is not None:
-                return {Pointee("function", local)}
-            found = self._local_values(fn, path.base)
-        else:
-            found = self._member_values(fn, path)
-        holder = _prefix(path)
-        for var in self.vars(fn, path):
-            if var[0] == "A":  # read through the object holding it
-                found.update(_out_of_holder(v, holder) for v in self.read(var))
-            else:
-                found.update(self.read(var))
+    def attribute_var(self, cls: str, attr: str) -> Var:
+        """The attribute of cls's instances, by the class declaring it along the MRO."""
+        found = self._attribute_vars.get((cls, attr))
+        if found is None:
+            found = next((("A", klass, attr) for klass in self.program.mro(cls) if attr in self._declared_in(klass)), ("A", cls, attr))
+            self._attribute_vars[(cls, attr)] = found
         return found
 
-    def _global_values(self, path: LockPath) -> Optional[Set[Pointee]]:
+    def global_values(self, path: LockPath) -> Optional[Set[Pointee]]:
         """A class or a module function named by a global path; None: a global variable."""
         program = self.program
         resolved = program.resolve(".".join((path.base,) + path.attrs))
@@ -157,10 +125,12 @@ class Points:
             return None
         return {Pointee("function", resolved)} if function.cls is None or function.kind == "staticmethod" else set()
 
-    def _local_values(self, fn: FunctionSummary, name: str) -> Set[Pointee]:
-        """What a local was assigned: an instance of a class, what a function returns; `self`: its class."""
+    def assigned(self, fn: FunctionSummary, name: str) -> Tuple[Set[Pointee], List[Var]]:
+        """What a local was assigned: instances of a class (`self`: its class), and the returns
+        of the functions whose result it holds."""
         program = self.program
         found: Set[Pointee] = set()
+        returns: List[Var] = []
         for local, value in fn.local_values:
             if local != name or value.callee is None or value.method:
                 continue
@@ -168,17 +138,17 @@ class Points:
             if klass is not None:
                 found.add(Pointee("inst", klass))
             elif program.resolve(value.callee) in program.functions:
-                found.update(self.read(("R", program.resolve(value.callee))))
+                returns.append(("R", program.resolve(value.callee)))
         if name == program.self_param(fn) and fn.cls is not None:
             found.add(Pointee("inst", fn.cls))
-        return found
+        return found, returns
 
-    def _member_values(self, fn: FunctionSummary, path: LockPath) -> Set[Pointee]:
+    def members(self, path: LockPath, classes: Iterable[str]) -> Set[Pointee]:
         """`obj.m` where obj's class defines m: a bound method (a plain function for a staticmethod)."""
         program = self.program
         prefix = LockPath(path.base, path.attrs[:-1], path.scope)
         found: Set[Pointee] = set()
-        for cls in sorted(self.classes_of(fn, prefix)):
+        for cls in sorted(classes):
             method = program.lookup(cls, path.attrs[-1])
             kind = program.functions[method].kind if method is not None else ""
             if method is not None and kind == "method":
@@ -187,9 +157,152 @@ class Points:
                 found.add(Pointee("function", method))
         return found
 
-    def elements(self, fn: FunctionSummary, path: LockPath) -> Set[Pointee]:
+    def vars(self, fn: FunctionSummary, path: LockPath) -> Optional[Tuple[Var, ...]]:
+        """The variables a path names; None when that depends on the class value flow finds for its prefix."""
+        program = self.program
+        if not path.attrs:
+            return (("G", program.resolve(path.base)),) if path.scope == "global" else (("L",) + self.owner(fn, path.base),)
+        if path.scope == "global" and len(path.attrs) == 1 and program.resolve(path.base) in program.modules:
+            return (("G", program.resolve(f"{path.base}.{path.attrs[0]}")),)
+        static = self.index.static_class_of_path(fn, LockPath(path.base, path.attrs[:-1], path.scope))
+        return (self.attribute_var(static, path.attrs[-1]),) if static is not None else None
+
+    def plan(self, fn: FunctionSummary, path: LockPath) -> Optional[Plan]:
+        """What `Points.of_path` finds, as (values known from the definitions, the variables it
+        reads, those it reads through the holder); None when the class of the path's prefix is
+        not declared (value flow decides it: read as the table stands)."""
+        key = _path_key(fn, path)
+        known = self._plans.get(key)
+        if known is not None and known[0] is fn:
+            return known[1]
+        found = self._plan(fn, path)
+        self._plans[key] = (fn, found)
+        return found
+
+    def _plan(self, fn: FunctionSummary, path: LockPath) -> Optional[Plan]:
+        if path.scope == "global":
+            named = self.global_values(path)
+            if named is not None:
+                return frozenset(named), (), ()
+        elif not path.attrs:
+            local = dict(fn.local_defs).get(path.base)
+            if local is not None:
+                return frozenset({Pointee("function", local)}), (), ()
+        variables = self.vars(fn, path)
+        if variables is None:
+            return None
+        if path.scope == "global":
+            return frozenset(), variables, ()
+        if not path.attrs:
+            values, returns = self.assigned(fn, path.base)
+            return frozenset(values), tuple(returns) + variables, ()
+        static = self.index.static_class_of_path(fn, LockPath(path.base, path.attrs[:-1], path.scope))
+        assert static is not None  # vars found it
+        return frozenset(self.members(path, (static,))), (), variables
+
+
+class Points:
+    """What a path holds, read from the points-to table: a function's locals (a captured name is
+    the enclosing function's), attributes by the class declaring them along the MRO, elements,
+    globals, bound methods read through their object."""
+
+    def __init__(self, program: Program) -> None:
+        self.program = program
+        self.index = program.index
+        self.declared = Declared(program)
+        self.table: Dict[Var, Set[Pointee]] = {}
+        self.reads: Optional[Set[Var]] = None  # while solving: the variables the fact being applied reads
+        # once the table is solved (`fix`), what a path holds no longer changes: the answers, by summary
+        self._fixed: Optional[Dict[Tuple[str, PathKey], Tuple[FunctionSummary, FrozenSet]]] = None
+
+    def fix(self) -> None:
+        """The table is solved: from now on the answers are kept."""
+        self._fixed = {}
+
+    def _known(self, kind: str, fn: FunctionSummary, path: LockPath) -> Tuple[Optional[Tuple[str, PathKey]], Optional[FrozenSet]]:
+        """(the key to keep the answer under, the answer kept); (None, None) while solving."""
+        if self._fixed is None:
+            return None, None
+        key = (kind, _path_key(fn, path))
+        known = self._fixed.get(key)
+        return key, known[1] if known is not None and known[0] is fn else None
+
+    def _keep(self, key: Optional[Tuple[str, PathKey]], fn: FunctionSummary, found: Iterable) -> None:
+        if self._fixed is not None and key is not None:
+            self._fixed[key] = (fn, frozenset(found))
+
+    def read(self, var: Var) -> Set[Pointee]:
+        if self.reads is not None:
+            self.reads.add(var)
+        return self.table.get(var, set())
+
+    def owner(self, fn: FunctionSummary, name: str) -> Tuple[str, str]:
+        """(function, name): the function whose local `name` is (a captured name is the enclosing one's)."""
+        return self.declared.owner(fn, name)
+
+    def classes_of(self, fn: FunctionSummary, path: LockPath) -> Set[str]:
+        """The in-tree classes of the object a path names: its static type, else its instances by value flow."""
+        static = self.index.static_class_of_path(fn, path)
+        if static is not None:
+            return {static}
+        key, known = self._known("classes", fn, path)
+        if known is not None:
+            return set(known)
+        found = {v.name for v in self.of_path(fn, path) if v.kind == "inst"}
+        self._keep(key, fn, found)
+        return found
+
+    def vars(self, fn: FunctionSummary, path: LockPath) -> List[Var]:
+        declared = self.declared.vars(fn, path)
+        if declared is not None:
+            return list(declared)
+        prefix = LockPath(path.base, path.attrs[:-1], path.scope)
+        return [self.declared.attribute_var(cls, path.attrs[-1]) for cls in sorted(self.classes_of(fn, prefix))]
+
+    def of_path(self, fn: FunctionSummary, path: LockPath) -> Set[Pointee]:
+        """The abstract values a path may hold in fn (bound methods bound to what the path's prefix names)."""
+        key, known = self._known("values", fn, path)
+        if known is not None:
+            return set(known)
+        plan = self.declared.plan(fn, path)
+        found = self._of_path(fn, path) if plan is None else self._planned(path, plan)
+        self._keep(key, fn, found)
+        return found
+
+    def _planned(self, path: LockPath, plan: Plan) -> Set[Pointee]:
+        values, plain, held = plan
+        found = set(values)
+        for var in plain:
+            found.update(self.read(var))
+        if held:
+            holder = _prefix(path)  # read through the object holding it
+            for var in held:
+                found.update(_out_of_holder(v, holder) for v in self.read(var))
+        return found
+
+    def _of_path(self, fn: FunctionSummary, path: LockPath) -> Set[Pointee]:
+        """of_path where the class of the path's prefix is what value flow finds (no plan)."""
+        if path.scope == "global":
+            found = set()  # a global variable: a class or a function has a plan
+        else:
+            prefix = LockPath(path.base, path.attrs[:-1], path.scope)
+            found = self.declared.members(path, self.classes_of(fn, prefix))
         holder = _prefix(path)
-        return {_out_of_holder(v, holder) for var in self.vars(fn, path) for v in self.read(("E",) + var)}
+        for var in self.vars(fn, path):
+            if var[0] == "A":  # read through the object holding it
+                found.update(_out_of_holder(v, holder) for v in self.read(var))
+            else:
+                found.update(self.read(var))
+        return found
+
+    def elements(self, fn: FunctionSummary, path: LockPath) -> Set[Pointee]:
+        key, known = self._known("elements", fn, path)
+        if known is not None:
+            return set(known)
+        holder = _prefix(path)
+        found = {_out_of_holder(v, holder) for var in self.vars(fn, path) for v in self.read(("E",) + var)}
+        self._keep(key, fn, found)
+        return found
 
 
 class ValueFlow:
@@ -202,6 +315,7 @@ class ValueFlow:
         self._instantiated: Optional[FrozenSet[str]] = None
         self._solved = False
         self._grown: Optional[Set[Var]] = None  # while solving: the variables the fact being applied added to
+        self._argument_flows: Dict[Tuple[str, int], List[Flow]] = {}  # while solving: (function, call site) -> its "argument" flows
 
     def subclasses(self, cls: str) -> List[str]:
         """The in-tree classes that have cls in their MRO (cls excluded), in a fixed order."""
@@ -233,13 +347,18 @@ class ValueFlow:
         program = self.program
         functions = [program.functions[name] for name in sorted(program.functions)]
         self._seed_attributes()
+        passing = {fn.qualname: [(call, _called_name(call)) for call in program.index.calls_of(fn) if _passes(call)] for fn in functions}
         receiving = _receiving_names(functions)
-        calls = {fn.qualname: [e for e in fn.events if isinstance(e, Call) and _passes(e) and _called_name(e) in receiving] for fn in functions}
         facts: List[Tuple[FunctionSummary, object]] = []
         for fn in functions:
             facts.extend((fn, flow) for flow in fn.flows if flow.kind != "argument")
-            facts.extend((fn, call) for call in calls[fn.qualname])
+            facts.extend((fn, call) for call, name in passing[fn.qualname] if name in receiving)
+            for flow in fn.flows:
+                if flow.kind == "argument":
+                    self._argument_flows.setdefault((fn.qualname, flow.site), []).append(flow)
         self._worklist(facts)
+        self._argument_flows = {}
+        self.paths.fix()
 
     def _worklist(self, facts: List[Tuple[FunctionSummary, object]]) -> None:
         """Each fact once, then again only when a variable it read has grown."""
@@ -343,9 +462,8 @@ class ValueFlow:
             values = self.of_path(fn, obj) if obj is not None else set()
             if values:
                 passed[slot] = {replace(v, origin=v.origin or Site(path, call.site)) for v in values}
-        for flow in fn.flows:
-            if flow.kind == "argument" and flow.site == call.site:
-                passed.setdefault(flow.slot, set()).update(self._source(fn, flow, Site(path, call.site)))
+        for flow in self._argument_flows.get((fn.qualname, call.site), ()):
+            passed.setdefault(flow.slot, set()).update(self._source(fn, flow, Site(path, call.site)))
         return passed
 
     def _add(self, var: Var, values: Iterable[Pointee]) -> bool:
@@ -452,6 +570,8 @@ def _receiving_names(functions: List[FunctionSummary]) -> Set[str]:
     names: Set[str] = set()
     for fn in functions:
         params = set(fn.params)
+        if not params:
+            continue
         used = {f.source.base for f in fn.flows if f.source is not None}
         used.update(e.target.name for e in fn.events if isinstance(e, Call) and e.target.kind == "local")
         used.update(b for _, v in fn.local_values for b in [v.arg0.base if v.arg0 is not None else ""] + [p.base for _, p in v.keywords])
