@@ -234,7 +234,7 @@ def learned_names(program: Program, holding: Optional[Holding] = None) -> Set[Le
     names.update(Learned(_said_as(fn)) for fn in program.functions.values() if _locks_for_caller(program, fn, holding))
     kinds = program.knowledge.kinds
     names.update(Learned(n.rpartition(".")[2], ATTRIBUTE) for n in kinds if n.rpartition(".")[0] in kinds)
-    return names | callback_names(program, holding) | decided_by_callers(program) | self_joiners(program, holding)
+    return names | callback_names(program, holding) | decided_by_callers(program) | self_joiners(program, holding) | woken_fields(program, holding)
 
 
 def self_joiners(program: Program, holding: Holding) -> Set[Learned]:
@@ -249,6 +249,40 @@ def self_joiners(program: Program, holding: Holding) -> Set[Learned]:
         if any(isinstance(e, Call) and e.target.name == "join" and e.target.receiver == LockPath(me) and e.held and holding.any(fn, e.held) for e in fn.events):
             names.update(Learned(program.short_name(c).rpartition(".")[2]) for c in [fn.cls] + program.flow.subclasses(fn.cls))
     return names
+
+
+# what rules/blocking.toml says a wait is woken by when that is not methods of the waited object
+_WOKEN_BY_WORK = frozenset({"target", "submitted", "applied", "mapped", "pending", "coroutine"})
+
+
+def woken_fields(program: Program, holding: Holding) -> Set[Learned]:
+    """LL103 waits under a lock for an object woken by calls of its own methods (`Event.set`, `Queue.put`,
+    `Future.set_result`) kept in a field: `self._ready.wait()`, or a local kept in one (`self._pending[key] = fut`,
+    then `fut.result()`). Every waker must hold the lock for a report, so a file calling one through that field
+    (`client._pending.pop(key).set_result(v)`) matters though it says no lock word: the field's name is learned."""
+    table = program.knowledge.blocking
+    methods = {method for spec in table.waits if spec.wakers and spec.wakers[0] not in _WOKEN_BY_WORK for method in spec.methods}
+    names: Set[Learned] = set()
+    for fn in program.functions.values():
+        for event in fn.events:
+            if isinstance(event, Call) and event.target.kind == "method" and event.target.name in methods and event.held:
+                names.update(_woken_through(program, fn, event, holding))
+    return names
+
+
+def _woken_through(program: Program, fn: FunctionSummary, wait: Call, holding: Holding) -> Set[Learned]:
+    """The field whose object a method call under a lock waits for, when methods of that object wake it."""
+    receiver = wait.target.receiver
+    if receiver is None or not holding.any(fn, wait.held):
+        return set()
+    type_name = program.type_of(fn, receiver)[0]
+    spec = program.knowledge.blocking.wait_for(type_name, wait.target.name) if type_name else None
+    if spec is None or not spec.wakers or spec.wakers[0] in _WOKEN_BY_WORK:
+        return set()
+    if receiver.attrs:
+        return {Learned(receiver.attrs[-1], ATTRIBUTE)}
+    # a local kept in a field of the object: `self._pending[key] = fut`, `self._fut = fut`
+    return {Learned(f.dest.attrs[-1], ATTRIBUTE) for f in fn.flows if f.source == receiver and f.dest is not None and f.dest.attrs}
 
 
 def decided_by_callers(program: Program) -> Set[Learned]:
@@ -400,13 +434,21 @@ def _waited_under_lock(program: Program, fn: FunctionSummary, locked: List[Call]
         target = call.target
         path: Optional[LockPath] = None
         if target.kind == "global" and call.args.positional and program.resolve(target.name) in _FUTURE_WAITS:
-            path = call.args.positional[0]
+            path = call.args.positional[0] or _values_passed(locked, call)
         elif target.kind == "method" and target.name in ("result", "exception") and target.receiver is not None and not target.receiver.attrs:
             element = LockPath(target.receiver.base)
             path = next((f.source for f in fn.flows if f.kind == "iterate" and f.dest == element), None)
         if path is not None and path.attrs:
             found.add(_holder(program, fn, path))
     return found
+
+
+def _values_passed(locked: List[Call], call: Call) -> Optional[LockPath]:
+    """`wait(self._futures.values())`: the dict whose values() is the call just before (arguments are walked first)."""
+    before = max((c for c in locked if c.site < call.site), key=lambda c: c.site, default=None)
+    if before is None or before.target.kind != "method" or before.target.name != "values":
+        return None
+    return before.target.receiver
 
 
 def _iterated_under_lock(program: Program, fn: FunctionSummary, locked_locals: Set[str]) -> Set[Holder]:
