@@ -28,6 +28,7 @@ from .types import ObjectTypes
 
 MAX_ATTRS = 4  # longer attribute paths (through recursion) are dropped
 _MAX_DEPTH = 5  # Condition(Condition(...)), factories returning factories
+_TAKING = ("acquire", "__enter__", "__aenter__")  # methods that say how a lock is taken
 
 
 @dataclass(frozen=True)
@@ -219,6 +220,16 @@ class Locks:
                 return found
         return None
 
+    def _takes_its_own_way(self, cls: str, lock_class: str) -> bool:
+        """Whether a class of the tree between cls and the lock class it derives from defines how the lock is taken."""
+        for klass in self.index.mro(cls):
+            summary = self.index.classes.get(klass)
+            if klass == lock_class or summary is None:
+                return False
+            if any(name in _TAKING for name, _ in summary.methods):
+                return True
+        return False
+
     def _default_replaced(self, default_of: Tuple[str, str]) -> bool:
         return self.handed is None or self.handed.passed(*default_of)
 
@@ -231,8 +242,9 @@ class Locks:
         if name in kinds:
             return kinds[name]
         lock_class = self.assigned.lock_class(resolved) if resolved in self.index.classes else None
-        if lock_class is not None:
-            return kinds[lock_class]  # an instance of a subclass of a lock class
+        if lock_class is not None:  # an instance of a subclass of a lock class
+            # one that takes the lock its own way (an owner-counting AsyncRLock on asyncio.Lock) may re-enter
+            return replace(kinds[lock_class], reentrant=True) if self._takes_its_own_way(resolved, lock_class) else kinds[lock_class]
         factory = self.index.functions.get(resolved)
         if factory is not None and factory.returns_value is not None and depth < _MAX_DEPTH:
             return self.kind_of(factory.returns_value, depth + 1)
