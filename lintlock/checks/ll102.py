@@ -107,7 +107,7 @@ def order_witnesses(program: Program) -> Dict[Tuple[str, str], OrderWitness]:
                 _record_passed(found, program, name, fn, event, held, site)
             if not held:
                 continue
-            built = _built_here(program, fn, event, held)
+            built = _built_here(program, fn, event, held) or _constructed(program, event)
             fresh = _built_with(program, built) if built is not None else set()
             for taken in _taken(program, fn, event, path):
                 if taken.lock_id not in held and not _owned_by(program, taken.lock_id, fresh):
@@ -133,6 +133,15 @@ def _built_here(program: Program, fn: FunctionSummary, event, held: Dict[str, He
         if built and held_sites <= {h.site for h in other.held}:
             return value.callee
     return None
+
+
+def _constructed(program: Program, event) -> Optional[str]:
+    """The class a call builds (`Server(host)`): its __init__ takes the new object's locks, which no
+    other thread can hold while it is being built (as for _built_here)."""
+    if not isinstance(event, Call) or event.target.kind != "global":
+        return None
+    cls = program.resolve(event.target.name)
+    return cls if cls in program.classes else None
 
 
 def _acted_on(event) -> Optional[LockPath]:
