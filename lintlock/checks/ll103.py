@@ -291,7 +291,8 @@ def _taken_wakers(program: Program, table) -> TakenWakers:
                 continue
             if not _may_be_waited(program, fn, event):
                 continue  # of a known type that no wait of this waker is on (`d: dict`, then `d.get(k)`)
-            unknown[(_class_of(program, fn), waker)] = unknown.get((_class_of(program, fn), waker), 0) + 1
+            key = (_class_of(program, fn), waker)
+            unknown[key] = unknown.get(key, 0) + 1
             if origin.attr:
                 untyped[(origin.attr, waker)] = untyped.get((origin.attr, waker), 0) + 1
     return TakenWakers(taken, unknown, untyped)
@@ -435,9 +436,16 @@ def _wakers_of_kept(spec: WaitSpec, keep: Flow, field: str, calls, taken: TakenW
 
 
 def _held_by(program: Program, use: Taken) -> Dict[str, HeldLock]:
-    """The locks held where a waker is called, or where the object it is called on was taken."""
+    """The locks held where a waker is called, or wherever its function takes an element of that collection
+    (`with self._lock: fut = self._pending.pop(key)`; held at every such read: a branch may take it without)."""
     fn = program.functions[use.fn]
-    return program.held_ids(fn, use.call.held + (use.read.held if use.read is not None else ()))
+    held = program.held_ids(fn, use.call.held)
+    if use.read is None:
+        return held
+    collection = use.read.target.receiver
+    reads = [e for e in fn.events if isinstance(e, Call) and e.target.name in _TAKES and e.target.receiver == collection]
+    at_reads = [program.held_ids(fn, read.held) for read in reads]
+    return {**{lock_id: lock for lock_id, lock in at_reads[0].items() if all(lock_id in other for other in at_reads)}, **held}
 
 
 def _joins_itself(program: Program, table, fn: FunctionSummary, event: Call, held: Dict[str, HeldLock], site: Site) -> Optional[BlockedWakerMessage]:
