@@ -149,3 +149,29 @@ _UNTYPED_READER = """
 def test_a_completer_taking_from_a_collection_of_that_name_on_an_object_of_unknown_class_keeps_it_quiet(tmp_path):
     assert [(line, code) for line, code, _ in _messages(_write(tmp_path, _CLIENT))] == [(14, "LL103")]
     assert _messages(_write(tmp_path, _CLIENT + _UNTYPED_READER)) == []
+
+
+_READY = """\
+    import threading
+
+
+    class Service:
+        def __init__(self):
+            self._lock = threading.Lock()
+            self._ready = threading.Event()
+
+        def wait_ready(self):
+            with self._lock:
+                self._ready.wait()
+
+        def mark_ready(self):
+            with self._lock:
+                self._ready.set()
+    """
+
+
+def test_an_event_field_is_quiet_when_the_class_sets_an_event_of_unknown_origin(tmp_path):
+    assert [(line, code) for line, code, _ in _messages(_write(tmp_path, _READY))] == [(11, "LL103")]
+    # `mark(self._ready)` elsewhere would set it without the lock
+    source = _READY + "\n        def mark(self, event):\n            event.set()\n"
+    assert _messages(_write(tmp_path, source)) == []
