@@ -120,3 +120,52 @@ def test_static_class_of_an_equal_summary_that_is_another_object():
     twin = replace(run, cls=None)  # not a method any more: `self` is a plain parameter
     assert p.static_class_of_path(twin, declared) is None
     assert p.static_class_of_path(run, declared) == "m.Backend"
+
+
+def registry(order: range) -> Program:
+    handlers = "".join(f"def h{i:02}():\n    pass\n\n\n" for i in range(40))
+    wire = "".join(f"    r.add(h{i:02})\n" for i in order)
+    source = f"""
+class Registry:
+    def __init__(self):
+        self._handlers = []
+
+    def add(self, fn):
+        self._handlers.append(fn)
+
+    def fire(self):
+        for fn in self._handlers:
+            fn()
+
+
+{handlers}def wire():
+    r = Registry()
+{wire}"""
+    return Program([summarize(source.encode(), "m.py", "m", False)])
+
+
+def test_a_full_variable_keeps_the_first_values_registered():
+    """More than 32 callbacks in one container: those registered first (in the order the facts are applied)."""
+    p = registry(range(39, -1, -1))
+    fire = p.functions["m.Registry.fire"]
+    assert [e.callee for e in p.callees(fire, call_named(fire, "fn"))] == [f"m.h{i:02}" for i in range(8, 40)]
+
+
+def test_values_arriving_together_past_the_limit_are_chosen_whatever_a_sets_order():
+    """Which values a full variable keeps of those added at once must not depend on a set's order
+    (string hashes change from run to run)."""
+    values = [Pointee("function", f"m.h{i:02}") for i in range(40)]
+    kept = []
+    for order in (values, values[::-1]):
+        flow = registry(range(0)).flow
+        flow._add(("G", "m.handlers"), order[:3])
+        flow._add(("G", "m.handlers"), order)
+        kept.append(flow.paths.table[("G", "m.handlers")])
+    assert kept[0] == set(values[:3] + values[3:32])
+    assert kept[1] == set(values[37:] + values[:29])
+
+
+def test_a_variable_under_the_limit_keeps_every_value():
+    p = registry(range(32))
+    fire = p.functions["m.Registry.fire"]
+    assert [e.callee for e in p.callees(fire, call_named(fire, "fn"))] == [f"m.h{i:02}" for i in range(32)]

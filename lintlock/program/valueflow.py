@@ -469,10 +469,11 @@ class ValueFlow:
     def _add(self, var: Var, values: Iterable[Pointee]) -> bool:
         current = self.paths.table.setdefault(var, set())
         before = len(current)
-        for value in values:
-            if len(current) >= _MAX_VALUES:
-                break
-            current.add(value)
+        new = [v for v in values if v not in current]
+        if before + len(new) > _MAX_VALUES:
+            # the values kept must not depend on a set's order (string hashes differ from run to run)
+            new = sorted(new, key=_full_order)[: max(_MAX_VALUES - before, 0)]
+        current.update(new)
         if len(current) == before:
             return False
         if self._grown is not None:
@@ -584,6 +585,20 @@ def _receiving_names(functions: List[FunctionSummary]) -> Set[str]:
 
 def _order(value: Pointee) -> Tuple[str, str, str]:
     return (value.kind, value.name, value.receiver.text() if value.receiver is not None else "")
+
+
+def _full_order(value: Pointee) -> Tuple[object, ...]:
+    """A total order of values (every field), to choose the ones a full variable keeps."""
+    receiver = value.receiver
+    origin = value.origin
+    return (
+        value.kind,
+        value.name,
+        (receiver.base, receiver.attrs, receiver.scope, receiver.key or "") if receiver is not None else (),
+        value.same_holder,
+        (origin.path, origin.site) if origin is not None else (),
+        value.partial,
+    )
 
 
 def _prefix(path: LockPath) -> Optional[LockPath]:
