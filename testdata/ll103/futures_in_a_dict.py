@@ -3,7 +3,7 @@ as a collection in another method (`wait(self._futures.values())`, `for f in sel
 while holding the lock the submitted work takes."""
 
 import threading
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, as_completed, wait
 
 
 class Jobs:
@@ -106,3 +106,30 @@ class OtherJobs:
     def drain(self):
         with self._lock:
             wait(self._jobs._futures.values())
+
+
+class CompletedJobs:
+    """as_completed over the dict's values, iterated under the lock (one submit call feeds the dict)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(2)
+        self._running = {}
+
+    def _work(self, key):
+        with self._lock:
+            return key
+
+    def start(self, key):
+        self._running[key] = self._pool.submit(self._work, key)
+
+    def drain(self):
+        with self._lock:
+            for future in as_completed(self._running.values()):  # error: LL103
+                future.result()
+
+    def drain_after_release(self):
+        with self._lock:
+            done = as_completed(self._running.values())
+        for future in done:
+            future.result()
