@@ -103,13 +103,14 @@ def test_waiting_after_the_release_is_quiet(tmp_path):
 
 def test_futures_kept_in_a_dict_are_waited_for_by_wait_of_its_values_and_a_loop_over_them():
     found = _messages(TESTDATA / "ll103" / "futures_in_a_dict.py")
-    assert [(line, code) for line, code, _ in found] == [(24, "LL103"), (29, "LL103"), (34, "LL103")]
+    assert [(line, code) for line, code, _ in found] == [(24, "LL103"), (29, "LL103"), (34, "LL103"), (128, "LL103")]
     assert found[0][2] == (
         "wait(self._futures.values()) blocks while holding self._lock (acquired at line 23) until the submitted call "
         "returns; but Jobs._work (kept in self._futures, submitted at line 20) takes Jobs._lock on its way (at line 16), "
         "so it waits for this thread to release it: neither ever proceeds"
     )
-    assert all("but Jobs._work (kept in self._futures, submitted at line 20)" in message for _, _, message in found)
+    assert all("but Jobs._work (kept in self._futures, submitted at line 20)" in message for _, _, message in found[:3])
+    assert "but CompletedJobs._work (kept in self._running, submitted at line 124)" in found[3][2]
 
 
 _CLIENT = """\
