@@ -405,7 +405,7 @@ class ValueFlow:
             read = self.paths.elements(fn, flow.source)
             return self._add(("L",) + self.paths.owner(fn, flow.dest.base), read)
         if flow.kind == "return":
-            return self._add(("R", fn.qualname), {replace(v, receiver=None) for v in values})
+            return self._add(("R", fn.qualname), {replace(v, receiver=None) if v.receiver is not None else v for v in values})
         if flow.dest is None:
             return False
         return self._store(fn, flow, values)
@@ -431,7 +431,9 @@ class ValueFlow:
         if flow.source is None:
             return set()
         values = self.paths.elements(fn, flow.source) if flow.element else self.of_path(fn, flow.source)
-        return {replace(v, origin=v.origin or origin, partial=v.partial or flow.partial) for v in values}
+        if flow.partial:
+            return {v if v.origin is not None and v.partial else replace(v, origin=v.origin or origin, partial=True) for v in values}
+        return {v if v.origin is not None else replace(v, origin=origin) for v in values}
 
     def _arguments(self, fn: FunctionSummary, call: Call, path: str) -> bool:
         """What a call passes flows into the parameters of every function it runs."""
@@ -461,7 +463,7 @@ class ValueFlow:
         for slot, obj in slots:
             values = self.of_path(fn, obj) if obj is not None else set()
             if values:
-                passed[slot] = {replace(v, origin=v.origin or Site(path, call.site)) for v in values}
+                passed[slot] = {v if v.origin is not None else replace(v, origin=Site(path, call.site)) for v in values}
         for flow in self._argument_flows.get((fn.qualname, call.site), ()):
             passed.setdefault(flow.slot, set()).update(self._source(fn, flow, Site(path, call.site)))
         return passed
