@@ -53,8 +53,12 @@ class SelfDeadlockMessage:
         if self.made is not None:
             return f"`{text}` runs {locate(self.made).text} (made at {where(self.made, here, locate)})"
         if self.awaits:  # a task value flow found (`self._task = asyncio.create_task(self._run())`)
-            stored = f" (the task stored at {where(self.flow, here, locate)})" if self.flow is not None else ""
-            return f"`{text}` runs {self.chain[0]}{stored}"
+            at = [f"stored at {where(self.flow, here, locate)}"] if self.flow is not None else []
+            if self.target.kind == "element" and self.target.receiver is not None:  # `gather(*self._tasks)`
+                at = [f"a task kept in {self.target.receiver.text()}"] + at
+            elif at:
+                at = [f"the task {at[0]}"]
+            return f"`{text}` runs {self.chain[0]}" + (f" ({', '.join(at)})" if at else "")
         subject = _subject(self.target, text, self.iterates)
         called = text.split("(", 1)[0]
         if self.override:

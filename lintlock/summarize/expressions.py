@@ -100,10 +100,12 @@ class Expressions:
         inner = node.expression
         if type(inner) is cst.Call:
             held = self.call(inner, frame, held, top=True, awaited=True)
-            self.spawned.await_(self._awaited_work(inner, frame), node, frame, held)
+            collections: List[cst.BaseExpression] = []  # `gather(*self._tasks)`, `asyncio.wait(self._tasks)`
+            self.spawned.await_(self._awaited_work(inner, frame, collections), node, frame, held)
+            stored: List[cst.BaseExpression] = []
             if self._awaits_arguments(inner, frame):  # `await asyncio.gather(self._task, ...)`
                 stored = [a.value for a in inner.args if a.keyword is None and not a.star and type(a.value) in (cst.Name, cst.Attribute)]
-                self.spawned.await_stored([v for v in stored if not (type(v) is cst.Name and self.spawned.local(frame, v.value))], node, frame, held)
+            self.spawned.await_stored([v for v in stored if not (type(v) is cst.Name and self.spawned.local(frame, v.value))], node, frame, held, collections)
         else:
             held = self.walk(inner, frame, held)
             finished = type(inner) is cst.Name and LockPath(inner.value) in frame.finished  # `if task.done():`
@@ -195,13 +197,15 @@ class Expressions:
         self.spawned.waits(node, frame, held, consumed=id(node) in self.consumed, result_of=result_of)
         return held
 
-    def _awaited_work(self, node: cst.Call, frame: Frame) -> Work:
+    def _awaited_work(self, node: cst.Call, frame: Frame, collections: List[cst.BaseExpression]) -> Work:
         """The coroutines kept in names that awaiting `node` runs: `gather(*coros)`, `wait_for(task, None)`,
         `asyncio.wait(tasks)` (until all are done). Coroutine calls written inline are awaited where
-        they are walked (`call`)."""
+        they are walked (`call`). The collections awaited whole go into `collections` (`*self._tasks`:
+        their tasks may be kept elsewhere, lintlock.summarize.spawned.Spawned.await_stored)."""
         spawned = self.spawned
         if self.names.qualify(node.func, frame) == "asyncio.wait":
-            first = node.args[0].value if node.args and waits_for_all(node) else None
+            first = node.args[0].value if node.args and node.args[0].keyword is None and waits_for_all(node) else None
+            collections.extend([first] if first is not None else [])
             return Work(spawned.of(first, frame).coroutines) if first is not None else Work()
         if not (spawned.schedules(node, frame) or self._awaits_arguments(node, frame)):
             return Work()
@@ -210,8 +214,9 @@ class Expressions:
             value = arg.value
             if arg.star or type(value) is cst.Name:
                 work += Work(spawned.of(value, frame).coroutines)
+                collections.extend([value] if arg.star == "*" else [])
             elif type(value) is cst.Call and arg.keyword is None:
-                work += self._awaited_work(value, frame)
+                work += self._awaited_work(value, frame, collections)
         return work
 
     def _callee(self, func: cst.BaseExpression, frame: Frame, held: HeldSet) -> Tuple[HeldSet, int]:

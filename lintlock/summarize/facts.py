@@ -13,7 +13,7 @@ from .literals import is_none
 from .names import Names
 from .scope import Frame
 from .sites import Sites
-from .spawned import makes_task
+from .spawned import makes_task, seen_through
 
 if TYPE_CHECKING:
     from .module import ModuleWalker
@@ -21,9 +21,6 @@ if TYPE_CHECKING:
 # container methods that store their last positional argument among the elements
 _INSERTS = frozenset({"append", "appendleft", "add", "insert", "setdefault", "put", "put_nowait"})
 _EXTENDS = frozenset({"extend", "update"})
-# what iterating these yields is what iterating their (first) argument or receiver yields
-_COPIES = frozenset({"list", "tuple", "set", "frozenset", "sorted", "reversed"})
-_VIEWS = frozenset({"copy", "values"})
 _PARTIALS = frozenset({"functools.partial", "functools.partialmethod"})
 
 # what flows: (object path, lambda/def qualname, constructor name, a partial)
@@ -158,14 +155,9 @@ def _spread_elements(node: cst.BaseExpression) -> Tuple[cst.BaseExpression, ...]
 def _iterated(source: cst.BaseExpression, target: cst.BaseExpression) -> Tuple[Optional[cst.BaseExpression], cst.BaseExpression]:
     """The container a loop reads its elements from, seeing through copies and views; and the
     name that gets them (the value of `key, value` over `.items()`)."""
-    while isinstance(source, cst.Call):
+    source = seen_through(source)
+    if isinstance(source, cst.Call) and not source.args and isinstance(target, cst.Tuple) and len(target.elements) == 2:
         func = source.func
-        if isinstance(func, cst.Name) and func.value in _COPIES and len(source.args) == 1:
-            source = source.args[0].value
-        elif isinstance(func, cst.Attribute) and func.attr.value in _VIEWS and not source.args:
-            source = func.value
-        elif isinstance(func, cst.Attribute) and func.attr.value == "items" and not source.args and isinstance(target, cst.Tuple) and len(target.elements) == 2:
-            source, target = func.value, target.elements[1].value
-        else:
-            return None, target
-    return source, target
+        if isinstance(func, cst.Attribute) and func.attr.value == "items":
+            source, target = seen_through(func.value), target.elements[1].value
+    return (None, target) if isinstance(source, cst.Call) else (source, target)

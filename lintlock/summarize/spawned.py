@@ -15,7 +15,7 @@ in a name runs where it is iterated): a coroutine call as awaited, a submit as t
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
@@ -58,6 +58,9 @@ _SENDS_COROUTINE = frozenset({"asyncio.run_coroutine_threadsafe", "asyncio.tasks
 _CONTAINERS = (cst.List, cst.Tuple, cst.Set)
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp)
 _ADDS = frozenset({"append", "add", "appendleft", "insert"})
+# what iterating these yields is what iterating their argument (`list(tasks)`) or receiver (`tasks.values()`) yields
+_COPIES = frozenset({"list", "tuple", "set", "frozenset", "sorted", "reversed"})
+_VIEWS = frozenset({"copy", "values"})
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,8 @@ class Spawned:
         self._done: Set[int] = set()  # sites of the submits whose result was waited for already
         self._settled: Set[int] = set()  # sites of the coroutine calls whose task was cancelled or awaited already
         self._elements: Dict[Tuple[int, str], Tuple[Frame, Work]] = {}  # `for task in tasks`: task is each of tasks' work
+        self._iterates: Dict[Tuple[int, str], LockPath] = {}  # `for task in self._tasks`: task is an element of self._tasks
+        self._cancelled: Set[Tuple[int, LockPath]] = set()  # collections whose every task was cancelled (`task.cancel()` in that loop)
 
     # -- what an expression stands for ----------------------------------------
 
@@ -185,6 +190,11 @@ class Spawned:
                 self._elements[(id(frame), target.value)] = (frame, work)
             else:
                 self._elements.pop((id(frame), target.value), None)
+            container = self.names.path(seen_through(source), frame)
+            if container is not None:
+                self._iterates[(id(frame), target.value)] = container
+            else:
+                self._iterates.pop((id(frame), target.value), None)
 
     def scheduled(self, node: cst.Call, site: int, frame: Frame) -> None:
         """`tg.create_task(self._co())` (the call at `site`): remember the coroutine, for the group's exit."""
@@ -240,23 +250,42 @@ class Spawned:
             replay = replace(coroutine, site=site, held=held, awaited=True, loop=_loop(frame), free=tuple(frame.free), runs="awaits", made=coroutine.site)
             frame.events.append(replay)
 
-    def await_stored(self, tasks: List[cst.BaseExpression], node: cst.Await, frame: Frame, held: HeldSet) -> None:
+    def await_stored(
+        self, tasks: List[cst.BaseExpression], node: cst.Await, frame: Frame, held: HeldSet, collections: Sequence[cst.BaseExpression] = ()
+    ) -> None:
         """`await self._task` (or a local that value flow follows: `for task in self._tasks: await task`):
         the task stored by `self._task = asyncio.create_task(self._run())` runs `_run` to its end, unless
-        this function cancelled it first (`self._task.cancel()`: it stops where it waits). One site for the await."""
-        site = -1
+        this function cancelled it first (`self._task.cancel()`: it stops where it waits). `collections`:
+        awaited whole (`gather(*self._tasks)`, `asyncio.wait(self._tasks)`), each task kept in them runs.
+        One site for the await."""
         if frame.timed:
             return  # `async with asyncio.timeout(1):` ends the wait
-        for task in tasks:
-            path = self.names.path(task, frame)
-            if path is None or path.scope != "local" or (not path.attrs and path.base in frame.local_defs) or path in frame.finished:
-                continue
-            if any(isinstance(e, Call) and e.target.name == "cancel" and e.target.receiver == path for e in frame.events):
-                continue
-            target = Target("method", path.attrs[-1], LockPath(path.base, path.attrs[:-1])) if path.attrs else Target("local", path.base)
-            site = self.sites.number(node) if site < 0 else site
+        targets = [t for t in (self._stored(task, frame) for task in tasks) if t is not None]
+        targets += [t for t in (self._kept_tasks(c, frame) for c in collections) if t is not None]
+        site = self.sites.number(node) if targets else -1
+        for target in targets:
             # "awaits": only a coroutine function's body runs (value flow says which: lintlock.program.valueflow)
             frame.events.append(Call(site=site, target=target, args=Args(), held=held, awaited=True, loop=_loop(frame), free=tuple(frame.free), runs="awaits"))
+
+    def _stored(self, task: cst.BaseExpression, frame: Frame) -> Optional[Target]:
+        """What `await task` runs, for value flow to say (None: nothing, or this function cancelled it)."""
+        path = self.names.path(task, frame)
+        if path is None or path.scope != "local" or (not path.attrs and path.base in frame.local_defs) or path in frame.finished:
+            return None
+        if any(isinstance(e, Call) and e.target.name == "cancel" and e.target.receiver == path for e in frame.events):
+            return None
+        return Target("method", path.attrs[-1], LockPath(path.base, path.attrs[:-1])) if path.attrs else Target("local", path.base)
+
+    def _kept_tasks(self, collection: cst.BaseExpression, frame: Frame) -> Optional[Target]:
+        """Awaiting every task an attribute keeps (`*self._tasks`, `*list(self._tasks)`, `*self._tasks.values()`):
+        its elements, for value flow to say (locals are followed here: `of`). None when this function
+        cancelled them first (`for task in self._tasks: task.cancel()`) or emptied or replaced it."""
+        path = self.names.path(seen_through(collection), frame)
+        if path is None or path.scope != "local" or not path.attrs or path.key is not None or (id(frame), path) in self._cancelled:
+            return None
+        if any(isinstance(e, Call) and _empties(e.target, path) for e in frame.events):
+            return None
+        return Target("element", "__call__", path)
 
     def waits(self, node: cst.Call, frame: Frame, held: HeldSet, consumed: bool, result_of: int = -1) -> None:
         """`wait(fs)`, iterating `as_completed(fs)` (`consumed`), `pool.shutdown()`: the submitted calls return first.
@@ -278,6 +307,9 @@ class Spawned:
             each = self._elements.get((id(frame), func.value.value))
             work = self.local(frame, func.value.value) + (each[1] if each is not None else Work())
             self._settled.update(c.site for c in work.coroutines)
+            container = self._iterates.get((id(frame), func.value.value))
+            if container is not None:  # `for task in self._tasks: task.cancel()`
+                self._cancelled.add((id(frame), container))
         elif method == "shutdown":
             pool = self.names.path(func.value, frame)
             # a pool in an attribute: every submit to it counts, wherever it is (lintlock.checks.ll103)
@@ -318,6 +350,30 @@ class Spawned:
         event `since` on."""
         submits = (e for e in frame.events[since:] if isinstance(e, Call) and e.target.kind == "method" and _submits(e))
         return tuple(e for e in submits if e.target.receiver == pool and e.site not in self._done)
+
+
+def seen_through(source: cst.BaseExpression) -> cst.BaseExpression:
+    """The container whose elements `source` has: itself, or the one a copy or a view reads
+    (`list(self._tasks)`, `self._tasks.values()`, `sorted(...)`, `self._tasks.copy()`)."""
+    while isinstance(source, cst.Call):
+        func = source.func
+        if isinstance(func, cst.Name) and func.value in _COPIES and len(source.args) == 1 and not source.args[0].star:
+            source = source.args[0].value
+        elif isinstance(func, cst.Attribute) and func.attr.value in _VIEWS and not source.args:
+            source = func.value
+        else:
+            break
+    return source
+
+
+def _empties(target: Target, path: LockPath) -> bool:
+    """`self._tasks = []`, `self._tasks.clear()`: what the collection held is gone from it."""
+    receiver = target.receiver
+    if receiver is None:
+        return False
+    if target.kind == "attr" and target.writes:
+        return LockPath(receiver.base, receiver.attrs + (target.name,), receiver.scope) == path
+    return target.kind == "method" and target.name == "clear" and receiver == path
 
 
 def _submits(event: Call) -> bool:
