@@ -79,3 +79,17 @@ def test_pool_map_is_waited_for_by_leaving_the_pool_or_its_shutdown():
     # a pool kept in an attribute, mapped on in another method (not where its results are iterated)
     assert found[3][0] == 75
     assert "but Service._work (handed over at line 68) takes Service._lock" in found[3][2]
+
+
+def test_futures_of_several_submit_calls_kept_at_once():
+    found = _messages("futures_kept_several.py")
+    # quiet: work without the lock, as_completed over several calls, a result taken where submitted,
+    # a submit whose future is not kept (it sits between the kept ones)
+    assert [(line, code) for line, code, _ in found] == [(26, "LL103"), (31, "LL103"), (71, "LL103"), (102, "LL103")]
+    assert found[0][2] == (
+        "wait(self._futures) blocks while holding self._lock (acquired at line 25) until the submitted call returns; "
+        "but Pair._load (kept in self._futures, submitted at line 14) takes Pair._lock on its way (at line 18), "
+        "so it waits for this thread to release it: neither ever proceeds"
+    )
+    assert "but Refreshed._load (kept in self._futures, submitted at line 61) takes Refreshed._lock" in found[2][2]
+    assert "but Extended._load (kept in self._futures, submitted at line 98) takes Extended._lock" in found[3][2]

@@ -15,6 +15,7 @@ from ..link import HeldLock, Program
 from ..model import Acquire, Args, Await, Call, Diagnostic, Flow, FunctionSummary, LockPath, RuleCode, Site, Value
 from ..program.calls import Edge, Receiver
 from ..program.locks import Key, LockScope
+from ..summarize.spawned import kept_submits
 from .common import Locate, short_lock, where
 
 Use = Tuple[str, Call]  # (function, event)
@@ -818,7 +819,7 @@ def _pending(program: Program, fn: FunctionSummary, event: Call, candidates: Dic
 # waits for every future of the collection passed first (as_completed: as its results are iterated)
 _FUTURE_WAITS = frozenset({"concurrent.futures.wait", "concurrent.futures.as_completed"})
 # container methods that keep their last positional argument (`self._futures.append(pool.submit(f))`)
-_KEEPS = ("append", "add", "appendleft", "insert", "__setitem__")  # and `self._futures[key] = pool.submit(f)`
+_KEEPS = ("append", "add", "appendleft", "insert", "extend", "__setitem__")  # and `self._futures[key] = pool.submit(f)`
 
 
 def _stored_collection(program: Program, fn: FunctionSummary, event: Call) -> Optional[Tuple[LockPath, bool]]:
@@ -883,12 +884,14 @@ def _waits_stored(
     takes a held lock never ends. Not those waited for where they were submitted (done by then), nor a
     process pool's. `one_call`: only when every future kept there is of one submit call."""
     table = program.knowledge.blocking
-    if one_call and len(kept) != 1:
+    submits = [
+        (keeper, keep, submit) for keeper, keep in sorted(kept, key=lambda use: (use[0], use[1].site)) for submit in _kept_submits(program, keeper, keep)
+    ]
+    if one_call and len(submits) != 1:
         return None
-    for keeper, keep in sorted(kept, key=lambda use: (use[0], use[1].site)):
+    for keeper, keep, submit in submits:
         caller = program.functions[keeper]
-        submit = program.event_at(caller, keep.made)
-        if not isinstance(submit, Call) or not _named_here(program, caller, _kept_in(keep)) or _collected(program, caller, submit):
+        if not _named_here(program, caller, _kept_in(keep)) or _collected(program, caller, submit):
             continue  # not a future of this object's own collection, or done already
         spec = table.wait_for(_future_type(program, table, caller, submit), "result")
         if spec is None or not spec.wakers or program.callees(caller, submit):
@@ -899,6 +902,12 @@ def _waits_stored(
         if found is not None:
             return replace(found, handed=f"kept in {collection.text()}, submitted")
     return None
+
+
+def _kept_submits(program: Program, keeper: str, keep: Call) -> List[Call]:
+    """The submit calls whose futures `keep` keeps: from its `made` on (`[pool.submit(self._a), pool.submit(self._b)]`,
+    lintlock.summarize.spawned.Spawned.kept)."""
+    return kept_submits(program.functions[keeper].events, keep.made, keep.site)
 
 
 def _kept_in(event: Call) -> Optional[LockPath]:

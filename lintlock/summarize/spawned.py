@@ -19,7 +19,7 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
-from ..model import Args, Call, LockPath, Target, Value
+from ..model import Args, Call, Event, LockPath, Target, Value
 from .held import HeldSet
 from .literals import is_none, literal
 from .names import Names
@@ -58,6 +58,8 @@ _SENDS_COROUTINE = frozenset({"asyncio.run_coroutine_threadsafe", "asyncio.tasks
 _CONTAINERS = (cst.List, cst.Tuple, cst.Set)
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp)
 _ADDS = frozenset({"append", "add", "appendleft", "insert"})
+# what keeps its last argument's futures in an attribute (`self._futures.extend([pool.submit(a), pool.submit(b)])`)
+_KEEPS = _ADDS | {"extend"}
 # what iterating these yields is what iterating their argument (`list(tasks)`) or receiver (`tasks.values()`) yields
 _COPIES = frozenset({"list", "tuple", "set", "frozenset", "sorted", "reversed"})
 _VIEWS = frozenset({"copy", "values"})
@@ -138,7 +140,7 @@ class Spawned:
         method (lintlock.checks.ll103). Written inline or kept in a name; exactly one."""
         positional = [a for a in node.args if a.keyword is None and not a.star]
         func = node.func
-        if isinstance(func, cst.Attribute) and func.attr.value in _ADDS and positional:
+        if isinstance(func, cst.Attribute) and func.attr.value in _KEEPS and positional:
             kept = self.names.path(func.value, frame)
             return self.kept(positional[-1].value, frame) if kept is not None and kept.attrs else -1
         if not positional or positional[0] is not node.args[0] or not self._sends(func, frame):
@@ -152,10 +154,16 @@ class Spawned:
         return last == "run_coroutine_threadsafe" and self.names.qualify(func, frame) in _SENDS_COROUTINE
 
     def kept(self, value: cst.BaseExpression, frame: Frame) -> int:
-        """The site of the one submit call whose futures `value` holds (`pool.submit(f)`, `[pool.submit(f, x) for x in xs]`,
-        a local holding them), as an attribute keeps them; -1: none, or several."""
-        sites = {future.site for future in self.of(value, frame).futures}
-        return sites.pop() if len(sites) == 1 else -1
+        """The site of the first submit call whose futures `value` holds (`pool.submit(f)`, `[pool.submit(f, x) for x in xs]`,
+        `[pool.submit(self._a), pool.submit(self._b)]`, a local holding them), as an attribute keeps them: the kept
+        futures are those of every submit call this function made from that site on (`kept_submits`); -1: none,
+        or not exactly those (a submit whose future is not kept, `pool.submit(f).result()`, came after the first)."""
+        futures = {future.site for future in self.of(value, frame).futures}
+        if not futures:
+            return -1
+        first = min(futures)
+        # the event keeping them comes next: every event so far is before it
+        return first if {e.site for e in kept_submits(frame.events, first)} == futures else -1
 
     def _coroutines(self, arg: cst.Arg, frame: Frame) -> Work:
         if arg.star:
@@ -374,6 +382,17 @@ def _empties(target: Target, path: LockPath) -> bool:
     if target.kind == "attr" and target.writes:
         return LockPath(receiver.base, receiver.attrs + (target.name,), receiver.scope) == path
     return target.kind == "method" and target.name == "clear" and receiver == path
+
+
+def kept_submits(events: Sequence[Event], first: int, keeper: Optional[int] = None) -> List[Call]:
+    """The submit calls whose futures the event at site `keeper` keeps, when its `made` is `first`
+    (Spawned.kept): every one of its function's from `first` on, before the keeper."""
+    return [e for e in events if isinstance(e, Call) and first <= e.site and (keeper is None or e.site < keeper) and _is_submit(e.target)]
+
+
+def _is_submit(target: Target) -> bool:
+    """`pool.submit(f)`, `self._pool.submit(f)`, `POOL.submit(f)` (a global's method), `make_pool().submit(f)`."""
+    return target.kind in ("method", "global") and target.name.rsplit(".", 1)[-1] == "submit"
 
 
 def _submits(event: Call) -> bool:
