@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, Iterator, List, NamedTuple, Optional, Set, Tuple
 
-from ..link import HeldLock, Program
+from ..link import HeldLock, Hop, Program
 from ..model import Acquire, Call, Diagnostic, FunctionSummary, LockPath, RuleCode, Site
 from ..program.locks import LockScope
 from .common import Locate, short_lock, where
@@ -192,12 +192,40 @@ def _taken(program: Program, fn: FunctionSummary, event, path: str) -> List[Take
         flow = edge.origin if edge.why == "value flow" else None
         for lock_id in program.class_reach_of(edge.callee):
             hops = program.class_chain(edge.callee, lock_id)
+            if _taken_while_built(program, hops, lock_id):
+                continue
             last_fn, last_hop = hops[-1]
             names = tuple(program.short_name(f) for f, _ in hops)
             taken.append(Taken(lock_id, Site(program.path_of[last_fn], last_hop.site), last_hop.text, names, flow))
         # locks it takes through what it is passed (`transfer(self._a, self._b)`)
         taken.extend(Taken(t.lock, t.site, t.text, t.chain, flow) for t in program.taken_through(fn, edge))
     return taken
+
+
+def _taken_while_built(program: Program, hops: List[Tuple[str, Hop]], lock_id: str) -> bool:
+    """The lock is the new object's own, taken while it is being built: a hop is __init__ of a class
+    owning it, and every hop from there is on self (`Server(host)` -> __init__ -> self.load() -> `with
+    self._lock:`, however deep the constructor call is). No other thread can hold it yet."""
+    ref = program.lock_ref_by_id(lock_id)
+    if ref is None or ref.scope is not LockScope.INSTANCE:
+        return False
+    for index, (name, _) in enumerate(hops):
+        fn = program.functions[name]
+        if fn.name == "__init__" and fn.cls is not None and ref.owner in program.mro(fn.cls):
+            if all(_on_self(program, program.functions[f], hop) for f, hop in hops[index:]):
+                return True
+    return False
+
+
+def _on_self(program: Program, fn: FunctionSummary, hop: Hop) -> bool:
+    """The call or acquisition at a hop acts on fn's own object (`self.load()`, `with self._lock:`)."""
+    me = program.self_param(fn)
+    if me is None:
+        return False
+    at = [e for e in fn.events if e.site == hop.site]
+    if hop.callee is None:  # the acquisition itself (a `with` also records its __enter__ call there)
+        return any(isinstance(e, Acquire) and e.lock.scope == "local" and e.lock.base == me and len(e.lock.attrs) == 1 for e in at)
+    return any(isinstance(e, Call) and (e.target.kind == "super" or (e.target.kind == "method" and e.target.receiver == LockPath(me))) for e in at)
 
 
 def _record_passed(

@@ -55,3 +55,62 @@ class Registry:
         with REGISTRY_LOCK:
             with self._lock:
                 return []
+
+
+class ServerPool:
+    """Builds its Servers in __init__ through a helper: each Server.__init__ takes its own new lock."""
+
+    def __init__(self, hosts):
+        self.servers = []
+        self.add(hosts)
+
+    def add(self, hosts):
+        for host in hosts:
+            self.servers.append(Server(host))
+
+
+class Client:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.pool = None
+
+    def connect(self, hosts):
+        with self._lock:
+            self.pool = ServerPool(hosts)  # the new servers' locks: quiet
+
+    def send(self):
+        with self._lock:
+            return 1
+
+
+class Hub:
+    def __init__(self, owner: "Owner"):
+        self._lock = threading.Lock()
+        self.owner = owner
+
+    def register(self, member):
+        with self._lock:
+            return member
+
+    def broadcast(self):
+        with self._lock:
+            self.owner.refresh()  # error: LL102
+
+
+class Member:
+    def __init__(self, hub: Hub):
+        hub.register(self)  # an existing hub: its lock orders
+
+
+class Owner:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.hub = Hub(self)
+
+    def join(self):
+        with self._lock:
+            return Member(self.hub)  # an existing hub's lock, under Owner._lock: an order
+
+    def refresh(self):
+        with self._lock:
+            return 2
