@@ -178,7 +178,12 @@ class ModuleWalker:
     def class_(self, node: cst.ClassDef, outer: Frame, prefix: str) -> None:
         """Walk a class: its methods, nested classes and class attributes."""
         qualname = f"{prefix}.{node.name.value}"
-        bases = [self.names.qualify(arg.value, outer) for arg in node.bases if arg.keyword is None and not arg.star]
+        # a base the module binds two ways (a class in one branch, an import in the other) is not known
+        bases = [
+            None if isinstance(arg.value, cst.Name) and arg.value.value in self.names.ambiguous else self.names.qualify(arg.value, outer)
+            for arg in node.bases
+            if arg.keyword is None and not arg.star
+        ]
         state = ClassState(
             qualname=qualname,
             name=node.name.value,
