@@ -141,6 +141,8 @@ def _released_safely(body: Sequence[cst.CSTNode], lock: LockPath, frame: Frame, 
             return True
         if isinstance(stmt, cst.If) and stmt.orelse is None and simple(stmt.test, _qualifier(names, frame)):
             branch = stmt.body.body
+            if all(simple_line(s, _qualifier(names, frame)) for s in branch):
+                continue  # nothing in it can raise: it falls through to what follows
             if not (_released_safely(branch, lock, frame, names) and exits(branch)) and not _breaks_to_release(branch, lock, frame, names):
                 return False
             continue

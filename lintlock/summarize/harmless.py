@@ -2,9 +2,10 @@
 and the try (or the release) that leave no window worth a report.
 
 Deliberately short (rules/LL105.md lists it for users): attribute loads and
-stores on names, constants, counters, a few container appends, notify() of a
-condition, predicates of events and locks, and calls that only read the clock
-or the thread's identity. Anything else may raise.
+stores on names, constants, counters and their comparisons with numbers, a few
+container appends, notify() of a condition, another lock's acquire()/release(),
+predicates of events and locks, and calls that only read the clock or the
+thread's identity. Anything else may raise.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ CANNOT_RAISE = frozenset(
 _NOTIFY = frozenset({"notify", "notify_all", "notifyAll"})  # raise only without the lock: a bug every run hits
 _PREDICATES = frozenset({"is_set", "isSet", "locked"})  # of events and locks: they read a flag
 _CONTAINER_METHODS = frozenset({"append", "appendleft", "clear"})  # of list/deque/dict/set: fail only when memory does
+_LOCKING = frozenset({"acquire", "release"})  # of another lock, without arguments: block, or raise only when not held
+_ORDER = (cst.Equal, cst.NotEqual, cst.LessThan, cst.LessThanEqual, cst.GreaterThan, cst.GreaterThanEqual)
 
 
 def attribute_of_name(node: cst.BaseExpression) -> bool:
@@ -65,8 +68,16 @@ def _simple_test(node: cst.BaseExpression, qualify: Qualify) -> bool:
     if isinstance(node, cst.BooleanOperation):
         return simple(node.left, qualify) and simple(node.right, qualify)
     if isinstance(node, cst.Comparison):
-        return simple(node.left, qualify) and all(isinstance(c.operator, (cst.Is, cst.IsNot)) and simple(c.comparator, qualify) for c in node.comparisons)
+        return simple(node.left, qualify) and all(_simple_comparison(node.left, c) and simple(c.comparator, qualify) for c in node.comparisons)
     return False
+
+
+def _simple_comparison(left: cst.BaseExpression, comparison: cst.ComparisonTarget) -> bool:
+    """`x is None`; a counter against a number (`0 == self.count`, `n > 1`)."""
+    if isinstance(comparison.operator, (cst.Is, cst.IsNot)):
+        return True
+    number = (cst.Integer, cst.Float)
+    return isinstance(comparison.operator, _ORDER) and (isinstance(left, number) or isinstance(comparison.comparator, number))
 
 
 def simple_line(stmt: cst.CSTNode, qualify: Qualify) -> bool:
@@ -93,6 +104,8 @@ def _simple_statement(small: cst.BaseSmallStatement, qualify: Qualify) -> bool:
 def _harmless_call(call: cst.Call, qualify: Qualify) -> bool:
     func = call.func
     if isinstance(func, cst.Attribute) and func.attr.value in _NOTIFY:
+        return not call.args and attribute_of_name(func.value)
+    if isinstance(func, cst.Attribute) and func.attr.value in _LOCKING:
         return not call.args and attribute_of_name(func.value)
     if isinstance(func, cst.Attribute) and func.attr.value in _CONTAINER_METHODS:
         return attribute_of_name(func.value) and all(not a.star and a.keyword is None and simple(a.value, qualify) for a in call.args)
