@@ -52,6 +52,7 @@ def test_tasks_kept_in_an_attribute_and_gathered_under_the_lock_they_take():
         (57, "LL101"),
         (61, "LL101"),
         (126, "LL101"),
+        (160, "LL101"),
     ]
     assert found[0][3] == (
         "`await asyncio.gather(*self._tasks)` runs Flusher._flush (a task kept in self._tasks, stored at line 18) while holding "
@@ -62,6 +63,8 @@ def test_tasks_kept_in_an_attribute_and_gathered_under_the_lock_they_take():
     assert found[3][3].startswith("`await asyncio.wait(self._tasks)` runs Flusher._flush (a task kept in self._tasks, stored at line 18)")
     # a subclass's method keeps the tasks, the base class gathers them
     assert found[7][3].startswith("`await asyncio.gather(*self._jobs)` runs Writer._write (a task kept in self._jobs, stored at line 135)")
+    # a copy taken under the lock, the attribute cleared, the copy gathered (quiet: cancelled, emptied before the copy, rebound)
+    assert found[8][3].startswith("`await asyncio.gather(*tasks)` runs Snapshot._flush (a task kept in self._tasks, stored at line 150)")
 
 
 def test_tasks_cancelled_first_are_not_waited_for(tmp_path):

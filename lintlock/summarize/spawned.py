@@ -101,6 +101,8 @@ class Spawned:
         self._elements: Dict[Tuple[int, str], Tuple[Frame, Work]] = {}  # `for task in tasks`: task is each of tasks' work
         self._iterates: Dict[Tuple[int, str], LockPath] = {}  # `for task in self._tasks`: task is an element of self._tasks
         self._cancelled: Set[Tuple[int, LockPath]] = set()  # collections whose every task was cancelled (`task.cancel()` in that loop)
+        # `tasks = list(self._tasks)`: (its binding, the attribute copied, how many events came before the copy)
+        self._snapshots: Dict[Tuple[int, str], Tuple[Value, LockPath, int]] = {}
 
     # -- what an expression stands for ----------------------------------------
 
@@ -189,6 +191,9 @@ class Spawned:
         work = self.of(value, frame) if binding is not None else Work()
         if work and binding is not None:
             self._locals[(id(frame), name)] = (frame, binding, work)
+        copied = self.names.path(seen_through(value), frame) if isinstance(value, cst.Call) else None
+        if binding is not None and copied is not None and copied.attrs and copied.scope == "local":
+            self._snapshots[(id(frame), name)] = (binding, copied, len(frame.events))
 
     def iterating(self, frame: Frame, target: cst.BaseExpression, source: cst.BaseExpression) -> None:
         """`for task in tasks:` (or a comprehension's `for`): the loop's name stands for each element of tasks."""
@@ -287,11 +292,19 @@ class Spawned:
     def _kept_tasks(self, collection: cst.BaseExpression, frame: Frame) -> Optional[Target]:
         """Awaiting every task an attribute keeps (`*self._tasks`, `*list(self._tasks)`, `*self._tasks.values()`):
         its elements, for value flow to say (locals are followed here: `of`). None when this function
-        cancelled them first (`for task in self._tasks: task.cancel()`) or emptied or replaced it."""
-        path = self.names.path(seen_through(collection), frame)
+        cancelled them first (`for task in self._tasks: task.cancel()`) or emptied or replaced it. A copy kept in
+        a local (`tasks = list(self._tasks)`) holds what the attribute held when it was copied."""
+        source = seen_through(collection)
+        path, since = self.names.path(source, frame), len(frame.events)
+        name = source.value if isinstance(source, cst.Name) else ""
+        snapshot = self._snapshots.get((id(frame), name))
+        if snapshot is not None and frame.local_values.get(name) is snapshot[0]:
+            if (id(frame), LockPath(name)) in self._cancelled:
+                return None  # `for task in tasks: task.cancel()`
+            _, path, since = snapshot  # `tasks = list(self._tasks)`: emptying the attribute later leaves them in tasks
         if path is None or path.scope != "local" or not path.attrs or path.key is not None or (id(frame), path) in self._cancelled:
             return None
-        if any(isinstance(e, Call) and _empties(e.target, path) for e in frame.events):
+        if any(isinstance(e, Call) and _empties(e.target, path) for e in frame.events[:since]):
             return None
         return Target("element", "__call__", path)
 

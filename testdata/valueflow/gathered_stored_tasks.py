@@ -136,3 +136,49 @@ class BufferedWriter(Writer):
 
 
 BufferedWriter()
+
+
+class Snapshot:
+    """A copy of the collection taken under the lock (`tasks = list(self._tasks)`), then gathered there:
+    emptying the attribute after the copy leaves the tasks in the copy."""
+
+    def __init__(self):
+        self._lock = asyncio.Lock()
+        self._tasks = set()
+
+    def schedule(self):
+        self._tasks.add(asyncio.create_task(self._flush()))
+
+    async def _flush(self):
+        async with self._lock:
+            pass
+
+    async def drain(self):
+        async with self._lock:
+            tasks = list(self._tasks)
+            self._tasks.clear()
+            await asyncio.gather(*tasks)  # error: LL101
+
+    async def drain_cancelled(self):
+        async with self._lock:
+            tasks = list(self._tasks)
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def drain_emptied_first(self):
+        async with self._lock:
+            self._tasks.clear()
+            tasks = list(self._tasks)
+            await asyncio.gather(*tasks)
+
+    async def drain_rebound(self):
+        async with self._lock:
+            tasks = list(self._tasks)
+            tasks = []
+            await asyncio.gather(*tasks)
+
+    async def drain_after_release(self):
+        async with self._lock:
+            tasks = list(self._tasks)
+        await asyncio.gather(*tasks)
