@@ -291,7 +291,7 @@ class Spawned:
 
     def _kept_tasks(self, collection: cst.BaseExpression, frame: Frame) -> Optional[Target]:
         """Awaiting every task an attribute keeps (`*self._tasks`, `*list(self._tasks)`, `*self._tasks.values()`):
-        its elements, for value flow to say (locals are followed here: `of`). None when this function
+        its elements, for value flow to say (tasks a local holds are `of`'s). None when this function
         cancelled them first (`for task in self._tasks: task.cancel()`) or emptied or replaced it. A copy kept in
         a local (`tasks = list(self._tasks)`) holds what the attribute held when it was copied."""
         source = seen_through(collection)
