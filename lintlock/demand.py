@@ -165,11 +165,11 @@ class Holding:
     it, on demand or with --full; nor under `sem.acquire()` with no `sem.release()` in the same
     function (a signal to another thread). A call value flow resolves, or a method, may hold one.
 
-    `unloaded` (module -> path, the files not parsed yet): a helper named in one of them is not
+    `unloaded` (the files not all summarized yet): a helper named in one of them is not
     known yet: it counts as holding nothing for now and its module is `pending`, to be parsed
     before the closure ends (then the entry is decided). None: such a helper may hold one."""
 
-    def __init__(self, program: Program, unloaded: Optional[Mapping[str, str]] = None) -> None:
+    def __init__(self, program: Program, unloaded: Optional[Unloaded] = None) -> None:
         self.program, self.unloaded = program, unloaded
         self.pending: Set[str] = set()
         self._helpers: Dict[Tuple[str, int], Tuple[bool, Optional[str]]] = {}
@@ -464,15 +464,33 @@ def _holder(program: Program, fn: FunctionSummary, path: LockPath) -> Holder:
     return program.static_class_of_path(fn, LockPath(path.base, path.attrs[:-1], path.scope)), path.attrs[-1]
 
 
-def _module_of(name: str, modules: Mapping[str, str], loaded: Optional[Mapping[str, object]] = None) -> Optional[str]:
-    """The module (among `modules`, the ones not parsed yet) that a qualified name is defined
-    in: its longest prefix that names a module at all. A name in a parsed module needs nothing,
-    not even its package's `__init__`."""
+class Unloaded:
+    """The modules whose code is not all summarized yet: `paths` (module -> path), never parsed or
+    summarized trimmed (lintlock.trim; `left_out`: module -> the top-level names its summary lacks).
+    What each was asked for (module_of) is kept in `asked`: module -> top-level names, "" for all."""
+
+    def __init__(self, paths: Mapping[str, str], left_out: Optional[Mapping[str, FrozenSet[str]]] = None) -> None:
+        self.paths, self.left_out = paths, left_out or {}
+        self.asked: Dict[str, Set[str]] = {}
+
+    def ask(self, module: str, name: str) -> Optional[str]:
+        """The module, if the top-level `name` ("": the module itself) is not summarized there yet."""
+        left_out = self.left_out.get(module)
+        if left_out is not None and name and name not in left_out:
+            return None  # summarized (kept when the file was trimmed)
+        self.asked.setdefault(module, set()).add(name)
+        return module
+
+
+def _module_of(name: str, unloaded: Unloaded, loaded: Optional[Mapping[str, object]] = None) -> Optional[str]:
+    """The module (among `unloaded`, the ones not all summarized yet) that a qualified name is
+    defined in and needs to be summarized for: its longest prefix that names a module at all. A
+    name in a parsed module needs nothing, not even its package's `__init__`."""
     parts = name.split(".")
     for end in range(len(parts), 0, -1):
         candidate = ".".join(parts[:end])
-        if candidate in modules:
-            return candidate
+        if candidate in unloaded.paths:
+            return unloaded.ask(candidate, parts[end] if end < len(parts) else "")
         if loaded is not None and candidate in loaded:
             return None
     return None
@@ -573,7 +591,7 @@ def _thread_targets(program: Program, cls: str, values: Iterable[Value]) -> Set[
     return found
 
 
-def decorator_modules(program: Program, paths: Iterable[str], unloaded: Dict[str, str]) -> Set[str]:
+def decorator_modules(program: Program, paths: Iterable[str], unloaded: Unloaded) -> Set[str]:
     """Modules defining the decorators used in these files (a decorator may lock)."""
     wanted = set(paths)
     modules = set()
@@ -587,8 +605,8 @@ def decorator_modules(program: Program, paths: Iterable[str], unloaded: Dict[str
     return modules
 
 
-def needed_modules(program: Program, functions: Iterable[str], unloaded: Dict[str, str], held_only: Optional[Holding] = None) -> Set[str]:
-    """Modules among `unloaded` (module -> path) that the given functions refer to (held_only: the
+def needed_modules(program: Program, functions: Iterable[str], unloaded: Unloaded, held_only: Optional[Holding] = None) -> Set[str]:
+    """Modules among `unloaded` that the given functions refer to (held_only: the
     calls they make while holding a lock, as `held_only` reads the held entries, and the types)."""
     wanted: Set[str] = set()
     for name in functions:

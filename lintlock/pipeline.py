@@ -212,11 +212,24 @@ class _Parser:
         self.identifiers: Dict[str, FrozenSet[bytes]] = {}  # of the files scanned for vocabulary
         self.data: Set[str] = set()  # files asked for that hold literal data only: never parsed on demand
         self.program: Optional[Program] = None  # linked from self.results
+        self.trimmed: Dict[str, FrozenSet[str]] = {}  # files summarized trimmed: the top-level names they were for
 
-    def parse(self, chosen: Iterable[str]) -> Program:
-        batch = [(self.files[p], self.sources[p]) for p in sorted(chosen) if p in self.sources and p not in self.results]
+    def parse(self, chosen: Iterable[str], wanted: Optional[Dict[str, Set[str]]] = None) -> Program:
+        """The program once the chosen files are summarized: whole, or trimmed to the top-level names
+        `wanted` for them (path -> names, "" for all; lintlock.trim) and those wanted before."""
+        batch = []
+        for path in sorted(chosen):
+            todo, needed = self._todo(path, None if wanted is None else wanted.get(path, {""}))
+            if todo:
+                batch.append((self.files[path], self.sources[path], needed))
         if batch or self.program is None:
-            self.results.update(self.store.summarize(batch))
+            results = self.store.summarize(batch)
+            for source_file, _, needed in batch:
+                if results[source_file.path].left_out is None:
+                    self.trimmed.pop(source_file.path, None)
+                elif needed is not None:
+                    self.trimmed[source_file.path] = needed
+            self.results.update(results)
             # nothing new parsed: the same summaries link to the same program, and what the
             # demand rounds worked out in it (value flow, call edges) serves the rules too
             self.program = _link(self.results, self.knowledge)
@@ -224,11 +237,28 @@ class _Parser:
             self.progress(len(self.results), len(self.sources))
         return self.program
 
+    def _todo(self, path: str, names: Optional[Set[str]]) -> Tuple[bool, Optional[FrozenSet[str]]]:
+        """(whether to summarize the file, for which top-level names: None for all) when `names` are wanted."""
+        before = self.trimmed.get(path)
+        if path not in self.sources or (path in self.results and before is None):
+            return False, None  # summarized whole already
+        if names is None or "" in names:
+            return True, None
+        if before is not None and names <= before:
+            return False, None
+        return True, frozenset(names | (before or set()))
+
+    def unloaded(self) -> demand.Unloaded:
+        """The modules not all summarized yet (never parsed, or trimmed)."""
+        paths = {f.module: p for p, f in self.files.items() if p in self.sources and (p not in self.results or p in self.trimmed)}
+        left_out = {self.files[p].module: frozenset(self.results[p].left_out or ()) for p in self.trimmed}
+        return demand.Unloaded(paths, left_out)
+
     def unparsed(self, vocabulary: demand.Vocabulary) -> set:
-        """The files not parsed yet whose code says the vocabulary (their identifiers worked out once)."""
+        """The files not parsed whole yet whose code says the vocabulary (their identifiers worked out once)."""
         found = set()
         for path, data in self.sources.items():
-            if path in self.results or path in self.data:
+            if (path in self.results and path not in self.trimmed) or path in self.data:
                 continue
             if path not in self.identifiers:
                 self.identifiers[path] = demand.identifiers(data)
@@ -248,7 +278,7 @@ class _Parser:
         by_names = True
         while True:
             # what runs under a lock (what is called while holding one, threads started), and all it calls on
-            unloaded = {f.module: p for p, f in self.files.items() if p in self.sources and p not in self.results}
+            unloaded = self.unloaded()
             holding = demand.Holding(program, unloaded)
             seeds = demand.seeds(program, locking, holding)
             held = demand.held_callees(program, seeds, holding, by_names)
@@ -258,7 +288,9 @@ class _Parser:
             grown = words | demand.learned_names(program, holding)
             # and the modules of the `with helper():` not known yet (a module of data is left out)
             modules |= demand.decorator_modules(program, locking, unloaded) | holding.pending
-            needed = {unloaded[m] for m in modules} - self.data
+            # a file asked for some of its names only is summarized trimmed to them (lintlock.trim)
+            wanted = {unloaded.paths[m]: unloaded.asked.get(m, {""}) for m in modules}
+            needed = {p for p, names in wanted.items() if self._todo(p, names)[0]} - self.data
             more = set()
             if grown != words:
                 # the files left matched none of the names known so far: scan them for the new ones
@@ -269,7 +301,8 @@ class _Parser:
                 return program
             by_names = bool(asked)
             if asked:
-                program = self.parse(asked)
+                # a file saying a learned name matters anywhere in it: whole
+                program = self.parse(asked, {p: names for p, names in wanted.items() if p not in more})
                 locking |= more
 
     def _code(self, asked: Set[str]) -> Set[str]:

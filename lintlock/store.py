@@ -14,12 +14,13 @@ import threading
 import traceback
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
-from typing import Collection, Dict, List, Optional, Sequence, Tuple
+from typing import Collection, Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from .cache import SummaryCache
 from .discover import SourceFile
 from .model import ModuleSummary
 from .problems import Finding, read_error
+from .trim import trimmed
 
 _STACK = 256 * 1024 * 1024  # libcst's native parser recurses on the C stack: give it room
 _RECURSION = 20_000  # lintlock.guard keeps nesting far below what this allows
@@ -31,6 +32,7 @@ class Result:
     problem: Optional[Finding]
     internal: bool = False  # LL900: a bug in lintlock
     detail: str = ""  # the traceback, for --verbose
+    left_out: Optional[Tuple[str, ...]] = None  # summarized trimmed (lintlock.trim): the top-level names left out
 
 
 def summarize_file(source_file: SourceFile, data: bytes) -> Result:
@@ -53,7 +55,7 @@ def _shown_as(result: Result, path: str) -> Result:
     """A cached result under the path this run shows (another working directory shows another)."""
     summary = result.summary if result.summary is None or result.summary.path == path else replace(result.summary, path=path)
     problem = result.problem if result.problem is None or result.problem.path == path else replace(result.problem, path=path)
-    return Result(summary, problem, result.internal, result.detail)
+    return Result(summary, problem, result.internal, result.detail, result.left_out)
 
 
 def on_big_stack(function, *args):
@@ -83,8 +85,21 @@ def on_big_stack(function, *args):
     return box[0]
 
 
-def _batch(items: Sequence[Tuple[SourceFile, bytes]]) -> List[Result]:
-    return [on_big_stack(summarize_file, source_file, data) for source_file, data in items]
+# a file to summarize: its bytes and the top-level names it is needed for (None: all of it)
+Item = Tuple[SourceFile, bytes, Optional[FrozenSet[str]]]
+
+
+def summarize_needed(source_file: SourceFile, data: bytes, needed: Optional[FrozenSet[str]]) -> Result:
+    """The file's summary, of the top-level definitions `needed` (and those they need, lintlock.trim)
+    only, the others left out; None: of all of it."""
+    cut = trimmed(data, needed) if needed is not None else None
+    if cut is None:
+        return summarize_file(source_file, data)
+    return replace(summarize_file(source_file, cut.data), left_out=tuple(sorted(cut.left_out)))
+
+
+def _batch(items: Sequence[Item]) -> List[Result]:
+    return [on_big_stack(summarize_needed, source_file, data, needed) for source_file, data, needed in items]
 
 
 class SummaryStore:
@@ -102,19 +117,24 @@ class SummaryStore:
         if self._pool is not None:
             self._pool.shutdown()
 
-    def summarize(self, items: Sequence[Tuple[SourceFile, bytes]]) -> Dict[str, Result]:
+    def summarize(self, items: Sequence[Item]) -> Dict[str, Result]:
+        """`items`: (file, bytes, the top-level names needed or None for all)."""
         results: Dict[str, Result] = {}
-        todo: List[Tuple[SourceFile, bytes, str, str]] = []
-        for source_file, data in items:
-            # one entry per file (its real path), valid for these bytes under this module name
+        todo: List[Tuple[Item, str, str]] = []
+        for item in items:
+            source_file, data, needed = item
+            # one entry per file (its real path), valid for these bytes under this module name, trimmed
+            # for these names (the same bytes and names trim the same: lintlock.trim is deterministic)
             key = os.path.realpath(source_file.path)
-            check = self.cache.check(source_file.module, str(source_file.is_package), data=data)
+            kept = "*" if needed is None else repr(sorted(needed))
+            check = self.cache.check(source_file.module, str(source_file.is_package), kept, data=data)
             hit = self.cache.get("summaries", key, check, Result)
             if hit is not None:
                 results[source_file.path] = _shown_as(hit, source_file.path)
             else:
-                todo.append((source_file, data, key, check))
-        for (source_file, _, key, check), result in zip(todo, self._compute([(f, d) for f, d, _, _ in todo])):
+                todo.append((item, key, check))
+        for (item, key, check), result in zip(todo, self._compute([item for item, _, _ in todo])):
+            source_file = item[0]
             results[source_file.path] = result
             if not result.internal:
                 self.cache.put("summaries", key, check, result)
@@ -152,15 +172,15 @@ class SummaryStore:
                 self.jobs = 1
         return self._pool
 
-    def _compute(self, items: List[Tuple[SourceFile, bytes]]) -> List[Result]:
-        size = sum(len(data) for _, data in items)
+    def _compute(self, items: List[Item]) -> List[Result]:
+        size = sum(len(data) for _, data, _ in items)
         if self.jobs == 1 or len(items) < 4 or size < 200_000:
             return _batch(items)  # starting processes would cost more than it saves
         pool = self._pool_ready()
         if pool is None:
             return _batch(items)
         # biggest first, in chunks, so the workers finish together
-        order = sorted(range(len(items)), key=lambda i: -len(items[i][1]))
+        order = sorted(range(len(items)), key=lambda i: -len(items[i][1]))  # (trimmed: about)
         chunks = [order[i :: self.jobs * 4] for i in range(min(len(order), self.jobs * 4))]
         try:
             futures = [pool.submit(_batch, [items[i] for i in chunk]) for chunk in chunks]
