@@ -154,7 +154,8 @@ class Call:
     runs: CallRuns = "call"
     # the site of the call that made the work this call runs or hands on: "awaits", the coroutine awaited;
     # `asyncio.run_coroutine_threadsafe(coro, loop)`, the coroutine sent; `self._futures.append(pool.submit(f))`,
-    # the submit whose future is kept (lintlock.summarize.spawned.Spawned.handed_on)
+    # the submit whose future is kept; of several kept at once (`[pool.submit(a), pool.submit(b)]`), the first:
+    # the others are the submits after it, up to this call (lintlock.summarize.spawned.kept_submits)
     made: int = -1
     done: bool = False  # the receiver is known to be finished here (`if future.done(): future.result()`)
 
