@@ -7,8 +7,12 @@ import os
 from pathlib import Path
 from typing import Optional
 
+from lintlock import pipeline
 from lintlock.config import Settings
+from lintlock.demand import ATTRIBUTE, Learned, Vocabulary
+from lintlock.knowledge import knowledge_for
 from lintlock.pipeline import load, run
+from lintlock.store import SummaryStore
 from lintlock.trim import trimmed
 
 APP = "import threading\nfrom generated import handler_5\n\n\nclass App:\n    def __init__(self):\n        self._lock = threading.Lock()\n\n    def run(self):\n        with self._lock:\n            return handler_5(1, 2)\n"
@@ -127,3 +131,20 @@ def test_a_trimmed_summary_from_the_cache_is_the_same(tmp_path):
     first = functions(project, "generated.py", settings)
     assert functions(project, "generated.py", settings) == first == {"generated.handler_5", "generated.helper", "generated.<module>"}
     assert {f"generated.handler_{i}" for i in range(20)} <= functions(project, "generated.py", Settings(cache_dir=str(tmp_path / "cache"), full=True))
+
+
+def test_a_trimmed_file_saying_a_name_learned_later_is_summarized_whole(tmp_path):
+    # the learned-name scan still reads a trimmed file's whole bytes: what it left out may take the lock
+    write(tmp_path, {"generated.py": generated(3) + "\n\ndef grab(box):\n    with box.gate:\n        pass\n"})
+    settings = Settings()
+    gathered = pipeline._gather([str(tmp_path)], settings, None)
+    path = str(tmp_path / "generated.py")
+    with SummaryStore(pipeline._cache(settings), 1) as store:
+        parser = pipeline._Parser(gathered, store, knowledge_for([], ()), None)
+        parser.parse([path], {path: {"handler_1"}})
+        summarized = {f.qualname for f in parser.results[path].summary.functions}
+        assert summarized == {"generated.handler_1", "generated.helper", "generated.<module>"}
+        found = parser.unparsed(Vocabulary(learned=[Learned("gate", ATTRIBUTE)], base=False))
+        assert found == {path}
+        parser.parse(found)
+        assert {"generated.grab", "generated.handler_0", "generated.handler_2"} <= {f.qualname for f in parser.results[path].summary.functions}
