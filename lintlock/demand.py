@@ -222,19 +222,20 @@ def _keeps_for_caller(fn: FunctionSummary) -> bool:
     return fn.name in ("__enter__", "__aenter__") or (fn.name == "acquire" and fn.cls is not None)
 
 
-def learned_names(program: Program, holding: Optional[Holding] = None) -> Set[Learned]:
+def learned_names(program: Program, holding: Optional[Holding] = None, by_names: bool = False) -> Set[Learned]:
     """Names through which other files can take a lock without saying "Lock": the
     attributes and globals that hold locks (`self._mu`), in-tree lock factories,
     decorators, context managers and acquire helpers that lock for their caller, classes
     whose `__enter__` locks, the attributes of the lock table's classes (`handler.lock`),
     and the callbacks of value flow (callback_names), the constructors and functions whose
-    locks their callers decide (decided_by_callers)."""
+    locks their callers decide (decided_by_callers). `by_names`: a round that resolves by names, whose
+    program value flow has not solved: what only value flow can tell waits for the round that solves it."""
     holding = holding or Holding(program)
     names = _lock_holders(program)
     names.update(Learned(_said_as(fn)) for fn in program.functions.values() if _locks_for_caller(program, fn, holding))
     kinds = program.knowledge.kinds
     names.update(Learned(n.rpartition(".")[2], ATTRIBUTE) for n in kinds if n.rpartition(".")[0] in kinds)
-    return names | callback_names(program, holding) | decided_by_callers(program) | self_joiners(program, holding) | woken_fields(program, holding)
+    return names | callback_names(program, holding) | decided_by_callers(program) | self_joiners(program, holding) | woken_fields(program, holding, by_names)
 
 
 def self_joiners(program: Program, holding: Holding) -> Set[Learned]:
@@ -255,7 +256,7 @@ def self_joiners(program: Program, holding: Holding) -> Set[Learned]:
 _WOKEN_BY_WORK = frozenset({"target", "submitted", "applied", "mapped", "pending", "coroutine"})
 
 
-def woken_fields(program: Program, holding: Holding) -> Set[Learned]:
+def woken_fields(program: Program, holding: Holding, by_names: bool = False) -> Set[Learned]:
     """LL103 waits under a lock for an object woken by calls of its own methods (`Event.set`, `Queue.put`,
     `Future.set_result`) kept in a field: `self._ready.wait()`, or a local kept in one (`self._pending[key] = fut`,
     then `fut.result()`). Every waker must hold the lock for a report, so a file calling one through that field
@@ -263,6 +264,8 @@ def woken_fields(program: Program, holding: Holding) -> Set[Learned]:
     table = program.knowledge.blocking
     methods = {method for spec in table.waits if spec.wakers and spec.wakers[0] not in _WOKEN_BY_WORK for method in spec.methods}
     names: Set[Learned] = set()
+    if by_names:
+        return names  # what waits for what is known once value flow is solved: in the round that solves it
     for fn in program.functions.values():
         for event in fn.events:
             if isinstance(event, Call) and event.target.kind == "method" and event.target.name in methods and event.held:

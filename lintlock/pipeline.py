@@ -285,7 +285,7 @@ class _Parser:
             relevant = demand.reached(program, held | demand.thread_targets(program, locking), by_names)
             modules = demand.needed_modules(program, relevant, unloaded) | demand.needed_modules(program, seeds, unloaded, held_only=holding)
             # names that take a lock without saying "Lock" (self._mu, @synchronized): files using them lock too
-            grown = words | demand.learned_names(program, holding)
+            grown = words | demand.learned_names(program, holding, by_names)
             # and the modules of the `with helper():` not known yet (a module of data is left out)
             modules |= demand.decorator_modules(program, locking, unloaded) | holding.pending
             # a file asked for some of its names only is summarized trimmed to them (lintlock.trim)
