@@ -18,6 +18,7 @@ import warnings
 from dataclasses import dataclass
 from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Set, Tuple
 
+from .checks.ll103 import FUTURE_WAITS, values_passed
 from .link import Program
 from .model import Acquire, Call, Decorator, Flow, FunctionSummary, Held, LockPath, Target, Value
 
@@ -424,10 +425,6 @@ def _called_under_lock(program: Program, fn: FunctionSummary, holding: Holding) 
     return callables, containers
 
 
-# waits for every future of the collection passed first (lintlock.checks.ll103)
-_FUTURE_WAITS = frozenset({"concurrent.futures.wait", "concurrent.futures.as_completed"})
-
-
 def _waited_under_lock(program: Program, fn: FunctionSummary, locked: List[Call]) -> Set[Holder]:
     """The containers whose futures are waited for under a lock (LL103: a file that keeps futures in them
     matters, `self._futures.append(pool.submit(self._work))`): `wait(self._futures)`, `as_completed(...)`,
@@ -436,22 +433,14 @@ def _waited_under_lock(program: Program, fn: FunctionSummary, locked: List[Call]
     for call in locked:
         target = call.target
         path: Optional[LockPath] = None
-        if target.kind == "global" and call.args.positional and program.resolve(target.name) in _FUTURE_WAITS:
-            path = call.args.positional[0] or _values_passed(locked, call)
+        if target.kind == "global" and call.args.positional and program.resolve(target.name) in FUTURE_WAITS:
+            path = call.args.positional[0] or values_passed(fn, call)  # as LL103 reads it
         elif target.kind == "method" and target.name in ("result", "exception") and target.receiver is not None and not target.receiver.attrs:
             element = LockPath(target.receiver.base)
             path = next((f.source for f in fn.flows if f.kind == "iterate" and f.dest == element), None)
         if path is not None and path.attrs:
             found.add(_holder(program, fn, path))
     return found
-
-
-def _values_passed(locked: List[Call], call: Call) -> Optional[LockPath]:
-    """`wait(self._futures.values())`: the dict whose values() is the call just before (arguments are walked first)."""
-    before = max((c for c in locked if c.site < call.site), key=lambda c: c.site, default=None)
-    if before is None or before.target.kind != "method" or before.target.name != "values":
-        return None
-    return before.target.receiver
 
 
 def _iterated_under_lock(program: Program, fn: FunctionSummary, locked_locals: Set[str]) -> Set[Holder]:

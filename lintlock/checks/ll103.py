@@ -817,7 +817,7 @@ def _pending(program: Program, fn: FunctionSummary, event: Call, candidates: Dic
 
 
 # waits for every future of the collection passed first (as_completed: as its results are iterated)
-_FUTURE_WAITS = frozenset({"concurrent.futures.wait", "concurrent.futures.as_completed"})
+FUTURE_WAITS = frozenset({"concurrent.futures.wait", "concurrent.futures.as_completed"})  # lintlock.demand reads it too
 # container methods that keep their last positional argument (`self._futures.append(pool.submit(f))`)
 _KEEPS = ("append", "add", "appendleft", "insert", "extend", "__setitem__")  # and `self._futures[key] = pool.submit(f)`
 
@@ -843,12 +843,12 @@ def _waited_collection(program: Program, fn: FunctionSummary, event: Call) -> Tu
     it may stop at the first one done (as_completed)."""
     waits = program.resolve(event.target.name) if event.args.positional else None
     first_done = waits is not None and waits.endswith("as_completed")
-    if waits in _FUTURE_WAITS and (event.runs == "consumed" or not first_done) and _waits_for_all(event.args):
-        return event.args.positional[0] or _values_passed(fn, event), first_done
+    if waits in FUTURE_WAITS and (event.runs == "consumed" or not first_done) and _waits_for_all(event.args):
+        return event.args.positional[0] or values_passed(fn, event), first_done
     return None, False
 
 
-def _values_passed(fn: FunctionSummary, event: Call) -> Optional[LockPath]:
+def values_passed(fn: FunctionSummary, event: Call) -> Optional[LockPath]:
     """The dict whose values a call is passed alone (`wait(self._futures.values())`): the call just before it
     is `values()` of that dict (its arguments are walked before the call is recorded)."""
     if len(event.args.positional) != 1 or event.args.keywords or event.args.starred:
