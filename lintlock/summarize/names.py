@@ -24,11 +24,8 @@ class Names:
         self.module = module
         self.package = module if is_package else module.rpartition(".")[0]
         self.table: Dict[str, str] = {}  # module-level local name -> qualified name
-        # names the module binds both by a def/class and by an import (`if DEBUG: class Lock: ...`
-        # `else: from threading import Lock`): which one a use means depends on the branch taken
-        self.ambiguous: Set[str] = set()
-        self._defined: Set[str] = set()
-        self._imported: Set[str] = set()
+        self._defined: Set[str] = set()  # module-level names bound by a def or class
+        self._imported: Set[str] = set()  # ... and by an import
 
     def collect(self, body: Sequence[cst.CSTNode]) -> None:
         """Module-level definitions and imports, before any body is walked (as pyflakes defers)."""
@@ -36,7 +33,6 @@ class Names:
             if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
                 self.table.setdefault(stmt.name.value, f"{self.module}.{stmt.name.value}")
                 self._defined.add(stmt.name.value)
-                self.ambiguous |= self._defined & self._imported
             elif isinstance(stmt, cst.SimpleStatementLine):
                 for small in stmt.body:
                     self._collect_small(small)
@@ -44,13 +40,18 @@ class Names:
                 for block in sub_blocks(stmt):
                     self.collect(block)
 
+    @property
+    def ambiguous(self) -> Set[str]:
+        """Names the module binds both by a def/class and by an import (`if DEBUG: class Lock: ...`
+        `else: from threading import Lock`): which one a use means depends on the branch taken."""
+        return self._defined & self._imported
+
     def _collect_small(self, small: cst.BaseSmallStatement) -> None:
         if isinstance(small, (cst.Import, cst.ImportFrom)):
             bound: Dict[str, str] = {}
             self.add_import(small, bound)
             self.table.update(bound)
             self._imported.update(bound)
-            self.ambiguous |= self._defined & self._imported
         elif isinstance(small, (cst.Assign, cst.AnnAssign)):
             targets = small.targets if isinstance(small, cst.Assign) else [small]
             for target in targets:
